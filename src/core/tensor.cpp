@@ -1,0 +1,69 @@
+#include "core/tensor.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "core/error.hpp"
+
+namespace minillm {
+
+namespace {
+void check_dims(const std::vector<int64_t>& dims) {
+  for (size_t axis = 0; axis < dims.size(); ++axis) {
+    require(dims[axis] >= 1, "shape [{}] has dimension {} = {}; every dimension must be at least 1",
+            fmt::join(dims, ", "), axis, dims[axis]);
+  }
+}
+}  // namespace
+
+Shape::Shape(std::initializer_list<int64_t> dims) : dims_(dims) { check_dims(dims_); }
+Shape::Shape(std::vector<int64_t> dims) : dims_(std::move(dims)) { check_dims(dims_); }
+
+int64_t Shape::numel() const {
+  int64_t n = 1;
+  for (int64_t d : dims_) n *= d;
+  return n;
+}
+
+std::string Shape::str() const { return fmt::format("[{}]", fmt::join(dims_, ", ")); }
+
+void TensorView::fill(float value) const { std::fill_n(data, numel(), value); }
+
+Tensor::Tensor(Shape shape, float fill_value)
+    : shape_(std::move(shape)), values_(static_cast<size_t>(shape_.numel()), fill_value) {}
+
+Tensor::Tensor(Shape shape, std::vector<float> values) : shape_(std::move(shape)), values_(std::move(values)) {
+  require(static_cast<int64_t>(values_.size()) == shape_.numel(),
+          "a tensor of shape {} needs {} values, got {}", shape_.str(), shape_.numel(), values_.size());
+}
+
+void TensorArena::add(std::string name, Shape shape) {
+  require(!allocated_, "cannot add tensor '{}' after the arena was allocated", name);
+  require(!contains(name), "tensor '{}' was added twice", name);
+  size_t n = static_cast<size_t>(shape.numel());
+  entries_.push_back({std::move(name), std::move(shape), total_});
+  total_ += n;
+}
+
+void TensorArena::allocate() {
+  buffer_.assign(total_, 0.0f);
+  allocated_ = true;
+}
+
+bool TensorArena::contains(const std::string& name) const {
+  return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.name == name; });
+}
+
+TensorView TensorArena::operator[](const std::string& name) const {
+  require(allocated_, "tensor '{}' was requested before the arena was allocated", name);
+  for (const Entry& e : entries_) {
+    if (e.name == name) return {const_cast<float*>(buffer_.data()) + e.offset, e.shape};
+  }
+  fail("no tensor named '{}' in this arena", name);
+}
+
+void TensorArena::zero() { std::fill(buffer_.begin(), buffer_.end(), 0.0f); }
+
+}  // namespace minillm

@@ -1,0 +1,44 @@
+#include "core/threads.hpp"
+
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include <cblas.h>
+#include <omp.h>
+
+#include "core/error.hpp"
+
+namespace minillm {
+
+namespace {
+int g_threads = 0;  // 0: not chosen yet
+}
+
+int num_threads() {
+  if (g_threads == 0) init_threads_from_env();
+  return g_threads;
+}
+
+void set_num_threads(int n) {
+  require(n >= 1, "thread count must be at least 1, got {}", n);
+  g_threads = n;
+  openblas_set_num_threads(n);
+  omp_set_num_threads(n);
+}
+
+void init_threads_from_env() {
+  const char* env = std::getenv("MINILLM_THREADS");
+  if (env != nullptr && *env != '\0') {
+    char* end = nullptr;
+    long n = std::strtol(env, &end, 10);
+    require(end != nullptr && *end == '\0' && n >= 1 && n <= 4096,
+            "MINILLM_THREADS='{}' is not a thread count; set it to a whole number such as 2, or unset it", env);
+    set_num_threads(static_cast<int>(n));
+    return;
+  }
+  unsigned cores = std::thread::hardware_concurrency();
+  set_num_threads(cores == 0 ? 1 : static_cast<int>(cores));
+}
+
+}  // namespace minillm
