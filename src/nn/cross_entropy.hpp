@@ -1,0 +1,21 @@
+#pragma once
+// Softmax + cross-entropy, fused: the loss of predicting targets[n] from logits[n, :].
+//   loss[n] = -log(softmax(logits[n])[targets[n]])
+// Fused because the gradient of the pair is simply probs - onehot(target): cheaper and more accurate than
+// going through the softmax's Jacobian.
+#include <span>
+
+#include "core/token_id.hpp"
+
+namespace minillm {
+
+// probs[N,Vp] and losses[N] from logits[N,Vp]; only the first V columns are real (Vp >= V lets the vocab
+// be padded for speed; padded columns get probability 0). A target outside [0, V) is an Error.
+void cross_entropy_forward(float* losses, float* probs, const float* logits, std::span<const TokenId> targets,
+                           int N, int V, int Vp);
+
+// ACCUMULATES into dlogits[N,Vp]: dlogits[n] += dlosses[n] * (probs[n] - onehot(targets[n])).
+void cross_entropy_backward(float* dlogits, const float* dlosses, const float* probs,
+                            std::span<const TokenId> targets, int N, int V, int Vp);
+
+}  // namespace minillm

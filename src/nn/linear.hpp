@@ -1,0 +1,14 @@
+#pragma once
+// Linear layer (PyTorch's nn.Linear, GPT-2's c_attn / c_proj / c_fc): out = inp · Wᵀ + b.
+// N is the number of rows (B*T positions), C the input width, OC the output width.
+// The weight is stored [OC, C] like PyTorch, so checkpoints move over without transposes.
+namespace minillm {
+
+// out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]. bias may be nullptr.
+void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC);
+
+// ACCUMULATES (+=) into dinp[N,C], dweight[OC,C] and dbias[OC] (dbias may be nullptr).
+void linear_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const float* weight, int N, int C, int OC);
+
+}  // namespace minillm
