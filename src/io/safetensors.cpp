@@ -1,0 +1,148 @@
+#include "io/safetensors.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+
+namespace minillm {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+uint64_t read_u64_le(const std::string& bytes) {
+  uint64_t value = 0;
+  for (int i = 7; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(bytes[size_t(i)]);
+  return value;
+}
+
+std::string u64_le(uint64_t value) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[size_t(i)] = static_cast<char>((value >> (8 * i)) & 0xff);
+  return out;
+}
+
+std::string names_of(const std::map<std::string, Tensor>& tensors) {
+  std::string names;
+  for (const auto& [name, tensor] : tensors) names += (names.empty() ? "" : ", ") + name;
+  return names;
+}
+
+// Serialises name -> (shape, data) entries; shared by both save overloads.
+struct Item {
+  std::string name;
+  const std::vector<int64_t>* dims;
+  const float* data;
+  size_t count;
+};
+
+void save_items(const fs::path& path, const std::vector<Item>& items, const std::map<std::string, std::string>& metadata) {
+  json header = json::object();
+  uint64_t offset = 0;
+  for (const Item& item : items) {
+    uint64_t bytes = item.count * sizeof(float);
+    header[item.name] = {{"dtype", "F32"}, {"shape", *item.dims}, {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');  // pad so the data starts 8-byte aligned, as the spec allows
+  write_file_atomically(path, [&](std::ostream& out) {
+    out << u64_le(text.size()) << text;
+    for (const Item& item : items) {
+      out.write(reinterpret_cast<const char*>(item.data), std::streamsize(item.count * sizeof(float)));
+    }
+  });
+}
+
+}  // namespace
+
+const Tensor& SafetensorsFile::at(const std::string& name) const {
+  auto it = tensors.find(name);
+  require(it != tensors.end(), "no tensor '{}' in the safetensors file (it has: {})", name, names_of(tensors));
+  return it->second;
+}
+
+SafetensorsFile load_safetensors(const fs::path& path) {
+  static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian");
+  const std::string bytes = read_file(path);
+  const std::string where = path.string();
+  require(bytes.size() >= 8, "{} is not a safetensors file: shorter than its 8-byte header length", where);
+  const uint64_t header_len = read_u64_le(bytes);
+  require(header_len <= bytes.size() - 8, "{} is truncated: its header claims {} bytes", where, header_len);
+  json header;
+  try {
+    header = json::parse(bytes.substr(8, header_len));
+  } catch (const json::exception& e) {
+    fail("{} has a malformed safetensors header: {}", where, e.what());
+  }
+  require(header.is_object(), "{}: the safetensors header is not a JSON object", where);
+  const size_t data_start = 8 + header_len;
+  const size_t data_size = bytes.size() - data_start;
+
+  SafetensorsFile file;
+  for (const auto& [name, info] : header.items()) {
+    if (name == "__metadata__") {
+      for (const auto& [key, value] : info.items()) file.metadata[key] = value.is_string() ? value.get<std::string>() : value.dump();
+      continue;
+    }
+    try {
+      const std::string dtype = info.at("dtype").get<std::string>();
+      require(dtype == "F32", "{}: tensor '{}' has dtype {}; minillm reads float32 (F32) only: convert it with "
+              "tensor.float() before saving", where, name, dtype);
+      auto dims = info.at("shape").get<std::vector<int64_t>>();
+      auto offsets = info.at("data_offsets").get<std::vector<uint64_t>>();
+      require(offsets.size() == 2 && offsets[0] <= offsets[1] && offsets[1] <= data_size,
+              "{}: tensor '{}' has data offsets outside the file", where, name);
+      Shape shape = dims.empty() ? Shape{1} : Shape(dims);
+      require(uint64_t(shape.numel()) * sizeof(float) == offsets[1] - offsets[0],
+              "{}: tensor '{}' of shape {} does not match its {} data bytes", where, name, shape.str(),
+              offsets[1] - offsets[0]);
+      Tensor tensor(shape);
+      std::memcpy(tensor.data(), bytes.data() + data_start + offsets[0], offsets[1] - offsets[0]);
+      file.tensors.emplace(name, std::move(tensor));
+    } catch (const json::exception& e) {
+      fail("{}: malformed entry for tensor '{}': {}", where, name, e.what());
+    }
+  }
+  return file;
+}
+
+void save_safetensors(const fs::path& path, const SafetensorsFile& file) {
+  std::vector<Item> items;
+  for (const auto& [name, tensor] : file.tensors) {
+    items.push_back({name, &tensor.shape().dims(), tensor.data(), size_t(tensor.numel())});
+  }
+  save_items(path, items, file.metadata);
+}
+
+void save_safetensors(const fs::path& path, const TensorArena& arena, const std::map<std::string, std::string>& metadata) {
+  std::vector<Item> items;
+  for (const auto& entry : arena.entries()) {
+    items.push_back({entry.name, &entry.shape.dims(), arena.data() + entry.offset, size_t(entry.shape.numel())});
+  }
+  save_items(path, items, metadata);
+}
+
+void load_safetensors_into(const fs::path& path, TensorArena& arena, bool allow_extra) {
+  SafetensorsFile file = load_safetensors(path);
+  for (const auto& entry : arena.entries()) {
+    const Tensor& tensor = file.at(entry.name);
+    require(tensor.shape() == entry.shape, "{}: tensor '{}' has shape {} but the model expects {}", path.string(),
+            entry.name, tensor.shape().str(), entry.shape.str());
+    std::memcpy(arena.data() + entry.offset, tensor.data(), size_t(tensor.numel()) * sizeof(float));
+  }
+  if (!allow_extra) {
+    for (const auto& [name, tensor] : file.tensors) {
+      require(arena.contains(name), "{} holds tensor '{}', which this model does not have (wrong config?)",
+              path.string(), name);
+    }
+  }
+}
+
+}  // namespace minillm

@@ -1,0 +1,37 @@
+#pragma once
+// safetensors, the weight format of Hugging Face and PyTorch users: an 8-byte little-endian header length,
+// a JSON header {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__":
+// {...}}, then the raw little-endian bytes. minillm stores float32 only; reading accepts F32 tensors.
+// Because the layout is this simple, PyTorch's `safetensors.torch.load_file` reads our checkpoints and we
+// read theirs, and the golden fixtures under tests/fixtures/ use it too.
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace minillm {
+
+struct SafetensorsFile {
+  std::map<std::string, Tensor> tensors;            // name -> tensor (float32)
+  std::map<std::string, std::string> metadata;      // the optional "__metadata__" strings
+
+  const Tensor& at(const std::string& name) const;  // Error naming the tensor and the file's names if missing
+};
+
+// Reads a file; Errors say what is wrong (truncated, bad header JSON, non-F32 dtype, offsets out of range).
+SafetensorsFile load_safetensors(const std::filesystem::path& path);
+
+// Writes atomically. Tensors are laid out in the map's (sorted) order.
+void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& file);
+
+// Writes every tensor of an arena (e.g. a model's parameters) under its arena name.
+void save_safetensors(const std::filesystem::path& path, const TensorArena& arena,
+                      const std::map<std::string, std::string>& metadata = {});
+
+// Fills every tensor of an (allocated) arena from the file; shapes must match exactly. Extra tensors in the
+// file are an Error unless allow_extra is set.
+void load_safetensors_into(const std::filesystem::path& path, TensorArena& arena, bool allow_extra = false);
+
+}  // namespace minillm
