@@ -1,0 +1,41 @@
+#pragma once
+// Training a byte-level BPE vocabulary from scratch.
+//
+// Start with the 256 single bytes; repeatedly find the most frequent adjacent pair of tokens in the
+// corpus and make it a new token. Ties are broken by the smallest pair (left id, then right id), so
+// training is deterministic.
+//
+// Cost grows with the corpus, not with corpus x merges: the corpus is pre-tokenized and each unique piece
+// ("word") is stored once with its count; pair counts are updated incrementally, only in the words a merge
+// touches; the most frequent pair comes from a max-heap whose stale entries are re-checked when popped
+// (the algorithm of HF tokenizers and SentencePiece).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tokenizer/tokenizer.hpp"
+
+namespace minillm {
+
+struct TrainOptions {
+  int vocab_size = 512;  // 256 bytes + merges + special tokens
+  std::string pattern = std::string(kGpt2Pattern);
+  std::vector<std::string> special_tokens = {"<|endoftext|>"};  // get the last ids, never merged
+  // Called after each merge with (merges done, merges wanted): a progress bar hooks in here.
+  std::function<void(int, int)> on_merge;
+};
+
+struct TrainResult {
+  Tokenizer tokenizer;
+  std::vector<int64_t> merge_counts;  // how often each merged pair occurred when it was chosen
+  int64_t corpus_bytes = 0;
+  int64_t unique_words = 0;
+};
+
+// Errors: empty corpus, vocab_size < 256 + specials, a pattern PCRE2 rejects. When the corpus runs out
+// of pairs before vocab_size is reached, training stops early (the result has fewer merges).
+TrainResult train_bpe(std::string_view corpus, const TrainOptions& options);
+
+}  // namespace minillm
