@@ -1,0 +1,222 @@
+#include "tokenizer/tokenizer.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "tokenizer/bpe_merge.hpp"
+#include "tokenizer/tokenizer_impl.hpp"
+#include "tokenizer/utf8.hpp"
+
+namespace minillm {
+
+// ---- building ---------------------------------------------------------------------------------------
+
+namespace {
+void add_specials(Tokenizer::Impl& t, std::vector<SpecialToken> specials) {
+  for (const SpecialToken& s : specials) {
+    require(!s.text.empty(), "a special token cannot be empty");
+    require(to_int(s.id) >= 0, "special token \"{}\" has a negative id {}", s.text, to_int(s.id));
+    const size_t id = static_cast<size_t>(to_int(s.id));
+    if (id >= t.vocab.size()) {
+      t.vocab.resize(id + 1);
+      t.is_valid_id.resize(id + 1, 0);
+    }
+    require(!t.is_valid_id[id], "special token \"{}\" has id {}, which is already taken by another token", s.text,
+            id);
+    t.vocab[id] = s.text;
+    t.is_valid_id[id] = 1;
+  }
+  t.specials = std::move(specials);
+}
+}  // namespace
+
+std::shared_ptr<const Tokenizer::Impl> make_from_ranks(std::string name, std::string pattern,
+                                                       std::vector<std::string> tokens_by_rank,
+                                                       std::vector<SpecialToken> specials) {
+  auto t = std::make_shared<Tokenizer::Impl>();
+  t->name = std::move(name);
+  t->splitter = std::make_unique<RegexSplitter>(pattern);
+  t->pattern = std::move(pattern);
+  t->is_valid_id.assign(tokens_by_rank.size(), 0);
+  t->whole_piece_lookup = true;
+  t->piece_ids.reserve(tokens_by_rank.size());
+  for (size_t rank = 0; rank < tokens_by_rank.size(); ++rank) {
+    if (tokens_by_rank[rank].empty()) continue;  // a gap in the ranks
+    t->is_valid_id[rank] = 1;
+    t->piece_ids.emplace(tokens_by_rank[rank], static_cast<int32_t>(rank));
+  }
+  t->byte_ids.fill(-1);
+  for (int b = 0; b < 256; ++b) {
+    auto it = t->piece_ids.find(std::string(1, static_cast<char>(b)));
+    require(it != t->piece_ids.end(), "the rank file has no token for the single byte {}: it is not a byte-level "
+                                      "BPE vocabulary (or the file is damaged; run ./run fetch)", b);
+    t->byte_ids[b] = it->second;
+  }
+  // Every way of cutting a token into two tokens is a merge to that token.
+  for (size_t rank = 0; rank < tokens_by_rank.size(); ++rank) {
+    const std::string_view bytes = tokens_by_rank[rank];
+    for (size_t cut = 1; cut < bytes.size(); ++cut) {
+      auto left = t->piece_ids.find(bytes.substr(0, cut));
+      if (left == t->piece_ids.end()) continue;
+      auto right = t->piece_ids.find(bytes.substr(cut));
+      if (right == t->piece_ids.end()) continue;
+      t->pairs.insert(left->second, right->second, static_cast<int32_t>(rank));
+    }
+  }
+  t->vocab = std::move(tokens_by_rank);
+  add_specials(*t, std::move(specials));
+  return t;
+}
+
+std::shared_ptr<const Tokenizer::Impl> make_from_merges(std::string name, std::string pattern,
+                                                        std::vector<std::pair<TokenId, TokenId>> merges,
+                                                        std::vector<SpecialToken> specials) {
+  auto t = std::make_shared<Tokenizer::Impl>();
+  t->name = std::move(name);
+  t->splitter = std::make_unique<RegexSplitter>(pattern);
+  t->pattern = std::move(pattern);
+  t->vocab.reserve(256 + merges.size() + specials.size());
+  for (int b = 0; b < 256; ++b) {
+    t->vocab.emplace_back(1, static_cast<char>(b));
+    t->byte_ids[b] = b;
+  }
+  for (size_t i = 0; i < merges.size(); ++i) {
+    const int32_t left = to_int(merges[i].first), right = to_int(merges[i].second);
+    const int32_t merged = static_cast<int32_t>(256 + i);
+    require(left >= 0 && left < merged && right >= 0 && right < merged,
+            "merge {} joins tokens {} and {}, but only tokens 0..{} exist at that point", i, left, right, merged - 1);
+    t->vocab.push_back(t->vocab[left] + t->vocab[right]);
+    t->pairs.insert(left, right, merged);
+  }
+  t->is_valid_id.assign(t->vocab.size(), 1);
+  t->merges = std::move(merges);
+  add_specials(*t, std::move(specials));
+  return t;
+}
+
+Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+// ---- encoding ---------------------------------------------------------------------------------------
+
+void Tokenizer::Impl::encode_ordinary_into(std::string_view text, std::vector<int32_t>& out) const {
+  // Text repeats its words, so each distinct piece is merged once per call and then copied from here.
+  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> cache;  // piece -> (start, count)
+  std::vector<int32_t> cached_ids;
+  splitter->split(text, [&](std::string_view piece) {
+    if (piece.size() == 1) {
+      out.push_back(byte_ids[static_cast<unsigned char>(piece[0])]);
+      return;
+    }
+    if (whole_piece_lookup) {
+      if (auto it = piece_ids.find(piece); it != piece_ids.end()) {
+        out.push_back(it->second);
+        return;
+      }
+    }
+    if (auto it = cache.find(piece); it != cache.end()) {
+      const auto [start, count] = it->second;
+      out.insert(out.end(), cached_ids.begin() + start, cached_ids.begin() + start + count);
+      return;
+    }
+    const size_t before = out.size();
+    bpe_merge(piece, byte_ids.data(), pairs, out);
+    cache.emplace(piece, std::pair{static_cast<uint32_t>(cached_ids.size()), static_cast<uint32_t>(out.size() - before)});
+    cached_ids.insert(cached_ids.end(), out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
+  });
+}
+
+namespace {
+TokenIds to_token_ids(const std::vector<int32_t>& ids) {
+  TokenIds result(ids.size());
+  std::transform(ids.begin(), ids.end(), result.begin(), [](int32_t id) { return token_id(id); });
+  return result;
+}
+}  // namespace
+
+TokenIds Tokenizer::encode_ordinary(std::string_view text) const {
+  std::vector<int32_t> ids;
+  ids.reserve(text.size() / 3 + 16);
+  impl_->encode_ordinary_into(text, ids);
+  return to_token_ids(ids);
+}
+
+TokenIds Tokenizer::encode(std::string_view text) const { return encode(text, AllowedSpecial::none()); }
+
+TokenIds Tokenizer::encode(std::string_view text, const AllowedSpecial& allowed) const {
+  // Special-token text the caller did not allow is almost always a mistake (or an injection): refuse it.
+  std::vector<const SpecialToken*> active;
+  for (const SpecialToken& s : impl_->specials) {
+    if (allowed.allows(s.text)) {
+      active.push_back(&s);
+    } else if (text.find(s.text) != std::string_view::npos) {
+      fail("the text contains the special token \"{}\", which was not allowed: to encode it as the special token "
+           "(id {}) allow it (AllowedSpecial::only({{\"{}\"}}) or AllowedSpecial::everything()); to encode it as "
+           "plain text use encode_ordinary()",
+           s.text, to_int(s.id), s.text);
+    }
+  }
+  for (const std::string& name : allowed.names)
+    require(special(name).has_value(), "\"{}\" is not a special token of the {} tokenizer", name, impl_->name);
+
+  std::vector<int32_t> ids;
+  ids.reserve(text.size() / 3 + 16);
+  // Where each allowed special token occurs next (recomputed only once passed), so many specials in a long
+  // text cost one scan each, not one per occurrence.
+  std::vector<size_t> next_at(active.size());
+  for (size_t k = 0; k < active.size(); ++k) next_at[k] = text.find(active[k]->text);
+  size_t position = 0;
+  while (true) {
+    size_t best = std::string_view::npos, best_k = 0;
+    for (size_t k = 0; k < active.size(); ++k) {
+      if (next_at[k] != std::string_view::npos && next_at[k] < position) next_at[k] = text.find(active[k]->text, position);
+      const bool earlier = next_at[k] < best;
+      const bool longer_at_same = next_at[k] == best && best != std::string_view::npos &&
+                                  active[k]->text.size() > active[best_k]->text.size();
+      if (earlier || longer_at_same) {
+        best = next_at[k];
+        best_k = k;
+      }
+    }
+    if (best == std::string_view::npos) break;
+    impl_->encode_ordinary_into(text.substr(position, best - position), ids);
+    ids.push_back(to_int(active[best_k]->id));
+    position = best + active[best_k]->text.size();
+  }
+  impl_->encode_ordinary_into(text.substr(position), ids);
+  return to_token_ids(ids);
+}
+
+// ---- decoding ---------------------------------------------------------------------------------------
+
+const std::string& Tokenizer::token_bytes(TokenId id) const {
+  const int32_t i = to_int(id);
+  require(i >= 0 && i < vocab_size() && impl_->is_valid_id[i],
+          "token id {} is not in the {} vocabulary (valid ids are 0..{}{})", i, impl_->name, vocab_size() - 1,
+          i >= 0 && i < vocab_size() ? ", and this one is an unused gap" : "");
+  return impl_->vocab[i];
+}
+
+std::string Tokenizer::decode_bytes(std::span<const TokenId> ids) const {
+  std::string bytes;
+  for (TokenId id : ids) bytes += token_bytes(id);
+  return bytes;
+}
+
+std::string Tokenizer::decode(std::span<const TokenId> ids) const { return to_valid_utf8(decode_bytes(ids)); }
+
+// ---- questions --------------------------------------------------------------------------------------
+
+int Tokenizer::vocab_size() const { return static_cast<int>(impl_->vocab.size()); }
+
+std::optional<TokenId> Tokenizer::special(std::string_view text) const {
+  for (const SpecialToken& s : impl_->specials)
+    if (s.text == text) return s.id;
+  return std::nullopt;
+}
+
+const std::vector<SpecialToken>& Tokenizer::special_tokens() const { return impl_->specials; }
+const std::string& Tokenizer::pattern() const { return impl_->pattern; }
+const std::string& Tokenizer::name() const { return impl_->name; }
+const std::vector<std::pair<TokenId, TokenId>>& Tokenizer::merges() const { return impl_->merges; }
+
+}  // namespace minillm

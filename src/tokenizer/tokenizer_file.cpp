@@ -1,0 +1,139 @@
+// minillm's tokenizer file: plain text you can read, diff and edit.
+//
+//   minillm-bpe 1
+//   pattern "'s|'t|...|\\s+"
+//   special 511 "<|endoftext|>"
+//   merge 101 32     # "e" + " " = "e "
+//   ...
+//
+// Merge i (counting from 0) makes token 256 + i; tokens 0..255 are the bytes. Strings are JSON strings.
+// Everything after '#' is a comment for the reader and ignored.
+#include <charconv>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "tokenizer/tokenizer.hpp"
+#include "tokenizer/tokenizer_impl.hpp"
+#include "tokenizer/utf8.hpp"
+
+namespace minillm {
+
+namespace {
+constexpr std::string_view kMagic = "minillm-bpe 1";
+
+std::string readable(std::string_view text) {
+  // Token bytes need not be UTF-8; show them readably with invalid bytes replaced.
+  return nlohmann::json(to_valid_utf8(text)).dump();
+}
+
+struct LineReader {
+  std::string_view rest;
+  std::string_view line;
+  int number = 0;
+  bool next() {
+    if (rest.empty()) return false;
+    const size_t end = rest.find('\n');
+    line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    ++number;
+    return true;
+  }
+};
+
+int32_t parse_int(std::string_view text, const std::string& where) {
+  int32_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  require(ec == std::errc{} && end == text.data() + text.size(), "{}: \"{}\" is not a token id", where, text);
+  return value;
+}
+
+std::string parse_json_string(std::string_view text, const std::string& where) {
+  try {
+    auto json = nlohmann::json::parse(text);
+    require(json.is_string(), "{}: expected a \"quoted string\"", where);
+    return json.get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+    fail("{}: expected a \"quoted string\", found {}", where, text);
+  }
+}
+
+// "word rest" -> (word, rest) with the rest's surrounding spaces and any # comment removed.
+std::pair<std::string_view, std::string_view> split_keyword(std::string_view line, bool strip_comment) {
+  const size_t space = line.find(' ');
+  std::string_view word = line.substr(0, space), rest = space == std::string_view::npos ? "" : line.substr(space + 1);
+  if (strip_comment) rest = rest.substr(0, rest.find('#'));
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+  return {word, rest};
+}
+}  // namespace
+
+void Tokenizer::save(const std::filesystem::path& file) const {
+  require(!impl_->whole_piece_lookup,
+          "the {} tokenizer comes from tiktoken's rank file and has no merges to save; save() writes tokenizers "
+          "trained with train_bpe()", impl_->name);
+  std::ostringstream out;
+  out << kMagic << "\n";
+  out << "pattern " << nlohmann::json(impl_->pattern).dump() << "\n";
+  for (const SpecialToken& s : impl_->specials)
+    out << "special " << to_int(s.id) << " " << nlohmann::json(s.text).dump() << "\n";
+  for (size_t i = 0; i < impl_->merges.size(); ++i) {
+    const auto [left, right] = impl_->merges[i];
+    out << "merge " << to_int(left) << " " << to_int(right) << "    # " << readable(token_bytes(left)) << " + "
+        << readable(token_bytes(right)) << " = " << readable(impl_->vocab[256 + i]) << "\n";
+  }
+  write_file_atomically(file, out.str());
+}
+
+Tokenizer Tokenizer::load(const std::filesystem::path& file) {
+  const std::string text = read_file(file);
+  LineReader reader;
+  reader.rest = text;
+  const std::string name = file.string();
+  auto where = [&] { return fmt::format("{} line {}", name, reader.number); };
+  require(reader.next() && reader.line == kMagic, "{}: expected \"{}\" on the first line: this is not a minillm tokenizer "
+          "file (tiktoken files load with Tokenizer::from_tiktoken)", where(), kMagic);
+  std::string pattern;
+  bool have_pattern = false;
+  std::vector<SpecialToken> specials;
+  std::vector<std::pair<TokenId, TokenId>> merges;
+  while (reader.next()) {
+    if (reader.line.empty() || reader.line.front() == '#') continue;
+    const auto [keyword, strings_rest] = split_keyword(reader.line, false);
+    if (keyword == "pattern") {
+      require(!have_pattern, "{}: a second pattern line", where());
+      pattern = parse_json_string(strings_rest, where());
+      have_pattern = true;
+    } else if (keyword == "special") {
+      const size_t space = strings_rest.find(' ');
+      require(space != std::string_view::npos, "{}: expected special <id> \"<text>\"", where());
+      const int32_t id = parse_int(strings_rest.substr(0, space), where());
+      specials.push_back({parse_json_string(strings_rest.substr(space + 1), where()), token_id(id)});
+    } else if (keyword == "merge") {
+      const auto [_, rest] = split_keyword(reader.line, true);
+      const size_t space = rest.find(' ');
+      require(space != std::string_view::npos, "{}: expected merge <left id> <right id>", where());
+      const int32_t left = parse_int(rest.substr(0, space), where());
+      const int32_t right = parse_int(rest.substr(space + 1), where());
+      const int32_t merged = static_cast<int32_t>(256 + merges.size());
+      require(left >= 0 && left < merged && right >= 0 && right < merged,
+              "{}: merge {} + {} uses a token that does not exist yet (this merge makes token {})", where(), left,
+              right, merged);
+      merges.emplace_back(token_id(left), token_id(right));
+    } else {
+      fail("{}: unknown line \"{}\" (expected pattern, special or merge)", where(), reader.line);
+    }
+  }
+  require(have_pattern, "{}: the file has no pattern line", name);
+  const int32_t first_special = static_cast<int32_t>(256 + merges.size());
+  for (const SpecialToken& s : specials)
+    require(to_int(s.id) >= first_special, "{}: special token \"{}\" has id {}, which a merge or byte already uses",
+            name, s.text, to_int(s.id));
+  return Tokenizer(make_from_merges(name, std::move(pattern), std::move(merges), std::move(specials)));
+}
+
+}  // namespace minillm
