@@ -41,6 +41,7 @@ void scale_c(float beta, float* c, int64_t m, int64_t n, int64_t ldc) {
 // The reference: one output at a time, a dot product over k in double so it is a trustworthy baseline.
 void gemm_naive(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                 const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  // lesson: naive_loop
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < n; ++j) {
       double sum = 0.0;
@@ -49,6 +50,7 @@ void gemm_naive(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, 
       c[i * ldc + j] = prior + alpha * static_cast<float>(sum);
     }
   }
+  // end lesson: naive_loop
 }
 
 // Cache blocking: work on tiles small enough to stay in L1/L2 while they are reused. The operands are first
@@ -62,6 +64,7 @@ void gemm_blocked(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha
     for (int64_t j = 0; j < n; ++j) b_rows[p * n + j] = elem(b, ldb, tb, p, j);
   scale_c(beta, c, m, n, ldc);
 
+  // lesson: blocked_loop
   constexpr int64_t kTileM = 64, kTileN = 256, kTileK = 128;
   for (int64_t i0 = 0; i0 < m; i0 += kTileM) {
     for (int64_t p0 = 0; p0 < k; p0 += kTileK) {
@@ -78,6 +81,7 @@ void gemm_blocked(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha
       }
     }
   }
+  // end lesson: blocked_loop
 }
 
 }  // namespace
