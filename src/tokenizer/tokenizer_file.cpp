@@ -95,7 +95,8 @@ Tokenizer Tokenizer::load(const std::filesystem::path& file) {
   reader.rest = text;
   const std::string name = file.string();
   auto where = [&] { return fmt::format("{} line {}", name, reader.number); };
-  require(reader.next() && reader.line == kMagic, "{}: expected \"{}\" on the first line: this is not a minillm tokenizer "
+  const bool has_first_line = reader.next();
+  require(has_first_line && reader.line == kMagic, "{}: expected \"{}\" on the first line: this is not a minillm tokenizer "
           "file (tiktoken files load with Tokenizer::from_tiktoken)", where(), kMagic);
   std::string pattern;
   bool have_pattern = false;

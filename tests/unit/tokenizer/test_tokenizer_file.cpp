@@ -1,0 +1,94 @@
+// Saving and loading trained tokenizers; corrupt files get errors naming the line.
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "tokenizer/train_bpe.hpp"
+
+namespace minillm {
+namespace {
+
+std::filesystem::path temp_file(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("minillm-tok-" + std::to_string(::getpid()) + "-" + name);
+}
+
+std::string error_of(const std::string& file_text) {
+  const auto path = temp_file("corrupt.bpe");
+  write_file_atomically(path, file_text);
+  try {
+    Tokenizer::load(path);
+  } catch (const Error& e) {
+    std::filesystem::remove(path);
+    return e.what();
+  }
+  std::filesystem::remove(path);
+  return "(no error)";
+}
+
+TEST(TokenizerFile, SaveLoadRoundTripsExactly) {
+  const std::string text =
+      read_file(std::filesystem::path(MINILLM_SOURCE_DIR) / "tests/fixtures/tiktoken/corpus.txt");
+  TrainOptions o;
+  o.vocab_size = 500;
+  o.special_tokens = {"<|endoftext|>", "<|tab\t\"quoted\"|>"};
+  const Tokenizer original = train_bpe(text, o).tokenizer;
+  const auto path = temp_file("roundtrip.bpe");
+  original.save(path);
+  const Tokenizer loaded = Tokenizer::load(path);
+  EXPECT_EQ(loaded.merges(), original.merges());
+  EXPECT_EQ(loaded.pattern(), original.pattern());
+  EXPECT_EQ(loaded.vocab_size(), original.vocab_size());
+  ASSERT_EQ(loaded.special_tokens().size(), 2u);
+  EXPECT_EQ(loaded.special_tokens()[1].text, "<|tab\t\"quoted\"|>") << "special text survives quoting";
+  EXPECT_EQ(loaded.encode(text), original.encode(text));
+  const std::string saved = read_file(path);
+  EXPECT_EQ(saved.rfind("minillm-bpe 1\npattern ", 0), 0u) << "a version line, then the pattern";
+  std::filesystem::remove(path);
+}
+
+TEST(TokenizerFile, CorruptFilesNameTheLine) {
+  EXPECT_NE(error_of("hello\n").find("line 1"), std::string::npos) << "wrong first line";
+  EXPECT_NE(error_of("minillm-bpe 1\npattern \"a+\"\nmerge 97 97\nmerge 97 x\n").find("line 4"), std::string::npos)
+      << "'x' is not a token id";
+  EXPECT_NE(error_of("minillm-bpe 1\npattern \"a+\"\nmerge 97 300\n").find("line 3"), std::string::npos)
+      << "token 300 does not exist when merge 0 makes token 256";
+  EXPECT_NE(error_of("minillm-bpe 1\npattern \"a+\"\nbogus\n").find("line 3"), std::string::npos) << "unknown keyword";
+  EXPECT_NE(error_of("minillm-bpe 1\npattern not-json\n").find("line 2"), std::string::npos) << "unquoted pattern";
+  EXPECT_NE(error_of("minillm-bpe 1\nmerge 97 97\n").find("no pattern"), std::string::npos) << "missing pattern";
+  EXPECT_NE(error_of("minillm-bpe 1\npattern \"a+\"\nmerge 97 97\nspecial 256 \"<|x|>\"\n").find("already uses"),
+            std::string::npos)
+      << "special id 256 collides with the merge's token";
+}
+
+TEST(TokenizerFile, CommentsAndCrlfAreAccepted) {
+  const auto path = temp_file("comments.bpe");
+  write_file_atomically(path, "minillm-bpe 1\r\n# a comment\r\npattern \"[a-z]+\"\r\nmerge 97 98   # a + b\r\n");
+  const Tokenizer t = Tokenizer::load(path);
+  EXPECT_EQ(t.encode("ab").size(), 1u) << "the merge a+b applies";
+  std::filesystem::remove(path);
+}
+
+TEST(TokenizerFile, MissingFileSaysWhichPath) {
+  try {
+    Tokenizer::load(temp_file("does-not-exist.bpe"));
+    FAIL() << "loading a missing file must throw";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does-not-exist.bpe"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TokenizerFile, UnknownEncodingListsTheValidOnes) {
+  try {
+    Tokenizer::from_tiktoken("gpt5");
+    FAIL() << "an unknown encoding name must throw";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("gpt2, cl100k_base, o200k_base"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace minillm
