@@ -54,6 +54,10 @@ class Tokenizer {
   // stem, e.g. cl100k_base.tiktoken). Unknown names are an Error listing the valid ones.
   static Tokenizer from_tiktoken(const std::string& name_or_path);
 
+  // Whatever the user named: "gpt2" / "cl100k_base" / "o200k_base", a file save() wrote, or a tiktoken
+  // rank file. What the CLI's --encoding accepts.
+  static Tokenizer open(const std::string& name_or_path);
+
   // A tokenizer minillm trained and saved (readable text format, see save()).
   static Tokenizer load(const std::filesystem::path& file);
   // Writes "minillm-bpe 1", the pattern, the special tokens and the merges, one per line; load() reads it

@@ -9,6 +9,7 @@
 // Merge i (counting from 0) makes token 256 + i; tokens 0..255 are the bytes. Strings are JSON strings.
 // Everything after '#' is a comment for the reader and ignored.
 #include <charconv>
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -135,6 +136,17 @@ Tokenizer Tokenizer::load(const std::filesystem::path& file) {
     require(to_int(s.id) >= first_special, "{}: special token \"{}\" has id {}, which a merge or byte already uses",
             name, s.text, to_int(s.id));
   return Tokenizer(make_from_merges(name, std::move(pattern), std::move(merges), std::move(specials)));
+}
+
+Tokenizer Tokenizer::open(const std::string& name_or_path) {
+  const std::filesystem::path path(name_or_path);
+  if (std::filesystem::is_regular_file(path)) {
+    std::ifstream in(path, std::ios::binary);
+    std::string first(kMagic.size(), '\0');
+    in.read(first.data(), static_cast<std::streamsize>(first.size()));
+    if (first == kMagic) return load(path);
+  }
+  return from_tiktoken(name_or_path);
 }
 
 }  // namespace minillm

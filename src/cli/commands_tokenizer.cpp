@@ -1,0 +1,109 @@
+// `minillm tokenize` and `minillm train-tokenizer`.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.hpp"
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "tokenizer/train_bpe.hpp"
+#include "tokenizer/utf8.hpp"
+
+namespace minillm::cli {
+
+namespace {
+
+// Each token on a coloured background, so the cuts between tokens are visible (the colours cycle).
+std::string coloured_pieces(const Tokenizer& t, const TokenIds& ids) {
+  static constexpr int kBackgrounds[] = {45, 44, 42, 43, 46, 41};  // magenta, blue, green, yellow, cyan, red
+  std::string out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::string text = to_valid_utf8(t.token_bytes(ids[i]));
+    std::string shown;
+    for (char c : text) shown += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t") : c == '\r' ? std::string("\\r") : std::string(1, c);
+    out += fmt::format("\033[30;{}m{}\033[0m", kBackgrounds[i % std::size(kBackgrounds)], shown);
+  }
+  return out;
+}
+
+std::string quoted_pieces(const Tokenizer& t, const TokenIds& ids) {
+  nlohmann::json pieces = nlohmann::json::array();
+  for (TokenId id : ids) pieces.push_back(to_valid_utf8(t.token_bytes(id)));
+  return pieces.dump();
+}
+
+void tokenize(const std::string& encoding, std::string text, bool allow_special) {
+  if (text == "-") text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  const Tokenizer t = Tokenizer::open(encoding);
+  if (!allow_special)
+    for (const SpecialToken& s : t.special_tokens())
+      require(text.find(s.text) == std::string::npos,
+              "the text contains the special token {}: pass --allow-special to turn it into its id ({})", s.text,
+              to_int(s.id));
+  const TokenIds ids = t.encode(text, allow_special ? AllowedSpecial::everything() : AllowedSpecial::none());
+  std::string id_list;
+  for (TokenId id : ids) id_list += (id_list.empty() ? "" : ", ") + std::to_string(to_int(id));
+  fmt::print("{}: {} bytes -> {} tokens ({:.2f} bytes per token)\n", t.name(), text.size(), ids.size(),
+             ids.empty() ? 0.0 : static_cast<double>(text.size()) / ids.size());
+  fmt::print("ids:    [{}]\n", id_list);
+  fmt::print("pieces: {}\n", isatty(fileno(stdout)) ? coloured_pieces(t, ids) : quoted_pieces(t, ids));
+}
+
+void train_tokenizer(int vocab_size, const std::string& input, const std::string& out,
+                     const std::vector<std::string>& specials) {
+  const std::string corpus = read_file(input);
+  TrainOptions options;
+  options.vocab_size = vocab_size;
+  options.special_tokens = specials;
+  const bool show = isatty(fileno(stderr));
+  options.on_merge = [&](int done, int total) {
+    if (show && (done % 64 == 0 || done == total))
+      fmt::print(stderr, "\rlearning merges: {}/{} ({:.0f}%)", done, total, 100.0 * done / total);
+  };
+  fmt::print("training a byte-level BPE vocabulary of {} tokens on {} ({} bytes)\n", vocab_size, input, corpus.size());
+  const TrainResult result = train_bpe(corpus, options);
+  if (show) fmt::print(stderr, "\n");
+  result.tokenizer.save(out);
+  const TokenIds ids = result.tokenizer.encode(corpus, AllowedSpecial::everything());
+  fmt::print("{} unique pre-tokens, {} merges learned", result.unique_words, result.tokenizer.merges().size());
+  if (static_cast<int>(result.tokenizer.merges().size()) < vocab_size - 256 - static_cast<int>(specials.size()))
+    fmt::print(" (the corpus ran out of pairs to merge before reaching the vocabulary size)");
+  fmt::print("\nthe corpus is {} tokens: {:.2f} bytes per token (1.00 would be no compression)\n", ids.size(),
+             static_cast<double>(corpus.size()) / std::max<size_t>(ids.size(), 1));
+  fmt::print("saved to {}\n", out);
+}
+
+CommandRegistrar reg(10, [](CLI::App& app) {
+  auto* tok = app.add_subcommand("tokenize", "Split text into tokens and print their ids and pieces");
+  auto encoding = std::make_shared<std::string>("gpt2");
+  auto text = std::make_shared<std::string>();
+  auto allow_special = std::make_shared<bool>(false);
+  tok->add_option("--encoding,-e", *encoding,
+                  "gpt2, cl100k_base, o200k_base (tiktoken's, after ./run fetch) or a tokenizer FILE")
+      ->capture_default_str();
+  tok->add_flag("--allow-special", *allow_special, "turn special-token text like <|endoftext|> into its id");
+  tok->add_option("TEXT", *text, "the text to tokenize ('-' reads standard input)")->required();
+  tok->callback([=] { tokenize(*encoding, *text, *allow_special); });
+
+  auto* train = app.add_subcommand("train-tokenizer", "Learn a byte-level BPE vocabulary from a text file");
+  auto vocab = std::make_shared<int>(4096);
+  auto input = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto specials = std::make_shared<std::vector<std::string>>(std::vector<std::string>{"<|endoftext|>"});
+  train->add_option("--vocab-size", *vocab, "tokens in the vocabulary: 256 bytes + merges + special tokens")
+      ->capture_default_str();
+  train->add_option("--input", *input, "the training text (UTF-8)")->required();
+  train->add_option("--out", *out, "where to save the tokenizer (a readable text file)")->required();
+  train->add_option("--special", *specials, "special tokens (default: <|endoftext|>)");
+  train->callback([=] { train_tokenizer(*vocab, *input, *out, *specials); });
+});
+
+}  // namespace
+
+}  // namespace minillm::cli
