@@ -82,7 +82,8 @@ unpack_package() {
   local tmp="$1" package="$2"; shift 2
   local tarball entry path inner
   say "downloading $package from the npm registry ($(npm config get registry 2>/dev/null || echo '?'))"
-  if ! (cd "$tmp" && npm pack --loglevel=error "$package" >/dev/null 2>"$tmp/pack.err"); then
+  # A private npm cache inside the temporary directory: the tarball does not linger in ~/.npm afterwards.
+  if ! (cd "$tmp" && npm pack --loglevel=error --cache "$tmp/npm-cache" "$package" >/dev/null 2>"$tmp/pack.err"); then
     err "npm pack $package failed:"; sed 's/^/[fetch]   /' "$tmp/pack.err" >&2
     return 1
   fi
