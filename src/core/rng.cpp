@@ -74,7 +74,10 @@ uint64_t Rng::below(uint64_t n) {
 
 int64_t Rng::between(int64_t low, int64_t high) {
   require(low <= high, "Rng::between({}, {}): low must not exceed high", low, high);
-  return low + static_cast<int64_t>(below(static_cast<uint64_t>(high - low) + 1));
+  // Unsigned arithmetic: high - low overflows int64 for wide ranges such as [INT64_MIN, INT64_MAX].
+  const uint64_t span = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
+  const uint64_t offset = span == UINT64_MAX ? next_u64() : below(span + 1);
+  return static_cast<int64_t>(static_cast<uint64_t>(low) + offset);
 }
 
 void Rng::fill_normal(std::span<float> out, float mean, float stddev) {

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -224,6 +225,20 @@ TEST(RngBetween, InclusiveBoundsAndBadRange) {
   }
   EXPECT_TRUE(saw_low && saw_high) << "between(-2, 2) includes both ends";
   EXPECT_THROW(rng.between(5, 4), Error);
+  EXPECT_EQ(rng.between(7, 7), 7) << "a range of one value";
+}
+
+TEST(RngBetween, RangesWiderThanInt64Max) {
+  // high - low does not fit in int64 here; the result must still be in range and use both halves.
+  constexpr int64_t lowest = std::numeric_limits<int64_t>::min(), highest = std::numeric_limits<int64_t>::max();
+  Rng rng(4);
+  int negative = 0;
+  for (int i = 0; i < 1000; ++i) negative += rng.between(lowest, highest) < 0;
+  EXPECT_NEAR(negative, 500, 100) << "about half of the full int64 range is negative";
+  for (int i = 0; i < 1000; ++i) {
+    int64_t x = rng.between(-10, highest);
+    ASSERT_GE(x, -10) << "between(-10, INT64_MAX)";
+  }
 }
 
 TEST(RngFill, FillsEveryElement) {

@@ -1,6 +1,9 @@
 // Thread count: MINILLM_THREADS is parsed strictly; a bad value is an Error naming the variable.
 #include <gtest/gtest.h>
 
+#include <cblas.h>
+#include <omp.h>
+
 #include <cstdlib>
 #include <string>
 
@@ -59,6 +62,16 @@ TEST_F(ThreadsEnv, SetNumThreadsRejectsZero) {
   EXPECT_THROW(minillm::set_num_threads(0), minillm::Error);
   minillm::set_num_threads(2);
   EXPECT_EQ(minillm::num_threads(), 2);
+}
+
+TEST_F(ThreadsEnv, OneSettingForOpenBlasAndOpenMp) {
+  // Both pools must follow the one setting, or BLAS threads and OpenMP threads oversubscribe the cores.
+  minillm::set_num_threads(1);
+  EXPECT_EQ(openblas_get_num_threads(), 1) << "OpenBLAS should use the count given to set_num_threads";
+  EXPECT_EQ(omp_get_max_threads(), 1) << "OpenMP should use the count given to set_num_threads";
+  minillm::set_num_threads(2);
+  EXPECT_EQ(openblas_get_num_threads(), 2);
+  EXPECT_EQ(omp_get_max_threads(), 2);
 }
 
 }  // namespace
