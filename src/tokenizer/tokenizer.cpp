@@ -94,6 +94,14 @@ std::shared_ptr<const Tokenizer::Impl> make_from_merges(std::string name, std::s
   return t;
 }
 
+Tokenizer Tokenizer::from_merges(const std::string& pattern, std::vector<std::pair<TokenId, TokenId>> merges,
+                                 const std::vector<std::string>& special_tokens) {
+  std::vector<SpecialToken> specials;
+  for (size_t i = 0; i < special_tokens.size(); ++i)
+    specials.push_back({special_tokens[i], token_id(static_cast<int64_t>(256 + merges.size() + i))});
+  return Tokenizer(make_from_merges("bpe", pattern, std::move(merges), std::move(specials)));
+}
+
 Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 
 // ---- encoding ---------------------------------------------------------------------------------------

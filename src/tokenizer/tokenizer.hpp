@@ -58,6 +58,12 @@ class Tokenizer {
   // rank file. What the CLI's --encoding accepts.
   static Tokenizer open(const std::string& name_or_path);
 
+  // A tokenizer from merges (token 256 + i = merges[i].first + merges[i].second; tokens 0..255 are the
+  // bytes) and special tokens, which get the ids after the merges. E.g. the first k merges of a trained
+  // tokenizer give the smaller vocabulary it had after k steps.
+  static Tokenizer from_merges(const std::string& pattern, std::vector<std::pair<TokenId, TokenId>> merges,
+                               const std::vector<std::string>& special_tokens);
+
   // A tokenizer minillm trained and saved (readable text format, see save()).
   static Tokenizer load(const std::filesystem::path& file);
   // Writes "minillm-bpe 1", the pattern, the special tokens and the merges, one per line; load() reads it

@@ -190,10 +190,7 @@ TrainResult train_bpe(std::string_view corpus, const TrainOptions& options) {
     if (options.on_merge) options.on_merge(m + 1, wanted);
   }
 
-  std::vector<SpecialToken> specials;
-  for (int i = 0; i < special_count; ++i)
-    specials.push_back({options.special_tokens[i], token_id(256 + static_cast<int64_t>(merges.size()) + i)});
-  result.tokenizer = Tokenizer(make_from_merges("trained", options.pattern, std::move(merges), std::move(specials)));
+  result.tokenizer = Tokenizer::from_merges(options.pattern, std::move(merges), options.special_tokens);
   return result;
 }
 

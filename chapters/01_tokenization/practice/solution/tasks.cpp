@@ -1,0 +1,85 @@
+// Chapter 01 practice: reference solution.
+#include "../tasks.hpp"
+
+#include <regex>
+
+namespace ch01 {
+
+std::map<Pair, int> count_pairs(const std::vector<int>& ids) {
+  std::map<Pair, int> counts;
+  for (size_t i = 0; i + 1 < ids.size(); ++i) ++counts[{ids[i], ids[i + 1]}];
+  return counts;
+}
+
+std::vector<int> merge_pair(const std::vector<int>& ids, Pair pair, int new_id) {
+  std::vector<int> out;
+  out.reserve(ids.size());
+  for (size_t i = 0; i < ids.size();) {
+    if (i + 1 < ids.size() && ids[i] == pair.first && ids[i + 1] == pair.second) {
+      out.push_back(new_id);
+      i += 2;
+    } else {
+      out.push_back(ids[i]);
+      i += 1;
+    }
+  }
+  return out;
+}
+
+namespace {
+std::vector<int> bytes_of(std::string_view text) {
+  std::vector<int> ids;
+  for (unsigned char byte : text) ids.push_back(byte);
+  return ids;
+}
+}  // namespace
+
+std::vector<Pair> train_basic_bpe(std::string_view text, int num_merges) {
+  std::vector<int> ids = bytes_of(text);
+  std::vector<Pair> merges;
+  for (int m = 0; m < num_merges; ++m) {
+    const std::map<Pair, int> counts = count_pairs(ids);
+    if (counts.empty()) break;
+    auto best = counts.begin();
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+      if (it->second > best->second) best = it;  // strictly greater: the smallest pair wins ties
+    ids = merge_pair(ids, best->first, 256 + static_cast<int>(merges.size()));
+    merges.push_back(best->first);
+  }
+  return merges;
+}
+
+std::vector<int> encode_basic(std::string_view text, const std::vector<Pair>& merges) {
+  std::map<Pair, int> rank;
+  for (size_t i = 0; i < merges.size(); ++i) rank.emplace(merges[i], static_cast<int>(i));
+  std::vector<int> ids = bytes_of(text);
+  while (ids.size() >= 2) {
+    int best = -1;
+    for (size_t i = 0; i + 1 < ids.size(); ++i) {
+      auto it = rank.find({ids[i], ids[i + 1]});
+      if (it != rank.end() && (best < 0 || it->second < best)) best = it->second;
+    }
+    if (best < 0) break;
+    ids = merge_pair(ids, merges[best], 256 + best);
+  }
+  return ids;
+}
+
+std::string decode_basic(const std::vector<int>& ids, const std::vector<Pair>& merges) {
+  std::vector<std::string> bytes(256);
+  for (int b = 0; b < 256; ++b) bytes[b] = std::string(1, static_cast<char>(b));
+  for (const Pair& m : merges) bytes.push_back(bytes[m.first] + bytes[m.second]);
+  std::string text;
+  for (int id : ids) text += bytes.at(id);
+  return text;
+}
+
+std::vector<std::string> regex_split(const std::string& text) {
+  static const std::regex pattern(R"('s|'t|'re|'ve|'m|'ll|'d| ?[A-Za-z]+| ?[0-9]+| ?[^\sA-Za-z0-9]+|\s+(?!\S)|\s+)");
+  std::vector<std::string> pieces;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator(); ++it)
+    pieces.push_back(it->str());
+  return pieces;
+}
+
+}  // namespace ch01

@@ -1,0 +1,40 @@
+#pragma once
+// Chapter 01 practice: byte-pair encoding from scratch, one step at a time.
+//
+// Token ids are plain ints here: 0..255 are the bytes, and merge number i (counting from 0) makes the new
+// token 256 + i. A merge is the pair of ids it joins.
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ch01 {
+
+using Pair = std::pair<int, int>;
+
+// How often each adjacent pair occurs in ids, overlaps included: {1, 1, 1} has the pair (1, 1) twice.
+std::map<Pair, int> count_pairs(const std::vector<int>& ids);
+
+// ids with every occurrence of `pair` replaced by new_id, scanning left to right (so {1, 1, 1} with the
+// pair (1, 1) becomes {new_id, 1}).
+std::vector<int> merge_pair(const std::vector<int>& ids, Pair pair, int new_id);
+
+// Learn num_merges merges from text's bytes (the whole text is one sequence: no regex splitting). Each step
+// merges the most frequent pair; on a tie, the smallest pair (compare first ids, then second ids).
+// Stops early when no pair is left.
+std::vector<Pair> train_basic_bpe(std::string_view text, int num_merges);
+
+// Text -> ids: start from the bytes, then repeatedly apply the EARLIEST learned merge that occurs
+// (the one with the smallest index in merges) until none occurs.
+std::vector<int> encode_basic(std::string_view text, const std::vector<Pair>& merges);
+
+// Ids -> text: each id stands for bytes; 256 + i stands for the bytes of merges[i].first then merges[i].second.
+std::string decode_basic(const std::vector<int>& ids, const std::vector<Pair>& merges);
+
+// Pre-tokenization: split text into pieces with GPT-2's pattern, ASCII version (std::regex knows no \p{L}):
+//   's|'t|'re|'ve|'m|'ll|'d| ?[A-Za-z]+| ?[0-9]+| ?[^\sA-Za-z0-9]+|\s+(?!\S)|\s+
+// "Hello, world!" -> {"Hello", ",", " world", "!"}.
+std::vector<std::string> regex_split(const std::string& text);
+
+}  // namespace ch01

@@ -1,0 +1,77 @@
+// Chapter 01 practice tests. Run them with `./run practice 01`.
+#include <gtest/gtest.h>
+
+#include "practice/todo.hpp"
+#include "tasks.hpp"
+
+namespace ch01 {
+namespace {
+
+TEST(CountPairs, CountsEveryAdjacentPair) {
+  const auto counts = count_pairs({1, 2, 3, 1, 2});
+  EXPECT_EQ(counts.at({1, 2}), 2) << "(1, 2) occurs at positions 0 and 3";
+  EXPECT_EQ(counts.at({2, 3}), 1);
+  EXPECT_EQ(counts.at({3, 1}), 1);
+  EXPECT_EQ(counts.size(), 3u) << "{1, 2, 3, 1, 2} has three different pairs";
+}
+
+TEST(CountPairs, OverlapsCountAndShortInputsHaveNoPairs) {
+  EXPECT_EQ(count_pairs({7, 7, 7}).at({7, 7}), 2) << "(7, 7) starts at position 0 and at position 1";
+  EXPECT_TRUE(count_pairs({}).empty()) << "an empty sequence has no pairs";
+  EXPECT_TRUE(count_pairs({5}).empty()) << "one id has no neighbour";
+}
+
+TEST(MergePair, ReplacesEveryOccurrence) {
+  EXPECT_EQ(merge_pair({1, 2, 3, 1, 2}, {1, 2}, 256), (std::vector<int>{256, 3, 256}));
+  EXPECT_EQ(merge_pair({1, 3, 2}, {1, 2}, 256), (std::vector<int>{1, 3, 2})) << "1 and 2 are not adjacent";
+}
+
+TEST(MergePair, LeftToRightWithoutOverlaps) {
+  EXPECT_EQ(merge_pair({7, 7, 7}, {7, 7}, 300), (std::vector<int>{300, 7}))
+      << "the first two 7s merge; the third has no partner left";
+  EXPECT_EQ(merge_pair({7, 7, 7, 7}, {7, 7}, 300), (std::vector<int>{300, 300}));
+}
+
+TEST(TrainBpe, WikipediaExample) {
+  // aaabdaaabac: "aa" occurs 4 times -> 256. ZabdZabac: "ab" and "Za" twice each; (97, 98) < (256, 97),
+  // so "ab" -> 257. ZYdZYac: (256, 257) -> 258.
+  EXPECT_EQ(train_basic_bpe("aaabdaaabac", 3), (std::vector<Pair>{{97, 97}, {97, 98}, {256, 257}}));
+}
+
+TEST(TrainBpe, StopsWhenNothingIsLeftAndHandlesHighBytes) {
+  EXPECT_EQ(train_basic_bpe("ab", 5).size(), 1u) << "after merging (a, b) there is one token and no pair";
+  EXPECT_EQ(train_basic_bpe("\xC3\xA9\xC3\xA9", 1), (std::vector<Pair>{{0xC3, 0xA9}}))
+      << "bytes >= 128 are 128..255 (use unsigned char), and (C3, A9) occurs twice";
+}
+
+TEST(RoundTrip, EncodeUsesTheLearnedMerges) {
+  const std::vector<Pair> merges = {{97, 97}, {97, 98}, {256, 257}};
+  EXPECT_EQ(encode_basic("aaabdaaabac", merges), (std::vector<int>{258, 100, 258, 97, 99}))
+      << "aaab -> (aa)(ab) -> 258, then d, 258, a, c";
+  EXPECT_EQ(encode_basic("ab", merges), (std::vector<int>{257}));
+  EXPECT_EQ(encode_basic("aaa", merges), (std::vector<int>{256, 97})) << "merges apply left to right";
+}
+
+TEST(RoundTrip, DecodeInvertsEncode) {
+  const std::vector<Pair> merges = {{97, 97}, {97, 98}, {256, 257}};
+  EXPECT_EQ(decode_basic({258, 100, 258, 97, 99}, merges), "aaabdaaabac");
+  for (std::string text : {"", "abracadabra", "caf\xC3\xA9 \xF0\x9F\x90\x8B", "aaaaaaaaab"}) {
+    const auto learned = train_basic_bpe(text + text, 10);
+    EXPECT_EQ(decode_basic(encode_basic(text, learned), learned), text) << "decode(encode(text)) == text";
+  }
+}
+
+TEST(RegexSplit, KeepsTheSpaceWithTheNextWord) {
+  EXPECT_EQ(regex_split("Hello, world!"), (std::vector<std::string>{"Hello", ",", " world", "!"}));
+}
+
+TEST(RegexSplit, ContractionsNumbersAndSpaces) {
+  EXPECT_EQ(regex_split("I'm  here 123!!"), (std::vector<std::string>{"I", "'m", " ", " here", " 123", "!!"}))
+      << "of two spaces the last goes with the word (\\s+(?!\\S) stops before it)";
+  std::string joined;
+  for (const auto& piece : regex_split("a\tb  c\n\nd")) joined += piece;
+  EXPECT_EQ(joined, "a\tb  c\n\nd") << "the pieces put back together are the text";
+}
+
+}  // namespace
+}  // namespace ch01
