@@ -22,3 +22,11 @@ add_test(NAME tokenizer.cli.train_then_tokenize
                  $<TARGET_FILE:minillm_cli> "${PROJECT_SOURCE_DIR}/data/text/lighthouse_story.txt" "${tokenizer_cli_out}/story.bpe")
 set_tests_properties(tokenizer.cli.train_then_tokenize PROPERTIES LABELS "tokenizer;ch01;cli"
                      PASS_REGULAR_EXPRESSION "bytes per token.*saved to.*story.bpe: 21 bytes -> [0-9]+ tokens")
+
+# Chapter 01 demo: the smoke run uses the project's own texts (no downloads) and must finish quickly.
+add_test(NAME ch01.demo.smoke COMMAND ch01_demo --smoke)
+set_tests_properties(ch01.demo.smoke PROPERTIES LABELS "ch01;demo" TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "bytes per token.*Wrote the chart")
+add_test(NAME ch01.demo.bad_option COMMAND ch01_demo --vocab-size 12)
+set_tests_properties(ch01.demo.bad_option PROPERTIES LABELS "ch01;demo"
+                     PASS_REGULAR_EXPRESSION "error: --vocab-size 12 is not usable")
