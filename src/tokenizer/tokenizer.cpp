@@ -102,7 +102,9 @@ Tokenizer Tokenizer::from_merges(const std::string& pattern, std::vector<std::pa
   return Tokenizer(make_from_merges("bpe", pattern, std::move(merges), std::move(specials)));
 }
 
-Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {
+  require(impl_ != nullptr, "internal: a Tokenizer needs a vocabulary (use from_tiktoken, load or train_bpe)");
+}
 
 // ---- encoding ---------------------------------------------------------------------------------------
 

@@ -174,24 +174,23 @@ TrainResult train_bpe(std::string_view corpus, const TrainOptions& options) {
   }
   const RegexSplitter splitter(options.pattern);
 
-  TrainResult result{Tokenizer(nullptr), {}, static_cast<int64_t>(corpus.size()), 0};
   Trainer trainer(count_words(corpus, splitter, options.special_tokens));
-  result.unique_words = trainer.unique_words();
 
   const int wanted = options.vocab_size - 256 - special_count;
   std::vector<std::pair<TokenId, TokenId>> merges;
+  std::vector<int64_t> merge_counts;
   for (int m = 0; m < wanted; ++m) {
     const Candidate best = trainer.best();
     if (best.count == 0) break;  // every word is a single token: nothing left to merge
     const int32_t merged = 256 + m;
     trainer.merge(best.pair, merged, m);
     merges.emplace_back(token_id(left_of(best.pair)), token_id(right_of(best.pair)));
-    result.merge_counts.push_back(best.count);
+    merge_counts.push_back(best.count);
     if (options.on_merge) options.on_merge(m + 1, wanted);
   }
 
-  result.tokenizer = Tokenizer::from_merges(options.pattern, std::move(merges), options.special_tokens);
-  return result;
+  return TrainResult{Tokenizer::from_merges(options.pattern, std::move(merges), options.special_tokens),
+                     std::move(merge_counts), static_cast<int64_t>(corpus.size()), trainer.unique_words()};
 }
 
 }  // namespace minillm

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/rng.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/tokenizer.hpp"
 
@@ -102,6 +103,19 @@ TEST(TiktokenCompat, DisallowedSpecialTextIsAClearError) {
   EXPECT_EQ(ints(encoding("gpt2").encode_ordinary("<|endoftext|>")),
             expected()["encodings"]["gpt2"]["special_as_text"].get<std::vector<int>>())
       << "as ordinary text <|endoftext|> is just characters, split as tiktoken splits them";
+}
+
+TEST(TiktokenCompat, AnyByteStringRoundTrips) {
+  // Valid UTF-8 or not: the ids are a faithful encoding of the bytes (tiktoken itself only sees valid text).
+  Rng rng(11);
+  for (const char* name : {"gpt2", "cl100k_base", "o200k_base"}) {
+    for (int trial = 0; trial < 50; ++trial) {
+      std::string bytes(rng.below(300), '\0');
+      for (char& c : bytes) c = static_cast<char>(rng.below(256));
+      EXPECT_EQ(encoding(name).decode_bytes(encoding(name).encode_ordinary(bytes)), bytes) << name << " trial " << trial;
+    }
+  }
+  EXPECT_TRUE(encoding("gpt2").encode("").empty()) << "no text, no tokens";
 }
 
 TEST(TiktokenCompat, GapIdsAreAnErrorWhenDecoding) {
