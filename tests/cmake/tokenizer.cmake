@@ -30,3 +30,7 @@ set_tests_properties(ch01.demo.smoke PROPERTIES LABELS "ch01;demo" TIMEOUT 60
 add_test(NAME ch01.demo.bad_option COMMAND ch01_demo --vocab-size 12)
 set_tests_properties(ch01.demo.bad_option PROPERTIES LABELS "ch01;demo"
                      PASS_REGULAR_EXPRESSION "error: --vocab-size 12 is not usable")
+# The lesson's code example prints what README.md says it prints.
+add_test(NAME ch01.lesson.code_example COMMAND ch01_example)
+set_tests_properties(ch01.lesson.code_example PROPERTIES LABELS "ch01;tokenizer;fetched"
+                     PASS_REGULAR_EXPRESSION "15496 = \"Hello\"\n11 = \",\"\n995 = \" world\"\n0 = \"!\"\ndecoded: Hello, world!\nmerge \"l\" \\+ \"o\"\nmerge \"lo\" \\+ \"w\"\nmerge \" \" \\+ \"low\"\nlast id: 50256")
