@@ -99,7 +99,7 @@ CommandRegistrar reg(10, [](CLI::App& app) {
   train->add_option("--vocab-size", *vocab, "tokens in the vocabulary: 256 bytes + merges + special tokens")
       ->capture_default_str();
   train->add_option("--input", *input, "the training text (UTF-8)")->required();
-  train->add_option("--out", *out, "where to save the tokenizer (a readable text file)")->required();
+  train->add_option("--out", *out, "where to save the tokenizer (a readable text file, e.g. book.bpe)")->required();
   train->add_option("--special", *specials, "special tokens (default: <|endoftext|>)");
   train->callback([=] { train_tokenizer(*vocab, *input, *out, *specials); });
 });

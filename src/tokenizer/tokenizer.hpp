@@ -101,7 +101,8 @@ class Tokenizer {
   std::shared_ptr<const Impl> impl_;  // immutable after construction: copies are cheap, threads may share
 };
 
-// Where data/cache/tiktoken lives: $MINILLM_DATA_DIR if set, else <source dir>/data (compile definition),
+// Where data/ (with cache/tiktoken/) lives: $MINILLM_DATA_DIR if set, else the data/ folder of the source tree
+// this library was compiled from (found through __FILE__), if it exists,
 // else ./data.
 std::filesystem::path tiktoken_data_dir();
 

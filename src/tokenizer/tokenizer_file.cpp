@@ -144,7 +144,7 @@ Tokenizer Tokenizer::open(const std::string& name_or_path) {
     std::ifstream in(path, std::ios::binary);
     std::string first(kMagic.size(), '\0');
     in.read(first.data(), static_cast<std::streamsize>(first.size()));
-    if (first == kMagic) return load(path);
+    if (first == kMagic || path.extension() == ".bpe") return load(path);  // .bpe: say what is wrong with it
   }
   return from_tiktoken(name_or_path);
 }
