@@ -95,7 +95,7 @@ std::string load_corpus(const Options& options) {
   fmt::print("Training text: the project's own small texts in data/text/ (a few kilobytes, so expect few merges).\n");
   std::string text;
   for (const char* name : {"how_models_read.txt", "lighthouse_story.txt", "numbers_and_lists.txt"})
-    text += read_file(tiktoken_data_dir() / "text" / name);
+    text += read_file(std::filesystem::path(MINILLM_SOURCE_DIR) / "data" / "text" / name);  // committed texts
   return text;
 }
 
