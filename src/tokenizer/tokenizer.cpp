@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "tokenizer/bpe_merge.hpp"
+#include "tokenizer/special_split.hpp"
 #include "tokenizer/tokenizer_impl.hpp"
 #include "tokenizer/utf8.hpp"
 
@@ -168,31 +169,13 @@ TokenIds Tokenizer::encode(std::string_view text, const AllowedSpecial& allowed)
   for (const std::string& name : allowed.names)
     require(special(name).has_value(), "\"{}\" is not a special token of the {} tokenizer", name, impl_->name);
 
+  std::vector<std::string_view> texts;
+  for (const SpecialToken* s : active) texts.push_back(s->text);
   std::vector<int32_t> ids;
   ids.reserve(text.size() / 3 + 16);
-  // Where each allowed special token occurs next (recomputed only once passed), so many specials in a long
-  // text cost one scan each, not one per occurrence.
-  std::vector<size_t> next_at(active.size());
-  for (size_t k = 0; k < active.size(); ++k) next_at[k] = text.find(active[k]->text);
-  size_t position = 0;
-  while (true) {
-    size_t best = std::string_view::npos, best_k = 0;
-    for (size_t k = 0; k < active.size(); ++k) {
-      if (next_at[k] != std::string_view::npos && next_at[k] < position) next_at[k] = text.find(active[k]->text, position);
-      const bool earlier = next_at[k] < best;
-      const bool longer_at_same = next_at[k] == best && best != std::string_view::npos &&
-                                  active[k]->text.size() > active[best_k]->text.size();
-      if (earlier || longer_at_same) {
-        best = next_at[k];
-        best_k = k;
-      }
-    }
-    if (best == std::string_view::npos) break;
-    impl_->encode_ordinary_into(text.substr(position, best - position), ids);
-    ids.push_back(to_int(active[best_k]->id));
-    position = best + active[best_k]->text.size();
-  }
-  impl_->encode_ordinary_into(text.substr(position), ids);
+  split_on_specials(
+      text, texts, [&](std::string_view ordinary) { impl_->encode_ordinary_into(ordinary, ids); },
+      [&](size_t k) { ids.push_back(to_int(active[k]->id)); });
   return to_token_ids(ids);
 }
 

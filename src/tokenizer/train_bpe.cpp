@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "tokenizer/regex_splitter.hpp"
+#include "tokenizer/special_split.hpp"
 #include "tokenizer/tokenizer_impl.hpp"
 
 namespace minillm {
@@ -38,18 +39,8 @@ std::vector<Word> count_words(std::string_view corpus, const RegexSplitter& spli
                               const std::vector<std::string>& specials) {
   std::unordered_map<std::string_view, int64_t> counts;
   auto count_segment = [&](std::string_view segment) { splitter.split(segment, [&](std::string_view piece) { ++counts[piece]; }); };
-  size_t position = 0;
-  while (position < corpus.size()) {
-    size_t next = std::string_view::npos, length = 0;
-    for (const std::string& s : specials) {
-      const size_t at = corpus.find(s, position);
-      if (at < next) next = at, length = s.size();
-    }
-    if (next == std::string_view::npos) break;
-    count_segment(corpus.substr(position, next - position));
-    position = next + length;
-  }
-  count_segment(corpus.substr(std::min(position, corpus.size())));
+  const std::vector<std::string_view> special_views(specials.begin(), specials.end());
+  split_on_specials(corpus, special_views, count_segment, [](size_t) {});
 
   std::vector<Word> words;
   words.reserve(counts.size());
