@@ -38,34 +38,33 @@ std::shared_ptr<const Tokenizer::Impl> make_from_ranks(std::string name, std::st
   t->name = std::move(name);
   t->splitter = std::make_unique<RegexSplitter>(pattern);
   t->pattern = std::move(pattern);
-  t->is_valid_id.assign(tokens_by_rank.size(), 0);
+  const size_t ranked = tokens_by_rank.size();
+  t->vocab = std::move(tokens_by_rank);
+  t->is_valid_id.assign(ranked, 0);
+  for (size_t rank = 0; rank < ranked; ++rank) t->is_valid_id[rank] = !t->vocab[rank].empty();  // gaps are empty
+  const std::vector<char> is_ranked = t->is_valid_id;
+  add_specials(*t, std::move(specials));  // may grow `vocab`, so the views below are taken after it
   t->whole_piece_lookup = true;
-  t->piece_ids.reserve(tokens_by_rank.size());
-  for (size_t rank = 0; rank < tokens_by_rank.size(); ++rank) {
-    if (tokens_by_rank[rank].empty()) continue;  // a gap in the ranks
-    t->is_valid_id[rank] = 1;
-    t->piece_ids.emplace(tokens_by_rank[rank], static_cast<int32_t>(rank));
-  }
-  t->byte_ids.fill(-1);
+  t->piece_ids = BytesMap(ranked);
+  for (size_t rank = 0; rank < ranked; ++rank)
+    if (is_ranked[rank]) t->piece_ids.insert(t->vocab[rank], static_cast<int32_t>(rank));
   for (int b = 0; b < 256; ++b) {
-    auto it = t->piece_ids.find(std::string(1, static_cast<char>(b)));
-    require(it != t->piece_ids.end(), "the rank file has no token for the single byte {}: it is not a byte-level "
-                                      "BPE vocabulary (or the file is damaged; run ./run fetch)", b);
-    t->byte_ids[b] = it->second;
+    const char byte = static_cast<char>(b);
+    t->byte_ids[b] = t->piece_ids.find(std::string_view(&byte, 1));
+    require(t->byte_ids[b] != BytesMap::kNone, "the rank file has no token for the single byte {}: it is not a "
+            "byte-level BPE vocabulary (or the file is damaged; run ./run fetch)", b);
   }
   // Every way of cutting a token into two tokens is a merge to that token.
-  for (size_t rank = 0; rank < tokens_by_rank.size(); ++rank) {
-    const std::string_view bytes = tokens_by_rank[rank];
+  for (size_t rank = 0; rank < ranked; ++rank) {
+    const std::string_view bytes = t->vocab[rank];
     for (size_t cut = 1; cut < bytes.size(); ++cut) {
-      auto left = t->piece_ids.find(bytes.substr(0, cut));
-      if (left == t->piece_ids.end()) continue;
-      auto right = t->piece_ids.find(bytes.substr(cut));
-      if (right == t->piece_ids.end()) continue;
-      t->pairs.insert(left->second, right->second, static_cast<int32_t>(rank));
+      const int32_t left = t->piece_ids.find(bytes.substr(0, cut));
+      if (left == BytesMap::kNone) continue;
+      const int32_t right = t->piece_ids.find(bytes.substr(cut));
+      if (right == BytesMap::kNone) continue;
+      t->pairs.insert(left, right, static_cast<int32_t>(rank));
     }
   }
-  t->vocab = std::move(tokens_by_rank);
-  add_specials(*t, std::move(specials));
   return t;
 }
 
@@ -111,7 +110,8 @@ Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) 
 
 void Tokenizer::Impl::encode_ordinary_into(std::string_view text, std::vector<int32_t>& out) const {
   // Text repeats its words, so each distinct piece is merged once per call and then copied from here.
-  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> cache;  // piece -> (start, count)
+  BytesMap cache;                                    // piece -> index into `spans`
+  std::vector<std::pair<uint32_t, uint32_t>> spans;  // (start, count) in cached_ids
   std::vector<int32_t> cached_ids;
   splitter->split(text, [&](std::string_view piece) {
     if (piece.size() == 1) {
@@ -119,19 +119,20 @@ void Tokenizer::Impl::encode_ordinary_into(std::string_view text, std::vector<in
       return;
     }
     if (whole_piece_lookup) {
-      if (auto it = piece_ids.find(piece); it != piece_ids.end()) {
-        out.push_back(it->second);
+      if (const int32_t id = piece_ids.find(piece); id != BytesMap::kNone) {
+        out.push_back(id);
         return;
       }
     }
-    if (auto it = cache.find(piece); it != cache.end()) {
-      const auto [start, count] = it->second;
+    if (const int32_t slot = cache.find(piece); slot != BytesMap::kNone) {
+      const auto [start, count] = spans[slot];
       out.insert(out.end(), cached_ids.begin() + start, cached_ids.begin() + start + count);
       return;
     }
     const size_t before = out.size();
     bpe_merge(piece, byte_ids.data(), pairs, out);
-    cache.emplace(piece, std::pair{static_cast<uint32_t>(cached_ids.size()), static_cast<uint32_t>(out.size() - before)});
+    cache.insert(piece, static_cast<int32_t>(spans.size()));
+    spans.emplace_back(static_cast<uint32_t>(cached_ids.size()), static_cast<uint32_t>(out.size() - before));
     cached_ids.insert(cached_ids.end(), out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
   });
 }

@@ -2,25 +2,17 @@
 // The inside of a Tokenizer (private to src/tokenizer/): the vocabulary, the merge table and the splitter.
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "tokenizer/bytes_map.hpp"
 #include "tokenizer/pair_map.hpp"
 #include "tokenizer/regex_splitter.hpp"
 #include "tokenizer/tokenizer.hpp"
 
 namespace minillm {
-
-// Lets unordered_map<std::string, ...> be searched with a string_view without building a std::string.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-using BytesToId = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
 
 struct Tokenizer::Impl {
   std::string name;
@@ -32,7 +24,7 @@ struct Tokenizer::Impl {
   PairMap pairs;                    // (left, right) -> merged id; the lower the id, the earlier it merges
   // tiktoken rule: a piece that is itself a token is that token, whatever the merges would give.
   bool whole_piece_lookup = false;
-  BytesToId piece_ids;
+  BytesMap piece_ids;               // token bytes -> id; its keys point into `vocab`
   std::vector<SpecialToken> specials;
   std::vector<std::pair<TokenId, TokenId>> merges;  // trained tokenizers only
 
