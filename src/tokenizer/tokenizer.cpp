@@ -56,6 +56,7 @@ std::shared_ptr<const Tokenizer::Impl> make_from_ranks(std::string name, std::st
   }
   // Every way of cutting a token into two tokens is a merge to that token.
   for (size_t rank = 0; rank < ranked; ++rank) {
+    if (!is_ranked[rank]) continue;
     const std::string_view bytes = t->vocab[rank];
     for (size_t cut = 1; cut < bytes.size(); ++cut) {
       const int32_t left = t->piece_ids.find(bytes.substr(0, cut));
