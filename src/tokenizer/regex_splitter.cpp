@@ -52,7 +52,8 @@ void RegexSplitter::Cursor::find_match() {
       rc = pcre2_jit_match(as_code(splitter_.code_), subject, text_.size(), from, 0, as_match_data(match_data_), nullptr);
     // The interpreter keeps its backtracking state on the heap, so it copes when the JIT's stack is too small.
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-      rc = pcre2_match(as_code(splitter_.code_), subject, text_.size(), from, 0, as_match_data(match_data_), nullptr);
+      rc = pcre2_match(as_code(splitter_.code_), subject, text_.size(), from, PCRE2_NO_JIT, as_match_data(match_data_),
+                       nullptr);
     if (rc == PCRE2_ERROR_NOMATCH) return;
     require(rc >= 0, "PCRE2 matching failed: {}", pcre2_message(rc));
     const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(as_match_data(match_data_));

@@ -34,6 +34,14 @@ TEST(RegexSplitter, InvalidUtf8BytesBecomeTheirOwnPieces) {
   EXPECT_EQ(p, (std::vector<std::string>{"ab", "\xFF\xFE", " cd"})) << "the skipped bytes form one piece";
 }
 
+TEST(RegexSplitter, DeepBacktrackingFallsBackFromTheJit) {
+  // (?:a|b)+ over 200 KB needs more backtracking stack than the JIT's default 32 KB: PCRE2 reports
+  // "JIT stack limit reached" and the splitter must retry with the interpreter instead of failing.
+  std::string text;
+  while (text.size() < 200000) text += "ab";
+  EXPECT_EQ(pieces(text, "(?:a|b)+"), (std::vector<std::string>{text})) << "one match covering the whole text";
+}
+
 TEST(RegexSplitter, BadPatternIsAClearError) {
   try {
     RegexSplitter("(?<=a+)b");
