@@ -1,0 +1,65 @@
+#include "nn/cross_entropy.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace minillm {
+
+namespace {
+
+int checked_target(std::span<const TokenId> targets, int n, int V) {
+  const int target = to_int(targets[static_cast<size_t>(n)]);
+  require(target >= 0 && target < V, "cross_entropy: target {} at row {} is outside the vocabulary [0, {})",
+          target, n, V);
+  return target;
+}
+
+}  // namespace
+
+void cross_entropy_forward(float* losses, float* probs, const float* logits, std::span<const TokenId> targets,
+                           int N, int V, int Vp) {
+  require(static_cast<int>(targets.size()) == N, "cross_entropy: {} targets for {} rows of logits",
+          targets.size(), N);
+  require(V >= 1 && Vp >= V, "cross_entropy: need 1 <= V <= Vp, got V = {}, Vp = {}", V, Vp);
+  for (int n = 0; n < N; ++n) checked_target(targets, n, V);  // validate before any work (no half-written output)
+
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < N; ++n) {
+    const float* row = logits + static_cast<size_t>(n) * Vp;
+    float* prob = probs + static_cast<size_t>(n) * Vp;
+    // Subtract the row maximum so exp never overflows; softmax does not change.
+    float max_logit = row[0];
+    for (int i = 1; i < V; ++i) max_logit = std::max(max_logit, row[i]);
+    double sum = 0.0;  // double: summing thousands of terms
+    for (int i = 0; i < V; ++i) {
+      prob[i] = std::exp(row[i] - max_logit);
+      sum += prob[i];
+    }
+    const float inv_sum = static_cast<float>(1.0 / sum);
+    for (int i = 0; i < V; ++i) prob[i] *= inv_sum;
+    for (int i = V; i < Vp; ++i) prob[i] = 0.0f;
+    // -log p[target] computed as log(sum) - (logit - max): exact even when p underflows to 0.
+    const int target = to_int(targets[static_cast<size_t>(n)]);
+    losses[n] = static_cast<float>(std::log(sum)) - (row[target] - max_logit);
+  }
+}
+
+void cross_entropy_backward(float* dlogits, const float* dlosses, const float* probs,
+                            std::span<const TokenId> targets, int N, int V, int Vp) {
+  require(static_cast<int>(targets.size()) == N, "cross_entropy: {} targets for {} rows of logits",
+          targets.size(), N);
+  for (int n = 0; n < N; ++n) checked_target(targets, n, V);
+
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < N; ++n) {
+    float* drow = dlogits + static_cast<size_t>(n) * Vp;
+    const float* prob = probs + static_cast<size_t>(n) * Vp;
+    const float dloss = dlosses[n];
+    for (int i = 0; i < V; ++i) drow[i] += dloss * prob[i];
+    drow[to_int(targets[static_cast<size_t>(n)])] -= dloss;  // the "- onehot(target)" part
+  }
+}
+
+}  // namespace minillm

@@ -1,0 +1,48 @@
+#pragma once
+// AdamW (Loshchilov & Hutter), exactly as torch.optim.AdamW computes it, over a whole TensorArena:
+//   p -= lr * wd * p                                  decoupled weight decay (2D tensors only, see below)
+//   m  = beta1 * m + (1 - beta1) * g                  running mean of the gradient
+//   v  = beta2 * v + (1 - beta2) * g^2                running mean of its square
+//   p -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)    bias-corrected step
+// Weight decay goes to the 2D tensors (wte, wpe and the linear weights) and not to biases or LayerNorm
+// parameters: GPT-2 / nanoGPT's convention. Pulling a LayerNorm gain towards 0 has no regularising meaning.
+#include <cstdint>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace minillm {
+
+struct AdamWConfig {
+  float beta1 = 0.9f;
+  float beta2 = 0.95f;
+  float eps = 1e-8f;
+  float weight_decay = 0.1f;
+};
+
+class AdamW {
+ public:
+  AdamW(const TensorArena& params, AdamWConfig config);
+
+  // One update of every parameter from its gradient, at learning rate lr. Increments step().
+  void step(TensorArena& params, const TensorArena& grads, float lr);
+
+  int64_t steps_taken() const { return t_; }
+  void set_steps_taken(int64_t t) { t_ = t; }
+  std::vector<float>& m() { return m_; }
+  std::vector<float>& v() { return v_; }
+  const AdamWConfig& config() const { return config_; }
+
+ private:
+  AdamWConfig config_;
+  std::vector<float> m_, v_;
+  std::vector<float> decay_;  // per-float weight decay factor: config.weight_decay or 0
+  int64_t t_ = 0;
+};
+
+// Scales all gradients so their global L2 norm is at most max_norm (torch.nn.utils.clip_grad_norm_:
+// factor max_norm / (norm + 1e-6) when norm exceeds max_norm). Returns the norm before clipping; a
+// non-finite norm is returned as is and nothing is scaled (the trainer stops on it).
+float clip_grad_norm(TensorArena& grads, float max_norm);
+
+}  // namespace minillm
