@@ -1,0 +1,69 @@
+#include "nn/layernorm.hpp"
+
+#include <cmath>
+#include <cstddef>
+
+namespace minillm {
+
+// out[N,C], mean[N], rstd[N] from inp[N,C]. Each row is normalised on its own, so rows run in parallel.
+void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
+                       const float* bias, int N, int C) {
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < N; ++n) {
+    const float* x = inp + static_cast<size_t>(n) * C;
+    float* y = out + static_cast<size_t>(n) * C;
+    float sum = 0.0f;
+    for (int c = 0; c < C; ++c) sum += x[c];
+    const float m = sum / static_cast<float>(C);
+    // Two passes (mean first, then squared deviations): E[x²] - E[x]² would cancel badly in float32.
+    float sq = 0.0f;
+    for (int c = 0; c < C; ++c) sq += (x[c] - m) * (x[c] - m);
+    const float s = 1.0f / std::sqrt(sq / static_cast<float>(C) + kLayerNormEps);
+    for (int c = 0; c < C; ++c) y[c] = (x[c] - m) * s * weight[c] + bias[c];
+    mean[n] = m;
+    rstd[n] = s;
+  }
+}
+
+// ACCUMULATES into dinp[N,C], dweight[C], dbias[C]. With xhat = (x - mean) * rstd and g = dout * weight:
+//   dbias   += sum_n dout
+//   dweight += sum_n dout * xhat
+//   dinp    += rstd * (g - mean_c(g) - xhat * mean_c(g * xhat))
+// (the two subtracted means are the gradient flowing through mean and rstd, which depend on every x[c]).
+void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                        const float* weight, const float* mean, const float* rstd, int N, int C) {
+  // dinp: rows are independent, parallel over rows.
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < N; ++n) {
+    const float* x = inp + static_cast<size_t>(n) * C;
+    const float* dy = dout + static_cast<size_t>(n) * C;
+    float* dx = dinp + static_cast<size_t>(n) * C;
+    const float m = mean[n], s = rstd[n];
+    float g_mean = 0.0f, gx_mean = 0.0f;
+    for (int c = 0; c < C; ++c) {
+      const float g = dy[c] * weight[c];
+      g_mean += g;
+      gx_mean += g * (x[c] - m) * s;
+    }
+    g_mean /= static_cast<float>(C);
+    gx_mean /= static_cast<float>(C);
+    for (int c = 0; c < C; ++c) {
+      const float xhat = (x[c] - m) * s;
+      dx[c] += s * (dy[c] * weight[c] - g_mean - xhat * gx_mean);
+    }
+  }
+  // dweight, dbias: sums over rows, parallel over columns so every thread owns its entries.
+#pragma omp parallel for schedule(static)
+  for (int c = 0; c < C; ++c) {
+    float dw = 0.0f, db = 0.0f;
+    for (int n = 0; n < N; ++n) {
+      const float dy = dout[static_cast<size_t>(n) * C + c];
+      dw += dy * (inp[static_cast<size_t>(n) * C + c] - mean[n]) * rstd[n];
+      db += dy;
+    }
+    dweight[c] += dw;
+    dbias[c] += db;
+  }
+}
+
+}  // namespace minillm
