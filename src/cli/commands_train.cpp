@@ -1,0 +1,162 @@
+// `minillm train`, `minillm generate` and `minillm eval`: the GPT of chapters 05 and 06.
+#include <cmath>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.hpp"
+#include "core/error.hpp"
+#include "gpt/sampling.hpp"
+#include "io/atomic_file.hpp"
+#include "tokenizer/tokenizer.hpp"
+#include "train/checkpoint.hpp"
+#include "train/console.hpp"
+#include "train/dataset.hpp"
+#include "train/trainer.hpp"
+
+namespace minillm::cli {
+
+namespace {
+
+struct TrainFlags {
+  std::string config_file, input, tokenizer, out;
+  int64_t steps = -1;
+  double minutes = -1;
+  int batch = -1, context = -1, layers = -1, heads = -1, width = -1, sample_tokens = 200;
+  float lr = -1;
+  int64_t seed = -1;
+  bool resume = false, json = false;
+};
+
+TrainConfig config_from_flags(const TrainFlags& f) {
+  TrainConfig c;
+  if (!f.config_file.empty()) {
+    try {
+      c = train_config_from_json(nlohmann::json::parse(read_file(f.config_file)));
+    } catch (const nlohmann::json::exception& e) {
+      fail("{} is not valid JSON ({})", f.config_file, e.what());
+    }
+  }
+  if (!f.input.empty()) c.corpus = f.input;
+  if (!f.tokenizer.empty()) c.tokenizer = f.tokenizer;
+  if (!f.out.empty()) c.out_dir = f.out;
+  if (f.steps >= 0) c.steps = f.steps;
+  if (f.minutes >= 0) {
+    c.minutes = f.minutes;
+    if (f.steps < 0) c.steps = 0;  // --minutes alone means a time budget
+  }
+  if (f.batch > 0) c.batch = f.batch;
+  if (f.context > 0) c.model.context_length = f.context;
+  if (f.layers > 0) c.model.n_layer = f.layers;
+  if (f.heads > 0) c.model.n_head = f.heads;
+  if (f.width > 0) c.model.n_embd = f.width;
+  if (f.lr > 0) c.lr = f.lr, c.min_lr = std::min(c.min_lr, f.lr / 10);
+  if (f.seed >= 0) c.seed = static_cast<uint64_t>(f.seed);
+  c.resume = f.resume;
+  return c;
+}
+
+void run_train(const TrainFlags& flags) {
+  const TrainConfig config = config_from_flags(flags);
+  TrainHooks hooks = console_hooks(flags.json);
+  hooks.sample_tokens = flags.sample_tokens;
+  const TrainSummary s = train(config, hooks);
+  if (flags.json) {
+    const nlohmann::json line = {{"steps", s.steps},           {"tokens", s.tokens},
+                                 {"tokens_per_second", s.tokens_per_second},
+                                 {"train_loss", s.train_loss}, {"val_loss", s.val_loss},
+                                 {"val_bits_per_byte", s.val_bits_per_byte},
+                                 {"peak_memory_bytes", s.peak_memory_bytes}, {"seconds", s.seconds},
+                                 {"interrupted", s.interrupted}};
+    fmt::print("{}\n", line.dump());
+    return;
+  }
+  fmt::print("trained {} steps ({} tokens, {:.0f} tokens/s); final training loss {:.4f}, validation loss {:.4f} "
+             "= {:.3f} bits per byte\n", s.steps, s.tokens, s.tokens_per_second, s.train_loss, s.val_loss,
+             s.val_bits_per_byte);
+  fmt::print("checkpoint and loss log (loss.csv) in {}\n", config.out_dir);
+  if (!s.sample.empty()) fmt::print("--- a sample from the model ---\n{}\n--- end of sample ---\n", s.sample);
+}
+
+Tokenizer checkpoint_tokenizer(const LoadedCheckpoint& ckpt, const std::string& dir) {
+  require(ckpt.state.contains("tokenizer"), "{}/state.json does not say which tokenizer the model uses", dir);
+  const Tokenizer t = Tokenizer::open(ckpt.state["tokenizer"].get<std::string>());
+  require(t.vocab_size() == ckpt.model->config().vocab_size,
+          "the tokenizer {} has {} tokens but the model expects {}", ckpt.state["tokenizer"].get<std::string>(),
+          t.vocab_size(), ckpt.model->config().vocab_size);
+  return t;
+}
+
+}  // namespace
+
+static CommandRegistrar reg(30, [](CLI::App& app) {
+  auto flags = std::make_shared<TrainFlags>();
+  auto* train_cmd = app.add_subcommand("train", "Train a GPT on a text file (chapter 06)");
+  train_cmd->add_option("--config", flags->config_file, "JSON training config (same keys as state.json's config)");
+  train_cmd->add_option("--input", flags->input, "training text file");
+  train_cmd->add_option("--tokenizer", flags->tokenizer, "tokenizer file or tiktoken name (default gpt2)");
+  train_cmd->add_option("--out", flags->out, "checkpoint directory (default data/out/run)");
+  train_cmd->add_option("--steps", flags->steps, "number of optimizer steps");
+  train_cmd->add_option("--minutes", flags->minutes, "time budget instead of --steps");
+  train_cmd->add_option("--batch", flags->batch, "sequences per step (default 16)");
+  train_cmd->add_option("--context", flags->context, "tokens per sequence (default 128)");
+  train_cmd->add_option("--layers", flags->layers, "transformer blocks (default 4)");
+  train_cmd->add_option("--heads", flags->heads, "attention heads (default 4)");
+  train_cmd->add_option("--width", flags->width, "embedding width C (default 256)");
+  train_cmd->add_option("--lr", flags->lr, "peak learning rate (default 1e-3)");
+  train_cmd->add_option("--seed", flags->seed, "random seed");
+  train_cmd->add_option("--sample-tokens", flags->sample_tokens, "tokens to generate at the end (0: none)");
+  train_cmd->add_flag("--resume", flags->resume, "continue from the checkpoint in --out");
+  train_cmd->add_flag("--json", flags->json, "print one JSON summary line instead of progress");
+  train_cmd->callback([flags] { run_train(*flags); });
+
+  struct GenerateFlags {
+    std::string checkpoint, prompt = "\n";
+    int tokens = 200;
+    SamplingOptions sampling;
+    int64_t seed = 1337;
+  };
+  auto gen = std::make_shared<GenerateFlags>();
+  auto* gen_cmd = app.add_subcommand("generate", "Continue a prompt with a trained GPT");
+  gen_cmd->add_option("--checkpoint", gen->checkpoint, "checkpoint directory")->required();
+  gen_cmd->add_option("--prompt", gen->prompt, "text to continue");
+  gen_cmd->add_option("--tokens", gen->tokens, "tokens to generate (default 200)");
+  gen_cmd->add_option("--temperature", gen->sampling.temperature, "0 = greedy, 1 = the model's distribution");
+  gen_cmd->add_option("--top-k", gen->sampling.top_k, "sample among the k likeliest tokens (0: all)");
+  gen_cmd->add_option("--top-p", gen->sampling.top_p, "sample among the likeliest tokens holding this mass");
+  gen_cmd->add_option("--seed", gen->seed, "random seed (same seed, same text)");
+  gen_cmd->callback([gen] {
+    gen->sampling.validate();
+    LoadedCheckpoint ckpt = load_checkpoint(gen->checkpoint);
+    const Tokenizer t = checkpoint_tokenizer(ckpt, gen->checkpoint);
+    TokenIds prompt = t.encode_ordinary(gen->prompt);
+    require(!prompt.empty(), "the prompt is empty: give --prompt some text to continue");
+    Rng rng(static_cast<uint64_t>(gen->seed));
+    const TokenIds out = generate(*ckpt.model, prompt, gen->tokens, gen->sampling, rng);
+    fmt::print("{}\n", t.decode(out));
+  });
+
+  struct EvalFlags {
+    std::string checkpoint, input;
+    int batch = 8;
+  };
+  auto ev = std::make_shared<EvalFlags>();
+  auto* eval_cmd = app.add_subcommand("eval", "Loss and bits per byte of a trained GPT on a text file");
+  eval_cmd->add_option("--checkpoint", ev->checkpoint, "checkpoint directory")->required();
+  eval_cmd->add_option("--input", ev->input, "text file to score")->required();
+  eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass");
+  eval_cmd->callback([ev] {
+    LoadedCheckpoint ckpt = load_checkpoint(ev->checkpoint);
+    const Tokenizer t = checkpoint_tokenizer(ckpt, ev->checkpoint);
+    const TokenIds ids = t.encode_ordinary(read_file(ev->input));
+    const int T = std::min<int>(ckpt.model->config().context_length, static_cast<int>(ids.size()) - 1);
+    require(T >= 1, "{} is too short to score: it needs at least 2 tokens", ev->input);
+    const EvalResult r = evaluate(*ckpt.model, ids, t, std::max(1, ev->batch), T, 0);
+    fmt::print("{}: {} tokens, loss {:.4f} nats per token, {:.4f} bits per byte\n", ev->input, r.tokens, r.loss,
+               r.bits_per_byte);
+  });
+});
+
+}  // namespace minillm::cli

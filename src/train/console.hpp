@@ -1,0 +1,13 @@
+#pragma once
+// What a training run shows on the terminal: a one-line status (step, loss, tokens/s, time left) that
+// rewrites itself on a terminal and prints every 10% otherwise, validation results, and sentences.
+#include "train/trainer.hpp"
+
+namespace minillm {
+
+// quiet: only errors (for --json). Status goes to stderr, so stdout stays clean for --json.
+TrainHooks console_hooks(bool quiet);
+
+std::string format_duration(double seconds);  // "4m05s", "12s"
+
+}  // namespace minillm
