@@ -32,44 +32,55 @@ void check_shapes(int B, int T, int C, int NH) {
 
 }  // namespace
 
+// Three phases, each over all B*NH heads: the score gemms, one parallel loop of masked softmaxes, the
+// value gemms. Alternating a BLAS call and an OpenMP loop per head instead makes the two thread pools
+// hand the cores back and forth 2*B*NH times per pass, and with busy-waiting threads that was 15x slower
+// on 2 cores (tests/bench/bench_block.cpp, docs/benchmarks.md).
+
 // lesson: attention_forward
 void attention_forward(float* out, float* preatt, float* att, const float* qkv, int B, int T, int C, int NH) {
   check_shapes(B, T, C, NH);
   const int hs = C / NH;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   const size_t TT = static_cast<size_t>(T) * T;
-  for (int b = 0; b < B; ++b) {
+  // 1. scores = Q·Kᵀ / sqrt(hs), one BLAS call per head. The scale keeps the scores' spread ~1 whatever
+  //    hs is, so the softmax does not saturate into a one-hot at initialisation.
+  for (int b = 0; b < B; ++b)
     for (int h = 0; h < NH; ++h) {
       const HeadViews head = head_views(qkv, b, h, T, C, hs);
       float* scores = preatt + (static_cast<size_t>(b) * NH + h) * TT;  // [T,T]
-      float* probs = att + (static_cast<size_t>(b) * NH + h) * TT;      // [T,T]
-      // scores = Q·Kᵀ / sqrt(hs): one BLAS call per head. The scale keeps the scores' spread ~1 whatever
-      // hs is, so the softmax does not saturate into a one-hot at initialisation.
       gemm(false, true, T, T, hs, scale, head.q, 3 * C, head.k, 3 * C, 0.0f, scores, T);
-      // Causal mask + stable softmax, row t sees keys 0..t. Masked scores become -inf: exp(-inf) = 0.
+    }
+  // 2. Causal mask + stable softmax on every row of every head: row t sees keys 0..t. Masked scores
+  //    become -inf (exp(-inf) = 0), so their probability is exactly 0.
+  const int rows = B * NH * T;
 #pragma omp parallel for schedule(static)
-      for (int t = 0; t < T; ++t) {
-        float* row = scores + static_cast<size_t>(t) * T;
-        float* p = probs + static_cast<size_t>(t) * T;
-        float max = row[0];
-        for (int s = 1; s <= t; ++s) max = row[s] > max ? row[s] : max;
-        float sum = 0.0f;
-        for (int s = 0; s <= t; ++s) {
-          p[s] = std::exp(row[s] - max);
-          sum += p[s];
-        }
-        const float inv = 1.0f / sum;
-        for (int s = 0; s <= t; ++s) p[s] *= inv;
-        for (int s = t + 1; s < T; ++s) {
-          row[s] = -std::numeric_limits<float>::infinity();
-          p[s] = 0.0f;
-        }
-      }
-      // out_h = att · V  [T,T]·[T,hs], written into columns h*hs.. of out[B,T,C] (leading dimension C).
+  for (int r = 0; r < rows; ++r) {
+    const int t = r % T;
+    float* row = preatt + static_cast<size_t>(r) * T;
+    float* p = att + static_cast<size_t>(r) * T;
+    float max = row[0];
+    for (int s = 1; s <= t; ++s) max = row[s] > max ? row[s] : max;
+    float sum = 0.0f;
+    for (int s = 0; s <= t; ++s) {
+      p[s] = std::exp(row[s] - max);
+      sum += p[s];
+    }
+    const float inv = 1.0f / sum;
+    for (int s = 0; s <= t; ++s) p[s] *= inv;
+    for (int s = t + 1; s < T; ++s) {
+      row[s] = -std::numeric_limits<float>::infinity();
+      p[s] = 0.0f;
+    }
+  }
+  // 3. out_h = att · V  [T,T]·[T,hs], written into columns h*hs.. of out[B,T,C] (leading dimension C).
+  for (int b = 0; b < B; ++b)
+    for (int h = 0; h < NH; ++h) {
+      const HeadViews head = head_views(qkv, b, h, T, C, hs);
+      const float* probs = att + (static_cast<size_t>(b) * NH + h) * TT;
       float* out_h = out + static_cast<size_t>(b) * T * C + static_cast<size_t>(h) * hs;
       gemm(false, false, T, hs, T, 1.0f, probs, T, head.v, 3 * C, 0.0f, out_h, C);
     }
-  }
 }
 // end lesson: attention_forward
 
@@ -84,34 +95,35 @@ void attention_backward(float* dqkv, float* dpreatt, float* datt, const float* d
   const int hs = C / NH;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   const size_t TT = static_cast<size_t>(T) * T;
-  for (int b = 0; b < B; ++b) {
+  auto dhead = [&](int b, int h) { return dqkv + static_cast<size_t>(b) * T * 3 * C + static_cast<size_t>(h) * hs; };
+  for (int b = 0; b < B; ++b)
     for (int h = 0; h < NH; ++h) {
       const HeadViews head = head_views(qkv, b, h, T, C, hs);
-      float* dhead = dqkv + static_cast<size_t>(b) * T * 3 * C + static_cast<size_t>(h) * hs;
-      float* dq = dhead;
-      float* dk = dhead + C;
-      float* dv = dhead + 2 * C;
       const float* dout_h = dout + static_cast<size_t>(b) * T * C + static_cast<size_t>(h) * hs;
       const float* probs = att + (static_cast<size_t>(b) * NH + h) * TT;
       float* dprobs = datt + (static_cast<size_t>(b) * NH + h) * TT;
-      float* dscores = dpreatt + (static_cast<size_t>(b) * NH + h) * TT;
-
-      gemm(false, true, T, T, hs, 1.0f, dout_h, C, head.v, 3 * C, 0.0f, dprobs, T);  // datt = dout·Vᵀ
-      gemm(true, false, T, hs, T, 1.0f, probs, T, dout_h, C, 1.0f, dv, 3 * C);       // dV += attᵀ·dout
-#pragma omp parallel for schedule(static)
-      for (int t = 0; t < T; ++t) {
-        const float* p = probs + static_cast<size_t>(t) * T;
-        const float* dp = dprobs + static_cast<size_t>(t) * T;
-        float* dz = dscores + static_cast<size_t>(t) * T;
-        float dot = 0.0f;
-        for (int s = 0; s <= t; ++s) dot += dp[s] * p[s];
-        for (int s = 0; s <= t; ++s) dz[s] = p[s] * (dp[s] - dot);
-        for (int s = t + 1; s < T; ++s) dz[s] = 0.0f;  // the mask: no gradient reaches future keys
-      }
-      gemm(false, false, T, hs, T, scale, dscores, T, head.k, 3 * C, 1.0f, dq, 3 * C);  // dQ += s·dpre·K
-      gemm(true, false, T, hs, T, scale, dscores, T, head.q, 3 * C, 1.0f, dk, 3 * C);   // dK += s·dpreᵀ·Q
+      gemm(false, true, T, T, hs, 1.0f, dout_h, C, head.v, 3 * C, 0.0f, dprobs, T);          // datt = dout·Vᵀ
+      gemm(true, false, T, hs, T, 1.0f, probs, T, dout_h, C, 1.0f, dhead(b, h) + 2 * C, 3 * C);  // dV += attᵀ·dout
     }
+  const int rows = B * NH * T;
+#pragma omp parallel for schedule(static)
+  for (int r = 0; r < rows; ++r) {
+    const int t = r % T;
+    const float* p = att + static_cast<size_t>(r) * T;
+    const float* dp = datt + static_cast<size_t>(r) * T;
+    float* dz = dpreatt + static_cast<size_t>(r) * T;
+    float dot = 0.0f;
+    for (int s = 0; s <= t; ++s) dot += dp[s] * p[s];
+    for (int s = 0; s <= t; ++s) dz[s] = p[s] * (dp[s] - dot);
+    for (int s = t + 1; s < T; ++s) dz[s] = 0.0f;  // the mask: no gradient reaches future keys
   }
+  for (int b = 0; b < B; ++b)
+    for (int h = 0; h < NH; ++h) {
+      const HeadViews head = head_views(qkv, b, h, T, C, hs);
+      const float* dscores = dpreatt + (static_cast<size_t>(b) * NH + h) * TT;
+      gemm(false, false, T, hs, T, scale, dscores, T, head.k, 3 * C, 1.0f, dhead(b, h), 3 * C);     // dQ += s·dpre·K
+      gemm(true, false, T, hs, T, scale, dscores, T, head.q, 3 * C, 1.0f, dhead(b, h) + C, 3 * C);  // dK += s·dpreᵀ·Q
+    }
 }
 // end lesson: attention_backward
 

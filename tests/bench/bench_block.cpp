@@ -1,0 +1,90 @@
+// One GPT-2 transformer block, forward + backward, at B=16 T=128 C=256 NH=4 (src/nn/block.cpp), with 1
+// and 2 threads; the median time, GFLOP/s, and the fraction of this machine's sgemm peak measured in the
+// same run (1024³ cblas_sgemm, best of 5). tests/bench/block.sh compares it with PyTorch (block_torch.py).
+//
+// FLOPs counted (N = B*T rows, each gemm of [m,k]·[k,n] = 2mkn):
+//   forward   linears 2N·C·(3C + C + 4C + 4C) = 24·N·C²,  attention Q·Kᵀ and att·V 2·2·B·T²·C = 4·B·T²·C
+//   backward  twice the forward (every gemm becomes two gemms of the same size)
+//   total     72·N·C² + 12·B·T²·C   (the full T×T score matrix is counted, as it is computed, although the
+//             causal mask makes half of it useless; elementwise work is not counted)
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "core/matmul.hpp"
+#include "core/rng.hpp"
+#include "core/threads.hpp"
+#include "nn/block.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+template <class F>
+double median_seconds(int iters, F&& f) {
+  std::vector<double> times;
+  for (int i = 0; i < iters; ++i) {
+    const auto start = Clock::now();
+    f();
+    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+double sgemm_peak_gflops() {
+  const int n = 1024;
+  std::vector<float> a(size_t{n} * n, 0.5f), b(a), c(a);
+  double best = 1e30;
+  for (int i = 0; i < 5; ++i) {
+    const auto start = Clock::now();
+    minillm::matmul_ab(a.data(), b.data(), c.data(), n, n, n);
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return minillm::matmul_flops(n, n, n) / best / 1e9;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace minillm;
+  const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  const BlockShape s{16, 128, 256, 4};
+  const int iters = quick ? 5 : 15;
+  const double N = s.rows(), C = s.C, B = s.B, T = s.T;
+  const double flops = 72 * N * C * C + 12 * B * T * T * C;
+
+  TensorArena params, grads, acts, dacts;
+  add_block_params(params, "", s.C);
+  add_block_params(grads, "", s.C);
+  add_block_acts(acts, "", s);
+  add_block_acts(dacts, "", s);
+  for (TensorArena* arena : {&params, &grads, &acts, &dacts}) arena->allocate();
+  Rng rng(42);
+  rng.fill_normal({params.data(), params.size()}, 0.0f, 0.02f);
+  std::vector<float> inp(static_cast<size_t>(N * C)), dout(inp.size()), dinp(inp.size());
+  rng.fill_normal(inp, 0.0f, 1.0f);
+  rng.fill_normal(dout, 0.0f, 1.0f);
+  const BlockParams p = block_params(params, ""), g = block_params(grads, "");
+  const BlockActs a = block_acts(acts, ""), d = block_acts(dacts, "");
+
+  fmt::print("block forward+backward, B={} T={} C={} NH={}, {:.2f} GFLOP per step (72NC² + 12BT²C), median of {}\n",
+             s.B, s.T, s.C, s.NH, flops / 1e9, iters);
+  for (int threads : {1, 2}) {
+    set_num_threads(threads);
+    const double peak = sgemm_peak_gflops();
+    auto step = [&] {
+      block_forward(a, inp.data(), p, s);
+      block_backward(dinp.data(), g, d, dout.data(), inp.data(), p, a, s);
+    };
+    step();  // warm-up: first touch of every buffer, BLAS thread start
+    const double sec = median_seconds(iters, step);
+    const double gflops = flops / sec / 1e9;
+    fmt::print("minillm threads={} ms={:.2f} gflops={:.1f} sgemm_peak={:.1f} fraction_of_peak={:.2f}\n", threads,
+               sec * 1e3, gflops, peak, gflops / peak);
+  }
+}
