@@ -112,6 +112,11 @@ void check_sections(Context& cx, const std::vector<std::string>& lines) {
       next = index + 1;
     }
   }
+  if (next == 0) {
+    cx.problem("README.md", 0, fmt::format("has none of the lesson's twelve sections; add them as `### ` headings "
+                                           "in this order: {}", section_list()));
+    return;
+  }
   for (size_t missing = next; missing < kLessonSections.size(); ++missing) {
     cx.problem("README.md", static_cast<int>(lines.size()),
                fmt::format("section \"### {}\" is missing: add it at the end, after the sections above",
