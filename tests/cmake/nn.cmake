@@ -1,0 +1,8 @@
+# nn area: chapter 03 / 04 demo smoke runs (tiny sizes, no downloads) and their error messages.
+# (tests/ is configured before chapters/, so the demo targets are resolved when the build is generated.)
+add_test(NAME ch03.demo.smoke COMMAND ch03_demo --smoke --out "${CMAKE_BINARY_DIR}/smoke/ch03_attention.png")
+set_tests_properties(ch03.demo.smoke PROPERTIES LABELS "ch03;demo" TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "Wrote the attention heatmaps to")
+add_test(NAME ch03.demo.too_long COMMAND ch03_demo --smoke --text "a b c d e f g h i j k l m n o p q")
+set_tests_properties(ch03.demo.too_long PROPERTIES LABELS "ch03;demo" WILL_FAIL FALSE
+                     PASS_REGULAR_EXPRESSION "error: the sentence has 17 words; this demo shows at most 16")
