@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "core/threads.hpp"
 #include "gpt/sampling.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/tokenizer.hpp"
@@ -126,6 +127,7 @@ void append_loss_log(const std::filesystem::path& file, int64_t step, const char
 TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   TrainConfig config = config_in;
   config.validate();
+  num_threads();  // applies MINILLM_THREADS (or all cores) to OpenBLAS and OpenMP alike
   const std::filesystem::path out_dir = config.out_dir;
   const bool resuming = config.resume && has_checkpoint(out_dir);
 

@@ -1,0 +1,277 @@
+// Chapter 06 demo, the whole pipeline of `./run demo`: train a tokenizer on Moby Dick, train a small GPT-2
+// on it for a few minutes, then look at what it learned: the loss curve, a sample of text, and the
+// neighbourhoods of a few token embeddings (chapter 02's idea, now learned by the GPT itself).
+//
+//   ch06_demo [--minutes 5] [--steps N] [--out data/out/ch06] [--smoke]
+// --smoke: a tiny model for a few steps on the project's own texts (no downloads), for the tests.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "core/error.hpp"
+#include "gpt/gpt.hpp"
+#include "io/atomic_file.hpp"
+#include "tokenizer/train_bpe.hpp"
+#include "train/checkpoint.hpp"
+#include "train/console.hpp"
+#include "train/openmp_env.hpp"
+#include "train/trainer.hpp"
+
+namespace fs = std::filesystem;
+using namespace minillm;
+
+namespace {
+
+struct Options {
+  double minutes = 5.0;
+  int64_t steps = 0;
+  std::string out = "data/out/ch06";
+  bool smoke = false;
+};
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      require(i + 1 < argc, "{} needs a value", arg);
+      return argv[++i];
+    };
+    if (arg == "--smoke") {
+      o.smoke = true;
+    } else if (arg == "--minutes") {
+      const std::string v = value();
+      char* end = nullptr;
+      o.minutes = std::strtod(v.c_str(), &end);
+      require(end != v.c_str() && *end == '\0' && o.minutes > 0, "--minutes {} is not a positive number of minutes", v);
+    } else if (arg == "--steps") {
+      const std::string v = value();
+      char* end = nullptr;
+      o.steps = std::strtoll(v.c_str(), &end, 10);
+      require(end != v.c_str() && *end == '\0' && o.steps > 0, "--steps {} is not a positive number of steps", v);
+    } else if (arg == "--out") {
+      o.out = value();
+    } else {
+      fail("unknown option {}; use --minutes M, --steps N, --out DIR or --smoke", arg);
+    }
+  }
+  return o;
+}
+
+// Moby Dick if `./run fetch` got it; otherwise the project's own texts, put together into one file.
+std::string pick_corpus(const Options& o) {
+  const fs::path root = MINILLM_SOURCE_DIR;
+  const fs::path moby = root / "data/cache/moby_dick.txt";
+  if (!o.smoke && fs::exists(moby)) {
+    fmt::print("The text: Moby Dick ({:.1f} MB), fetched by ./run fetch.\n", double(fs::file_size(moby)) / 1e6);
+    return moby.string();
+  }
+  if (!o.smoke) fmt::print("Moby Dick is not in data/cache (run ./run fetch): using the project's own small texts.\n");
+  std::string all;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(root / "data/text"))
+    if (entry.path().extension() == ".txt") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) all += read_file(f) + "\n";
+  const fs::path out = fs::path(o.out) / "own_texts.txt";
+  write_file_atomically(out, all);
+  fmt::print("The text: the project's own texts in data/text ({} bytes).\n", all.size());
+  return out.string();
+}
+
+// A loss curve in the terminal: one column per slice of steps (its mean loss), '*' for training and 'o'
+// for validation. The same numbers are in loss.csv for any plotting tool.
+void print_loss_curve(const std::vector<float>& losses, const fs::path& csv) {
+  if (losses.size() < 2) return;
+  const int width = 60, height = 12;
+  const int cols = std::min<int>(width, static_cast<int>(losses.size()));
+  std::vector<double> mean(static_cast<size_t>(cols), 0.0);
+  for (int c = 0; c < cols; ++c) {
+    const size_t begin = losses.size() * c / cols, end = losses.size() * (c + 1) / cols;
+    for (size_t i = begin; i < end; ++i) mean[c] += losses[i];
+    mean[c] /= double(end - begin);
+  }
+  const double hi = *std::max_element(mean.begin(), mean.end()), lo = *std::min_element(mean.begin(), mean.end());
+  fmt::print("\nTraining loss over the run (each column is the mean of {} steps):\n", losses.size() / cols);
+  for (int r = 0; r < height; ++r) {
+    const double level = hi - (hi - lo) * r / (height - 1);
+    std::string line;
+    for (int c = 0; c < cols; ++c) line += std::abs(mean[c] - level) <= (hi - lo) / (2.0 * (height - 1)) + 1e-9 ? '*' : ' ';
+    fmt::print("{:7.3f} |{}\n", level, line);
+  }
+  fmt::print("        +{}\n         step 1{:>{}}\n", std::string(cols, '-'), losses.size(), cols - 6);
+  fmt::print("Every step's training loss and every validation loss: {}\n", csv.string());
+}
+
+std::string shown(const Tokenizer& t, TokenId id) {
+  std::string s = t.decode(std::vector<TokenId>{id});
+  for (char& c : s)
+    if (c == '\n') c = '/';
+  return "'" + s + "'";
+}
+
+double cosine(const float* a, const float* b, int C) {
+  double ab = 0, aa = 0, bb = 0;
+  for (int c = 0; c < C; ++c) ab += double(a[c]) * b[c], aa += double(a[c]) * a[c], bb += double(b[c]) * b[c];
+  return ab / std::sqrt(aa * bb + 1e-30);
+}
+
+// Nearest neighbours (cosine similarity of wte rows) of a few words that are single tokens.
+std::vector<TokenId> show_neighbours(const Gpt& model, const Tokenizer& t) {
+  const float* wte = model.params()["wte"].data;
+  const int C = model.config().n_embd, V = model.config().vocab_size;
+  std::vector<TokenId> picked;
+  for (const char* word : {" whale", " sea", " ship", " captain", " boat", " man", " he", " she", " the", " and",
+                           " water", " white", " said", " was", " one", " two", " light", " house", " keeper"}) {
+    const TokenIds ids = t.encode_ordinary(word);
+    if (ids.size() == 1) picked.push_back(ids[0]);
+    if (picked.size() == 8) break;
+  }
+  fmt::print("\nThe GPT's own token embeddings (rows of wte, learned only to predict the next token).\n"
+             "Nearest neighbours by cosine similarity, as in chapter 02:\n");
+  for (TokenId id : picked) {
+    std::vector<std::pair<double, int>> sims;
+    for (int v = 0; v < V; ++v)
+      if (v != to_int(id)) sims.push_back({cosine(wte + size_t(to_int(id)) * C, wte + size_t(v) * C, C), v});
+    std::partial_sort(sims.begin(), sims.begin() + 5, sims.end(), std::greater<>());
+    std::string line;
+    for (int i = 0; i < 5; ++i) line += fmt::format("{} {:.2f}  ", shown(t, token_id(sims[i].second)), sims[i].first);
+    fmt::print("  {:<12} -> {}\n", shown(t, id), line);
+  }
+  return picked;
+}
+
+// The picked embeddings projected on their two main directions (PCA by power iteration), in the terminal.
+void show_2d_map(const Gpt& model, const Tokenizer& t, const std::vector<TokenId>& ids) {
+  if (ids.size() < 3) return;
+  const float* wte = model.params()["wte"].data;
+  const int C = model.config().n_embd, K = static_cast<int>(ids.size());
+  std::vector<double> x(size_t(K) * C), mean(size_t(C), 0.0);
+  for (int k = 0; k < K; ++k)
+    for (int c = 0; c < C; ++c) mean[c] += wte[size_t(to_int(ids[k])) * C + c] / K;
+  for (int k = 0; k < K; ++k)
+    for (int c = 0; c < C; ++c) x[size_t(k) * C + c] = wte[size_t(to_int(ids[k])) * C + c] - mean[c];
+  std::vector<std::vector<double>> axes;
+  for (int a = 0; a < 2; ++a) {
+    std::vector<double> v(size_t(C), 1.0 / std::sqrt(C));
+    for (int it = 0; it < 100; ++it) {  // v <- Xᵀ X v, minus the axes found already, normalised
+      std::vector<double> xv(size_t(K), 0.0), next(size_t(C), 0.0);
+      for (int k = 0; k < K; ++k)
+        for (int c = 0; c < C; ++c) xv[k] += x[size_t(k) * C + c] * v[c];
+      for (int k = 0; k < K; ++k)
+        for (int c = 0; c < C; ++c) next[c] += x[size_t(k) * C + c] * xv[k];
+      for (const auto& prev : axes) {
+        double d = 0;
+        for (int c = 0; c < C; ++c) d += next[c] * prev[c];
+        for (int c = 0; c < C; ++c) next[c] -= d * prev[c];
+      }
+      double norm = 0;
+      for (double n : next) norm += n * n;
+      norm = std::sqrt(norm) + 1e-30;
+      for (int c = 0; c < C; ++c) v[c] = next[c] / norm;
+    }
+    axes.push_back(v);
+  }
+  std::vector<double> px(static_cast<size_t>(K), 0.0), py(static_cast<size_t>(K), 0.0);
+  for (int k = 0; k < K; ++k)
+    for (int c = 0; c < C; ++c) px[k] += x[size_t(k) * C + c] * axes[0][c], py[k] += x[size_t(k) * C + c] * axes[1][c];
+  const int W = 64, H = 16;
+  std::vector<std::string> grid(H, std::string(W, ' '));
+  const auto [xmin, xmax] = std::minmax_element(px.begin(), px.end());
+  const auto [ymin, ymax] = std::minmax_element(py.begin(), py.end());
+  for (int k = 0; k < K; ++k) {
+    const int col = static_cast<int>((px[k] - *xmin) / (*xmax - *xmin + 1e-30) * (W - 12));
+    const int row = static_cast<int>((*ymax - py[k]) / (*ymax - *ymin + 1e-30) * (H - 1));
+    const std::string label = shown(t, ids[k]);
+    for (size_t i = 0; i < label.size() && col + int(i) < W; ++i) grid[row][col + i] = label[i];
+  }
+  fmt::print("\nThe same tokens on a 2D map (their two main directions of variation, PCA):\n");
+  for (const auto& line : grid) fmt::print("  |{}\n", line);
+  fmt::print("  +{}\n", std::string(W, '-'));
+}
+
+int run(const Options& o) {
+  fs::create_directories(o.out);
+  fmt::print("Chapter 06: training a GPT from scratch{}.\n\n", o.smoke ? " (smoke test: tiny sizes)" : "");
+  fmt::print("Step 1/4: the text and its tokenizer.\n");
+  const std::string corpus = pick_corpus(o);
+  TrainOptions tok_options;
+  tok_options.vocab_size = o.smoke ? 320 : 4096;
+  const std::string text = read_file(corpus);
+  const TrainResult tok = train_bpe(text, tok_options);
+  const fs::path tok_file = fs::path(o.out) / "tokenizer.bpe";
+  tok.tokenizer.save(tok_file);
+  fmt::print("Trained a BPE tokenizer of {} tokens (chapter 01): {:.2f} bytes per token. Saved to {}.\n\n",
+             tok.tokenizer.vocab_size(), double(text.size()) / double(tok.tokenizer.encode_ordinary(text).size()),
+             tok_file.string());
+
+  TrainConfig config;
+  config.corpus = corpus;
+  config.tokenizer = tok_file.string();
+  config.out_dir = (fs::path(o.out) / "run").string();
+  config.cache_dir = (fs::path(MINILLM_SOURCE_DIR) / "data/cache/tokens").string();
+  if (o.smoke) {
+    config.model = GptConfig{0, 32, 2, 2, 32};
+    config.batch = 4;
+    config.steps = 30;
+    config.lr = 3e-3f;
+    config.warmup = 5;
+    config.eval_every = 10;
+    config.eval_batches = 2;
+    config.cache_dir = "";
+  } else {
+    config.model = GptConfig{0, 128, 4, 4, 256};  // the default: 4 layers, 4 heads, 256 wide, context 128
+    config.batch = 16;
+    config.steps = o.steps;
+    config.minutes = o.minutes;
+    config.lr = 1e-3f;
+    config.min_lr = 1e-4f;
+    config.warmup = 30;
+    config.eval_every = 50;
+  }
+  config.model.vocab_size = tok.tokenizer.vocab_size();
+  fmt::print("Step 2/4: the model. GPT-2's architecture: {} blocks, {} heads, width {}, context {} tokens.\n",
+             config.model.n_layer, config.model.n_head, config.model.n_embd, config.model.context_length);
+  fmt::print("{:.2f} M parameters; one training step costs about {:.1f} MFLOPs per token (6N + 12LCT).\n\n",
+             double(gpt_parameter_count(config.model)) / 1e6,
+             gpt_training_flops_per_token(config.model, config.model.context_length) / 1e6);
+  fmt::print("Step 3/4: training {} sequences of {} tokens per step, {}. Ctrl-C stops early and keeps the "
+             "model.\n", config.batch, config.model.context_length,
+             config.steps > 0 ? fmt::format("for {} steps", config.steps)
+                              : fmt::format("for {} minutes", config.minutes));
+  fmt::print("Watch the loss fall from about ln(vocabulary) = {:.2f} (uniform guessing).\n",
+             std::log(double(config.model.vocab_size)));
+  TrainHooks hooks = console_hooks(false);
+  hooks.sample_tokens = o.smoke ? 30 : 200;
+  const TrainSummary s = train(config, hooks);
+  fmt::print("\nTrained {} steps on {} tokens at {:.0f} tokens/s. Final validation loss {:.3f} = {:.3f} bits "
+             "per byte.\n", s.steps, s.tokens, s.tokens_per_second, s.val_loss, s.val_bits_per_byte);
+
+  fmt::print("\nStep 4/4: what the model learned.\n");
+  print_loss_curve(s.step_losses, fs::path(config.out_dir) / "loss.csv");
+  fmt::print("\nA sample of {} tokens from the model (temperature 0.8, top-k 40, top-p 0.95):\n---\n{}\n---\n",
+             hooks.sample_tokens, s.sample);
+  LoadedCheckpoint ckpt = load_checkpoint(config.out_dir);
+  const std::vector<TokenId> picked = show_neighbours(*ckpt.model, tok.tokenizer);
+  show_2d_map(*ckpt.model, tok.tokenizer, picked);
+  fmt::print("\nThe checkpoint is in {}: try\n  build/minillm generate --checkpoint {} --prompt \"Call me\"\n",
+             config.out_dir, config.out_dir);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ensure_passive_openmp_wait(argv);
+  try {
+    return run(parse(argc, argv));
+  } catch (const Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}

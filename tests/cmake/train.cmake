@@ -1,0 +1,25 @@
+# Chapters 05-06: the GPT, its training loop and the CLI, run as a learner would (no downloads).
+add_test(NAME ch06.demo.smoke COMMAND ch06_demo --smoke --out "${CMAKE_BINARY_DIR}/tests/ch06-smoke")
+set_tests_properties(ch06.demo.smoke PROPERTIES LABELS "ch06;demo" TIMEOUT 120
+                     PASS_REGULAR_EXPRESSION "validation loss.*bits per byte.*A sample of 30 tokens.*Nearest neighbours")
+add_test(NAME ch06.demo.bad_option COMMAND ch06_demo --minutes zero)
+set_tests_properties(ch06.demo.bad_option PROPERTIES LABELS "ch06;demo"
+                     PASS_REGULAR_EXPRESSION "error: --minutes zero is not a positive number of minutes")
+
+# minillm train -> generate -> eval on the project's own text with a tokenizer trained on it.
+set(train_cli_out "${CMAKE_BINARY_DIR}/tests/train-cli")
+set(train_cli_text "${PROJECT_SOURCE_DIR}/data/text/lighthouse_story.txt")
+add_test(NAME train.cli.train_generate_eval
+         COMMAND ${CMAKE_COMMAND} -E env sh -c
+                 "rm -rf \"$2\" && \"$0\" train-tokenizer --vocab-size 300 --input \"$1\" --out \"$2/tok.bpe\" >/dev/null && \"$0\" train --input \"$1\" --tokenizer \"$2/tok.bpe\" --out \"$2/run\" --steps 6 --layers 1 --heads 2 --width 16 --context 16 --batch 2 --json && \"$0\" generate --checkpoint \"$2/run\" --prompt 'The keeper' --tokens 5 --seed 3 && \"$0\" eval --checkpoint \"$2/run\" --input \"$1\""
+                 $<TARGET_FILE:minillm_cli> "${train_cli_text}" "${train_cli_out}")
+set_tests_properties(train.cli.train_generate_eval PROPERTIES LABELS "ch06;cli"
+                     PASS_REGULAR_EXPRESSION "\"steps\":6.*\"val_bits_per_byte\".*The keeper.*loss [0-9.]+ nats per token, [0-9.]+ bits per byte")
+add_test(NAME train.cli.generate_without_checkpoint COMMAND minillm_cli generate --checkpoint /nonexistent/run)
+set_tests_properties(train.cli.generate_without_checkpoint PROPERTIES LABELS "ch06;cli"
+                     PASS_REGULAR_EXPRESSION "error: '/nonexistent/run' is not a checkpoint directory")
+add_test(NAME train.cli.bad_config_key
+         COMMAND ${CMAKE_COMMAND} -E env sh -c "echo '{\"learning_rate\": 1}' > \"$1\" && \"$0\" train --config \"$1\" --input x"
+                 $<TARGET_FILE:minillm_cli> "${CMAKE_BINARY_DIR}/tests/train-bad-config.json")
+set_tests_properties(train.cli.bad_config_key PROPERTIES LABELS "ch06;cli"
+                     PASS_REGULAR_EXPRESSION "error: training config: unknown key 'learning_rate'")
