@@ -70,9 +70,9 @@ void check_task(const PracticeChapter& chapter, const Task& task, const fs::path
 
 }  // namespace
 
-CheckSummary check_practice(const fs::path& source, const fs::path& build) {
+CheckSummary check_practice(const fs::path& source, const fs::path& build, const std::string& only) {
   CheckSummary summary;
-  for (const PracticeChapter& chapter : practice_chapters(source)) {
+  for (const PracticeChapter& chapter : select_chapters(source, only)) {
     const fs::path stubs = chapter.binary(build, "stubs");
     require(fs::exists(stubs),
             "{} does not exist. The stubs binaries are built only when the build is configured with "

@@ -16,7 +16,9 @@ struct CheckSummary {
 };
 
 // Runs the check; throws Error when the stubs binaries were not built (MINILLM_PRACTICE_STUBS_ROOT unset).
-CheckSummary check_practice(const std::filesystem::path& source, const std::filesystem::path& build);
+// `only` limits the check to one chapter ("01"); "" checks them all.
+CheckSummary check_practice(const std::filesystem::path& source, const std::filesystem::path& build,
+                            const std::string& only = "");
 
 // "practice: 24 tasks, 24 fail on stubs, 24 pass on solutions"
 std::string summary_line(const CheckSummary& summary);

@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
   auto* check_cmd = app.add_subcommand("check", "CI: every task fails on the stubs and passes on the solutions");
   check_cmd->add_option("--source", check_source, "repository root")->required();
   check_cmd->add_option("--build", check_build, "build directory")->required();
+  std::string check_chapter;
+  check_cmd->add_option("chapter", check_chapter, "only this chapter (e.g. 01)");
 
   fs::path lessons_source;
   std::string lessons_chapter;
@@ -68,7 +70,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return run_command(run);
     if (*check_cmd) {
-      const CheckSummary summary = check_practice(check_source, check_build);
+      const CheckSummary summary = check_practice(check_source, check_build, check_chapter);
       for (const std::string& defect : summary.defects) fmt::print("{}\n", defect);
       fmt::print("{}\n", summary_line(summary));
       return summary.defects.empty() ? 0 : 1;

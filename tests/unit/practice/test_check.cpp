@@ -1,0 +1,90 @@
+// The CI check on the fixture chapter (one task, add_one, filter AddOne.*), with small shell scripts standing
+// in for the gtest binaries so each defect can be staged exactly.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "practice/check.hpp"
+#include "temp_dir.hpp"
+
+namespace minillm::practice {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kPass = "echo '[ RUN      ] AddOne.AddsOne'; echo '[       OK ] AddOne.AddsOne (0 ms)'; exit 0";
+constexpr const char* kFail =
+    "echo '[ RUN      ] AddOne.AddsOne'; echo 'unknown file: Failure'; echo 'not implemented yet: add_one';"
+    "echo '[  FAILED  ] AddOne.AddsOne (0 ms)'; exit 1";
+constexpr const char* kNoTests = "echo '[==========] 0 tests from 0 test suites ran.'; exit 0";
+
+// A fake gtest binary: `tests` is what --gtest_list_tests prints, `run` the shell code for a test run.
+void fake_binary(const fs::path& path, const std::string& tests, const std::string& run) {
+  write_file_atomically(path, "#!/bin/sh\ncase \"$*\" in *--gtest_list_tests*) printf '" + tests +
+                                  "'; exit 0;; esac\n" + run + "\n");
+  fs::permissions(path, fs::perms::owner_all);
+}
+
+struct FakeBuild {
+  testing::TempDir dir;
+  void binaries(const std::string& tests, const std::string& stubs_run, const std::string& solutions_run) {
+    fs::create_directories(dir.path() / "practice");
+    fake_binary(dir.path() / "practice/ch90_practice_stubs", tests, stubs_run);
+    fake_binary(dir.path() / "practice/ch90_practice", tests, solutions_run);
+  }
+  CheckSummary check() const { return check_practice(testing::fixture("root"), dir.path()); }
+};
+
+std::string defects(const CheckSummary& summary) {
+  std::string text;
+  for (const std::string& line : summary.defects) text += line + "\n";
+  return text;
+}
+
+TEST(PracticeCheck, AGoodChapterPasses) {
+  FakeBuild build;
+  build.binaries("AddOne.\\n  AddsOne\\n", kFail, kPass);
+  const CheckSummary summary = build.check();
+  EXPECT_TRUE(summary.defects.empty()) << defects(summary);
+  EXPECT_EQ(summary_line(summary), "practice: 1 tasks, 1 fail on stubs, 1 pass on solutions");
+}
+
+TEST(PracticeCheck, ATestPassingOnTheStubIsADefect) {
+  FakeBuild build;
+  build.binaries("AddOne.\\n  AddsOne\\n", kPass, kPass);
+  const CheckSummary summary = build.check();
+  EXPECT_NE(defects(summary).find("AddOne.AddsOne passes on the untouched stub"), std::string::npos) << defects(summary);
+  EXPECT_EQ(summary.fail_on_stubs, 0);
+}
+
+TEST(PracticeCheck, AFailingSolutionIsADefect) {
+  FakeBuild build;
+  build.binaries("AddOne.\\n  AddsOne\\n", kFail, kFail);
+  const CheckSummary summary = build.check();
+  EXPECT_NE(defects(summary).find("AddOne.AddsOne fails on the solution: not implemented yet"), std::string::npos)
+      << defects(summary);
+  EXPECT_EQ(summary.pass_on_solutions, 0);
+}
+
+TEST(PracticeCheck, AFilterSelectingNothingAndOrphanTestsAreDefects) {
+  FakeBuild build;
+  build.binaries("Other.\\n  Test\\n", kNoTests, kNoTests);
+  const std::string text = defects(build.check());
+  EXPECT_NE(text.find("ch90 add_one (filter AddOne.*): the filter selects no test"), std::string::npos) << text;
+  EXPECT_NE(text.find("the test Other.Test belongs to no task"), std::string::npos) << text;
+}
+
+TEST(PracticeCheck, MissingStubsBinariesExplainTheSetting) {
+  testing::TempDir empty_build;
+  try {
+    check_practice(testing::fixture("root"), empty_build.path());
+    FAIL() << "without the stubs binaries the check cannot prove anything";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("MINILLM_PRACTICE_STUBS_ROOT"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace minillm::practice
