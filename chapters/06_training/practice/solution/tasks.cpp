@@ -1,0 +1,69 @@
+// Chapter 06 practice: reference solutions.
+#include "tasks.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "core/rng.hpp"
+#include "gpt/gpt.hpp"
+#include "train/adamw.hpp"
+
+namespace ch06 {
+
+float cross_entropy_row(const std::vector<float>& logits, int target) {
+  const float m = *std::max_element(logits.begin(), logits.end());
+  double sum = 0;
+  for (float x : logits) sum += std::exp(x - m);
+  return static_cast<float>(std::log(sum)) - (logits[static_cast<size_t>(target)] - m);
+}
+
+std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int target) {
+  const float m = *std::max_element(logits.begin(), logits.end());
+  std::vector<float> grad(logits.size());
+  double sum = 0;
+  for (size_t i = 0; i < logits.size(); ++i) sum += grad[i] = std::exp(logits[i] - m);
+  for (float& g : grad) g = static_cast<float>(g / sum);
+  grad[static_cast<size_t>(target)] -= 1.0f;
+  return grad;
+}
+
+void adamw_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& m,
+                std::vector<float>& v, int t, float lr, float beta1, float beta2, float eps, float weight_decay) {
+  const float bias1 = 1.0f - std::pow(beta1, static_cast<float>(t));
+  const float bias2 = 1.0f - std::pow(beta2, static_cast<float>(t));
+  for (size_t i = 0; i < params.size(); ++i) {
+    params[i] *= 1.0f - lr * weight_decay;
+    m[i] = beta1 * m[i] + (1.0f - beta1) * grads[i];
+    v[i] = beta2 * v[i] + (1.0f - beta2) * grads[i] * grads[i];
+    params[i] -= lr / bias1 * m[i] / (std::sqrt(v[i]) / std::sqrt(bias2) + eps);
+  }
+}
+
+float lr_at(int64_t step, float max_lr, float min_lr, int64_t warmup, int64_t total_steps) {
+  if (step < warmup) return max_lr * static_cast<float>(step + 1) / static_cast<float>(warmup);
+  if (step >= total_steps) return min_lr;
+  const double progress = double(step - warmup) / double(std::max<int64_t>(1, total_steps - warmup));
+  return static_cast<float>(min_lr + 0.5 * (1.0 + std::cos(std::numbers::pi * progress)) * (max_lr - min_lr));
+}
+
+std::vector<float> overfit_batch(const std::vector<int>& inputs, const std::vector<int>& targets, int steps) {
+  minillm::Gpt model(minillm::GptConfig{32, 8, 1, 2, 16});
+  minillm::Rng rng(1);
+  model.init_weights(rng);
+  minillm::AdamW optimizer(model.params(), minillm::AdamWConfig{});
+  minillm::TokenIds in, tg;
+  for (int id : inputs) in.push_back(minillm::token_id(id));
+  for (int id : targets) tg.push_back(minillm::token_id(id));
+  const int T = 8, B = static_cast<int>(in.size()) / T;
+  std::vector<float> losses;
+  for (int s = 0; s < steps; ++s) {
+    model.zero_grad();
+    losses.push_back(model.forward(in, tg, B, T));
+    model.backward();
+    optimizer.step(model.params(), model.grads(), 1e-2f);
+  }
+  return losses;
+}
+
+}  // namespace ch06

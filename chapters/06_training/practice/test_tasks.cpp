@@ -1,0 +1,78 @@
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tasks.hpp"
+
+namespace {
+
+TEST(CrossEntropyRow, UniformRowCostsLogV) {
+  EXPECT_NEAR(ch06::cross_entropy_row({2, 2, 2, 2}, 1), std::log(4.0f), 1e-6)
+      << "four equal logits: the target has probability 1/4, so the loss is log 4";
+}
+
+TEST(CrossEntropyRow, HandWorkedValueAndHugeLogits) {
+  // softmax([0, ln 3]) = [1/4, 3/4]: the loss of target 0 is log 4.
+  EXPECT_NEAR(ch06::cross_entropy_row({0.0f, std::log(3.0f)}, 0), std::log(4.0f), 1e-6);
+  EXPECT_NEAR(ch06::cross_entropy_row({1000.0f, 0.0f}, 1), 1000.0f, 1e-3)
+      << "logit 1000 must not overflow: subtract the maximum before exp";
+}
+
+TEST(CrossEntropyRowGrad, IsSoftmaxMinusOneHot) {
+  const std::vector<float> g = ch06::cross_entropy_row_grad({0.0f, std::log(3.0f)}, 0);
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_NEAR(g[0], 0.25f - 1.0f, 1e-6) << "probability 1/4 minus 1 at the target";
+  EXPECT_NEAR(g[1], 0.75f, 1e-6) << "probability 3/4 elsewhere";
+}
+
+TEST(CrossEntropyRowGrad, MatchesFiniteDifferences) {
+  const std::vector<float> logits = {0.3f, -1.2f, 2.0f, 0.7f};
+  const std::vector<float> g = ch06::cross_entropy_row_grad(logits, 2);
+  for (size_t i = 0; i < logits.size(); ++i) {
+    auto plus = logits, minus = logits;
+    plus[i] += 1e-2f;
+    minus[i] -= 1e-2f;
+    const float numeric = (ch06::cross_entropy_row(plus, 2) - ch06::cross_entropy_row(minus, 2)) / 2e-2f;
+    EXPECT_NEAR(g[i], numeric, 1e-3) << "d loss / d logit " << i;
+  }
+}
+
+TEST(AdamWStep, FirstStepMovesEachWeightByAboutLr) {
+  // On step 1 the bias-corrected m/sqrt(v) is sign(g): every weight moves by lr (no decay here).
+  std::vector<float> p = {1.0f, -2.0f}, m(2, 0.0f), v(2, 0.0f);
+  ch06::adamw_step(p, {0.5f, -3.0f}, m, v, 1, 0.1f, 0.9f, 0.95f, 1e-8f, 0.0f);
+  EXPECT_NEAR(p[0], 0.9f, 1e-5);
+  EXPECT_NEAR(p[1], -1.9f, 1e-5);
+  EXPECT_NEAR(m[0], 0.05f, 1e-7) << "m = (1 - beta1) g after one step";
+  EXPECT_NEAR(v[1], 0.45f, 1e-6) << "v = (1 - beta2) g^2 after one step";
+}
+
+TEST(AdamWStep, WeightDecayIsDecoupled) {
+  // Zero gradient: only the decay acts, p *= 1 - lr * wd (it is NOT added to the gradient).
+  std::vector<float> p = {2.0f}, m = {0.0f}, v = {0.0f};
+  ch06::adamw_step(p, {0.0f}, m, v, 1, 0.1f, 0.9f, 0.95f, 1e-8f, 0.5f);
+  EXPECT_NEAR(p[0], 2.0f * (1.0f - 0.05f), 1e-6);
+}
+
+TEST(LrAt, WarmupCosineAndFloor) {
+  EXPECT_NEAR(ch06::lr_at(0, 1.0f, 0.1f, 10, 110), 0.1f, 1e-7) << "step 0 of 10 warmup steps: max/10";
+  EXPECT_NEAR(ch06::lr_at(10, 1.0f, 0.1f, 10, 110), 1.0f, 1e-6) << "the peak right after warmup";
+  EXPECT_NEAR(ch06::lr_at(60, 1.0f, 0.1f, 10, 110), 0.55f, 1e-6) << "halfway: (max + min) / 2";
+  EXPECT_NEAR(ch06::lr_at(200, 1.0f, 0.1f, 10, 110), 0.1f, 1e-7) << "after the end: min_lr";
+}
+
+TEST(OverfitBatch, LossGoesTowardsZero) {
+  std::vector<int> inputs, targets;
+  for (int i = 0; i < 16; ++i) {
+    inputs.push_back((i * 7) % 32);
+    targets.push_back((i * 7 + 3) % 32);
+  }
+  const std::vector<float> losses = ch06::overfit_batch(inputs, targets, 150);
+  ASSERT_EQ(losses.size(), 150u);
+  EXPECT_NEAR(losses.front(), std::log(32.0f), 0.3f) << "a fresh model guesses uniformly: loss ~ log(vocab)";
+  EXPECT_LT(losses.back(), 0.2f) << "150 steps on the same 16 tokens must nearly memorise them";
+}
+
+}  // namespace
