@@ -158,10 +158,12 @@ int run(int argc, char** argv) {
   fmt::print("The weights are not trained: we set queries and keys by hand to show two patterns trained\n"
              "models really learn (look at the previous word; look back at the same word), next to a random head.\n");
 
-  const std::vector<float> qkv = build_qkv(words);
-  std::vector<float> out(static_cast<size_t>(T) * kC), preatt(static_cast<size_t>(kHeads) * T * T),
-      att(preatt.size());
-  minillm::attention_forward(out.data(), preatt.data(), att.data(), qkv.data(), 1, T, kC, kHeads);
+  // lesson: run_attention
+  const std::vector<float> qkv = build_qkv(words);  // [T, 3C]: queries, keys, values side by side
+  std::vector<float> out(static_cast<size_t>(T) * kC);  // [T, C]: the heads' outputs side by side
+  std::vector<float> preatt(static_cast<size_t>(kHeads) * T * T), att(preatt.size());  // [NH, T, T] each
+  minillm::attention_forward(out.data(), preatt.data(), att.data(), qkv.data(), /*B=*/1, T, kC, kHeads);
+  // end lesson: run_attention
 
   const char* names[kHeads] = {"previous word", "same word", "untrained (random)"};
   for (int h = 0; h < kHeads; ++h) print_head(names[h], att.data() + h * T * T, words);
