@@ -118,6 +118,7 @@ void print_next_steps(const NextTask& next, const RunOptions& options) {
   fmt::print("  Edit {} (the TODO({}) there), save, and run ./run practice {} again.\n", file, task.name,
              chapter.number);
   const int shown = hints_shown(options.build, chapter.number, task.name);
+  if (options.hint) return;  // the hint itself follows
   if (shown < static_cast<int>(task.hints.size())) {
     fmt::print("  Stuck? ./run practice --hint shows a hint ({} of {} seen so far).\n", shown, task.hints.size());
   } else {
@@ -157,45 +158,57 @@ bool run_once(const RunOptions& options) {
 }  // namespace
 
 std::vector<std::string> explain_failure(const TaskResult& result) {
+  // Short on purpose: the first failed check of the first failing test says what to fix next; the other
+  // failing tests are only named.
   std::vector<std::string> lines;
   if (result.process.timed_out) {
     lines.push_back(fmt::format("The tests did not finish within {} seconds: look for a loop that never ends.",
                                 kTestTimeLimit.count()));
   }
-  const bool all_stubs = !result.tests.failed.empty() &&
-                        std::all_of(result.tests.failed.begin(), result.tests.failed.end(),
-                                    [](const FailedTest& test) { return test.not_implemented; });
+  const std::vector<FailedTest>& failed = result.tests.failed;
+  const bool all_stubs = !failed.empty() && std::all_of(failed.begin(), failed.end(), [](const FailedTest& test) {
+    return test.not_implemented;
+  });
   if (all_stubs) {
     lines.push_back(fmt::format("Not implemented yet: {} test(s) reached the stub's NotImplemented, starting with {}.",
-                                result.tests.failed.size(), result.tests.failed.front().name));
+                                failed.size(), failed.front().name));
     return lines;
   }
-  for (const FailedTest& test : result.tests.failed) {
-    if (test.not_implemented) {
-      lines.push_back(fmt::format("{}: not implemented yet (the stub still throws NotImplemented).", test.name));
-    } else if (test.crashed) {
-      lines.push_back(fmt::format("{} crashed{}: look for reading or writing past the end of a buffer.", test.name,
+  // A crash comes first: it ended the test program, so the tests after it did not even run.
+  auto first = std::find_if(failed.begin(), failed.end(), [](const FailedTest& t) { return t.crashed; });
+  if (first == failed.end()) {
+    first = std::find_if(failed.begin(), failed.end(), [](const FailedTest& t) { return !t.not_implemented; });
+  }
+  if (first != failed.end()) {
+    if (first->crashed) {
+      lines.push_back(fmt::format("{} crashed{}: look for reading or writing past the end of a buffer.", first->name,
                                   result.process.signal ? fmt::format(" (signal {})", result.process.signal) : ""));
+    } else if (first->failures.empty()) {
+      lines.push_back(fmt::format("{} failed.", first->name));
     } else {
-      lines.push_back(fmt::format("{} failed:", test.name));
-      for (size_t i = 0; i < test.failures.size(); ++i) {
-        const std::string where = test.where[i].empty() ? "" : fmt::format(" (at {})", test.where[i]);
-        lines.push_back(fmt::format("  expected{}:", where));
-        size_t count = 0;
-        std::string_view text = test.failures[i];
-        while (!text.empty() && count < 8) {  // a failure message is short; cap runaway output
-          const size_t end = text.find('\n');
-          lines.push_back("    " + std::string(text.substr(0, end)));
-          ++count;
-          if (end == std::string_view::npos) break;
-          text.remove_prefix(end + 1);
-        }
+      const std::string where = first->where[0].empty() ? "" : fmt::format(" (at {})", first->where[0]);
+      lines.push_back(fmt::format("{} failed{}:", first->name, where));
+      std::string_view text = first->failures[0];
+      for (int shown = 0; !text.empty() && shown < 10; ++shown) {  // cap runaway messages
+        const size_t end = text.find('\n');
+        lines.push_back("  " + std::string(text.substr(0, end)));
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
+      }
+      if (first->failures.size() > 1) {
+        lines.push_back(fmt::format("  (and {} more failed check(s) in this test)", first->failures.size() - 1));
       }
     }
-    if (lines.size() > 24) {  // the first failures say enough
-      lines.push_back("(more failures follow; fix these first)");
-      break;
-    }
+  }
+  std::vector<std::string> others;
+  for (auto test = failed.begin(); test != failed.end(); ++test) {
+    if (test != first) others.push_back(test->name + (test->not_implemented ? " (not implemented yet)" : ""));
+  }
+  if (!others.empty()) {
+    std::string list;
+    for (size_t i = 0; i < others.size() && i < 3; ++i) list += (i ? ", " : "") + others[i];
+    if (others.size() > 3) list += fmt::format(" and {} more", others.size() - 3);
+    lines.push_back("Also failing: " + list + ".");
   }
   if (lines.empty() && !result.process.ok()) {
     lines.push_back(fmt::format("The test program stopped (exit code {}, signal {}) before reporting a result.",
