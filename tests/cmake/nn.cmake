@@ -6,3 +6,9 @@ set_tests_properties(ch03.demo.smoke PROPERTIES LABELS "ch03;demo" TIMEOUT 60
 add_test(NAME ch03.demo.too_long COMMAND ch03_demo --smoke --text "a b c d e f g h i j k l m n o p q")
 set_tests_properties(ch03.demo.too_long PROPERTIES LABELS "ch03;demo" WILL_FAIL FALSE
                      PASS_REGULAR_EXPRESSION "error: the sentence has 17 words; this demo shows at most 16")
+add_test(NAME ch04.demo.smoke COMMAND ch04_demo --smoke)
+set_tests_properties(ch04.demo.smoke PROPERTIES LABELS "ch04;demo" TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "Forward \\+ backward takes")
+add_test(NAME ch04.demo.bad_option COMMAND ch04_demo --big)
+set_tests_properties(ch04.demo.bad_option PROPERTIES LABELS "ch04;demo"
+                     PASS_REGULAR_EXPRESSION "error: unknown option '--big'")
