@@ -124,6 +124,19 @@ void append_loss_log(const std::filesystem::path& file, int64_t step, const char
 
 }  // namespace
 
+// lesson: train_step
+float train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inputs, std::span<const TokenId> targets,
+                 int B, int T, float lr, float clip) {
+  model.zero_grad();  // backward accumulates: clear the previous step's gradients
+  const float loss = model.forward(inputs, targets, B, T);
+  if (!std::isfinite(loss)) return loss;  // diverged: leave the parameters as they are
+  model.backward();
+  clip_grad_norm(model.grads(), clip);
+  optimizer.step(model.params(), model.grads(), lr);
+  return loss;
+}
+// end lesson: train_step
+
 TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   TrainConfig config = config_in;
   config.validate();
@@ -200,22 +213,16 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   if (timed) total_steps = std::numeric_limits<int64_t>::max();
   const int64_t first_step = step;
 
-  // lesson: train_loop
   while (step < total_steps) {
-    LrSchedule schedule{config.lr, config.min_lr, config.warmup, total_steps};
+    const LrSchedule schedule{config.lr, config.min_lr, config.warmup, total_steps};
     sample_batch(split.train, config.batch, T, batch_rng, inputs, targets);
-    model->zero_grad();
-    const float loss = model->forward(inputs, targets, config.batch, T);
+    const float loss = train_step(*model, optimizer, inputs, targets, config.batch, T, schedule.at(step), config.clip);
     if (!std::isfinite(loss)) {
-      checkpoint(step);  // the parameters are still those of the last good step
+      checkpoint(step);  // the failed step changed nothing: these are the parameters of the last good step
       fail("the training loss became {} at step {}: training diverged. The last good state is saved in {}; "
            "try a lower --lr (now {}) or a longer --warmup", loss, step, out_dir.string(), config.lr);
     }
-    model->backward();
-    clip_grad_norm(model->grads(), config.clip);
-    optimizer.step(model->params(), model->grads(), schedule.at(step));
     ++step;
-    // end lesson: train_loop
     summary.step_losses.push_back(loss);
     summary.train_loss = loss;
     append_loss_log(out_dir / "loss.csv", step, "train", loss);

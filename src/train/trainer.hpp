@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -67,6 +68,12 @@ struct TrainHooks {
 };
 
 TrainSummary train(const TrainConfig& config, const TrainHooks& hooks = {});
+
+// One optimizer step on one batch (inputs/targets: B*T ids): zero the gradients, forward, backward, clip
+// the gradient norm, AdamW at learning rate lr. Returns the loss measured before the update; a non-finite
+// loss returns at once, with the parameters unchanged.
+float train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inputs, std::span<const TokenId> targets,
+                 int B, int T, float lr, float clip);
 
 // The process's peak resident memory (VmHWM), 0 if unknown.
 int64_t peak_memory_bytes();
