@@ -23,3 +23,11 @@ add_test(NAME train.cli.bad_config_key
                  $<TARGET_FILE:minillm_cli> "${CMAKE_BINARY_DIR}/tests/train-bad-config.json")
 set_tests_properties(train.cli.bad_config_key PROPERTIES LABELS "ch06;cli"
                      PASS_REGULAR_EXPRESSION "error: training config: unknown key 'learning_rate'")
+
+# Chapter 05 demo: parameter table, FLOPs per token, an untrained forward/backward (tiny model).
+add_test(NAME ch05.demo.smoke COMMAND ch05_demo --smoke)
+set_tests_properties(ch05.demo.smoke PROPERTIES LABELS "ch05;demo" TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "Total: 36096 parameters.*Its loss is [0-9.]+; uniform guessing")
+add_test(NAME ch05.demo.bad_option COMMAND ch05_demo --big)
+set_tests_properties(ch05.demo.bad_option PROPERTIES LABELS "ch05;demo"
+                     PASS_REGULAR_EXPRESSION "error: unknown option --big")
