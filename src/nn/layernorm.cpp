@@ -52,17 +52,26 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
       dx[c] += s * (dy[c] * weight[c] - g_mean - xhat * gx_mean);
     }
   }
-  // dweight, dbias: sums over rows, parallel over columns so every thread owns its entries.
+  // dweight, dbias: sums over rows, parallel over blocks of columns so every thread owns its entries;
+  // inside a block the rows are read left to right (contiguous memory).
+  constexpr int kBlock = 64;
+  const int blocks = (C + kBlock - 1) / kBlock;
 #pragma omp parallel for schedule(static)
-  for (int c = 0; c < C; ++c) {
-    float dw = 0.0f, db = 0.0f;
+  for (int blk = 0; blk < blocks; ++blk) {
+    const int c0 = blk * kBlock, c1 = c0 + kBlock < C ? c0 + kBlock : C;
+    float dw[kBlock] = {}, db[kBlock] = {};
     for (int n = 0; n < N; ++n) {
-      const float dy = dout[static_cast<size_t>(n) * C + c];
-      dw += dy * (inp[static_cast<size_t>(n) * C + c] - mean[n]) * rstd[n];
-      db += dy;
+      const float* x = inp + static_cast<size_t>(n) * C;
+      const float* dy = dout + static_cast<size_t>(n) * C;
+      for (int c = c0; c < c1; ++c) {
+        dw[c - c0] += dy[c] * (x[c] - mean[n]) * rstd[n];
+        db[c - c0] += dy[c];
+      }
     }
-    dweight[c] += dw;
-    dbias[c] += db;
+    for (int c = c0; c < c1; ++c) {
+      dweight[c] += dw[c - c0];
+      dbias[c] += db[c - c0];
+    }
   }
 }
 
