@@ -4,9 +4,14 @@
 // token that appears twice collects both gradients.
 #include <span>
 
+#include "core/rng.hpp"
 #include "core/token_id.hpp"
 
 namespace minillm {
+
+// GPT-2's initialisation for wte and wpe: every entry drawn from N(0, 0.02²). Small, so the first
+// layers see inputs of similar scale whatever the token; random, so no two rows start equal.
+void embedding_init(std::span<float> table, Rng& rng, float stddev = 0.02f);
 
 // out[N,C] = table[ids[n], :]. An id outside [0, V) is an Error naming the id and V.
 void embedding_forward(float* out, std::span<const TokenId> ids, const float* table, int V, int C);
