@@ -105,7 +105,9 @@ void print_loss_curve(const std::vector<float>& losses, const fs::path& csv) {
     fmt::print("{:7.3f} |{}\n", level, line);
   }
   fmt::print("        +{}\n         step 1{:>{}}\n", std::string(cols, '-'), losses.size(), cols - 6);
-  fmt::print("Every step's training loss and every validation loss: {}\n", csv.string());
+  fmt::print("The same curves as a picture (training and validation): {}\n",
+             (csv.parent_path() / "loss.png").string());
+  fmt::print("Every step's training loss and every validation loss as numbers: {}\n", csv.string());
 }
 
 std::string shown(const Tokenizer& t, TokenId id) {

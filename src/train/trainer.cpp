@@ -17,6 +17,7 @@
 #include "tokenizer/tokenizer.hpp"
 #include "train/checkpoint.hpp"
 #include "train/dataset.hpp"
+#include "train/loss_chart.hpp"
 #include "train/schedule.hpp"
 
 namespace minillm {
@@ -195,11 +196,14 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
     s["tokenizer_hash"] = fmt::format("{:016x}", tokenizer_hash(tokenizer));
     save_checkpoint(out_dir, *model, &optimizer, s);
   };
+  std::vector<std::pair<double, double>> train_points, val_points;  // (step, loss) of this run, for loss.png
   auto validate_now = [&](int64_t at_step, TrainSummary& summary) {
     const EvalResult r = evaluate(*model, split.val, tokenizer, config.batch, T, config.eval_batches);
     summary.val_loss = r.loss;
     summary.val_bits_per_byte = r.bits_per_byte;
     append_loss_log(out_dir / "loss.csv", at_step, "val", r.loss);
+    val_points.emplace_back(double(at_step), r.loss);
+    write_loss_chart(out_dir / "loss.png", train_points, val_points);  // rewritten as training goes
     if (hooks.on_eval) hooks.on_eval(at_step, r.loss, r.bits_per_byte);
   };
 
@@ -225,6 +229,7 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
     ++step;
     summary.step_losses.push_back(loss);
     summary.train_loss = loss;
+    train_points.emplace_back(double(step), loss);
     append_loss_log(out_dir / "loss.csv", step, "train", loss);
 
     // With a time budget, fix the step count once the speed is known (after 3 steps), so the cosine

@@ -116,6 +116,8 @@ TEST(Trainer, OverfitsOneSmallTextAndReportsBitsPerByte) {
   const double expected_bpb_ratio = s.val_bits_per_byte / s.val_loss;
   EXPECT_GT(expected_bpb_ratio, 0.1) << "bits per byte is the loss in bits divided by bytes per token";
   EXPECT_GT(s.peak_memory_bytes, 0);
+  const std::string png = read_file(std::filesystem::path(c.out_dir) / "loss.png");
+  EXPECT_EQ(png.substr(1, 3), "PNG") << "the loss curve is written as a PNG next to the checkpoint";
 }
 
 TEST(Trainer, DivergenceStopsWithAClearMessage) {
