@@ -18,6 +18,7 @@
 #include "core/matmul.hpp"
 #include "core/rng.hpp"
 #include "core/threads.hpp"
+#include "nn/attention.hpp"
 #include "nn/block.hpp"
 
 namespace {
@@ -86,5 +87,13 @@ int main(int argc, char** argv) {
     const double gflops = flops / sec / 1e9;
     fmt::print("minillm threads={} ms={:.2f} gflops={:.1f} sgemm_peak={:.1f} fraction_of_peak={:.2f}\n", threads,
                sec * 1e3, gflops, peak, gflops / peak);
+    // Attention's own share (its forward and backward on the block's saved activations): it computes the
+    // whole T×T score matrix although the causal mask discards the upper half.
+    const double att_sec = median_seconds(iters, [&] {
+      attention_forward(a.atty, a.preatt, a.att, a.qkv, s.B, s.T, s.C, s.NH);
+      attention_backward(d.qkv, d.preatt, d.att, d.atty, a.qkv, a.att, s.B, s.T, s.C, s.NH);
+    });
+    fmt::print("  attention forward+backward alone: {:.2f} ms = {:.0f}% of the step ({:.0f}% of the counted FLOPs)\n",
+               att_sec * 1e3, 100 * att_sec / sec, 100 * 12 * B * T * T * C / flops);
   }
 }
