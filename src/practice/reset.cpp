@@ -92,7 +92,8 @@ void reset_chapter(const fs::path& source, const fs::path& build, const std::str
   }
 
   const fs::path practice = source / chapter.practice_dir();
-  const fs::path backup = practice / (".backup-" + timestamp());
+  fs::path backup = practice / (".backup-" + timestamp());
+  for (int n = 2; fs::exists(backup); ++n) backup = practice / fmt::format(".backup-{}-{}", timestamp(), n);
   for (const auto& [file, stub] : stubs) {
     const fs::path current = practice / file;
     if (fs::exists(current)) {

@@ -218,7 +218,8 @@ std::vector<std::string> explain_failure(const TaskResult& result) {
 }
 
 std::vector<std::string> compile_errors(const std::string& build_output, const fs::path& source) {
-  const std::string prefix = source.lexically_normal().string() + "/";
+  std::error_code ec;  // the compiler prints absolute paths; show them relative to the repository
+  const std::string prefix = fs::weakly_canonical(fs::absolute(source), ec).string() + "/";
   std::vector<std::string> errors, last_lines;
   size_t start = 0;
   while (start < build_output.size()) {

@@ -57,11 +57,14 @@ bool WatchedFiles::wait_for_change() {
     if (snapshot() != remembered_) return true;
     if (inotify) {
       // Wakes on any write or rename under chapters/; the snapshot above decides whether it mattered.
-      const ProcessResult waited = run_process({"inotifywait", "-q", "-q", "-r", "-e", "close_write", "-e",
-                                                "moved_to", "-e", "create", "-e", "delete",
+      // --timeout 2 (exit code 2) lets the loop notice a SIGINT sent to this process alone, not only the
+      // terminal's Ctrl-C, which reaches inotifywait too.
+      const ProcessResult waited = run_process({"inotifywait", "-q", "-q", "-r", "--timeout", "2", "-e", "close_write",
+                                                "-e", "moved_to", "-e", "create", "-e", "delete",
                                                 (source_ / "chapters").string()});
       // When inotify cannot watch (too many watches), fall back to polling rather than spinning.
-      if (waited.exit_code != 0 && waited.signal == 0) std::this_thread::sleep_for(std::chrono::seconds(1));
+      const bool failed = waited.signal == 0 && waited.exit_code != 0 && waited.exit_code != 2;
+      if (failed) std::this_thread::sleep_for(std::chrono::seconds(1));
     } else {
       std::this_thread::sleep_for(std::chrono::seconds(1));
     }
