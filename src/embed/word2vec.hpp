@@ -1,0 +1,59 @@
+#pragma once
+// word2vec, skip-gram with negative sampling (Mikolov et al. 2013), trained by hand-written SGD.
+//
+// Every word has two vectors: an input vector v (the embedding we keep) and an output vector u (used only
+// in training). For a centre word w and a word c that really appears near it, plus K random "negative"
+// words n_1..n_K, the loss is
+//     L = -log σ(u_c · v_w) - Σ_k log σ(-u_nk · v_w)
+// Writing s_t = σ(u_t · v_w) and label y_t (1 for c, 0 for negatives), its derivatives are
+//     dL/du_t = (s_t - y_t) v_w          dL/dv_w = Σ_t (s_t - y_t) u_t
+// (the lesson derives them: d/dx -log σ(x) = σ(x) - 1 and d/dx -log σ(-x) = σ(x)).
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "embed/vocabulary.hpp"
+
+namespace minillm::embed {
+
+// The loss for one centre vector and its targets (targets[0] is the true context, the rest negatives).
+// ACCUMULATES dcentre[dim] and dtargets[t][dim]; returns L. The trainer applies exactly these gradients.
+double sgns_loss_backward(const float* centre, std::span<const float* const> targets, int dim, float* dcentre,
+                          std::span<float* const> dtargets);
+
+struct Word2VecOptions {
+  int dim = 100;
+  int window = 5;        // up to this many words each side; each centre draws its own width in [1, window]
+  int negative = 5;      // negative samples per (centre, context) pair
+  int epochs = 5;
+  int min_count = 5;
+  float learning_rate = 0.025f;  // decays linearly to learning_rate * 1e-4 over all epochs
+  double subsample = 1e-3;       // frequent words are dropped with a probability set by this threshold
+  int threads = 1;               // Hogwild: threads update the shared vectors without locks
+  uint64_t seed = 1;
+};
+
+struct Word2VecProgress {
+  double fraction_done;  // 0..1 over all epochs
+  int epoch;             // 0-based
+  double mean_loss;      // average L per (centre, context) pair since the epoch started
+};
+
+struct Word2VecResult {
+  Vocabulary vocabulary;
+  std::vector<float> vectors;          // [V, dim] the input vectors: the word embeddings
+  std::vector<float> output_vectors;   // [V, dim]
+  std::vector<double> epoch_mean_loss; // one per epoch
+  int64_t words_trained = 0;           // words of the text processed (before subsampling), all epochs
+  double seconds = 0;
+};
+
+using Word2VecCallback = std::function<void(const Word2VecProgress&)>;
+
+// Trains on `words` (from split_words). The callback (optional) is called from one thread, about every
+// 1% of the work.
+Word2VecResult train_word2vec(const std::vector<std::string>& words, const Word2VecOptions& options,
+                              const Word2VecCallback& on_progress = {});
+
+}  // namespace minillm::embed
