@@ -1,0 +1,103 @@
+// `minillm embed train`, `minillm neighbours` (word vectors: chapter 02).
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "cli/command_registry.hpp"
+#include "core/error.hpp"
+#include "core/threads.hpp"
+#include "embed/word2vec.hpp"
+#include "embed/word_vectors.hpp"
+#include "io/atomic_file.hpp"
+
+namespace minillm::cli {
+
+namespace {
+
+// One line, redrawn in place on a terminal (a log file gets only the final line).
+void show_progress(const embed::Word2VecProgress& p, int epochs) {
+  if (!isatty(STDERR_FILENO)) return;
+  const int width = 30, filled = static_cast<int>(p.fraction_done * width);
+  std::fprintf(stderr, "\r  [%s%s] %3.0f%%  epoch %d/%d  loss %.3f ", std::string(size_t(filled), '#').c_str(),
+               std::string(size_t(width - filled), '.').c_str(), 100 * p.fraction_done, p.epoch + 1, epochs,
+               p.mean_loss);
+}
+
+void train_vectors(const embed::Word2VecOptions& options, const std::string& input, const std::string& out) {
+  const std::vector<std::string> words = embed::split_words(read_file(input));
+  fmt::print("Read {} words (lowercase a-z) from {}.\n", words.size(), input);
+  fmt::print("Training word2vec (skip-gram, negative sampling): dim {}, window {}, {} negatives, {} epochs, "
+             "min count {}, {} thread{}.\n",
+             options.dim, options.window, options.negative, options.epochs, options.min_count, options.threads,
+             options.threads == 1 ? "" : "s");
+  const embed::Word2VecResult r =
+      embed::train_word2vec(words, options, [&](const embed::Word2VecProgress& p) { show_progress(p, options.epochs); });
+  if (isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
+  for (size_t e = 0; e < r.epoch_mean_loss.size(); ++e)
+    fmt::print("  epoch {}: mean loss per pair {:.4f}\n", e + 1, r.epoch_mean_loss[e]);
+  fmt::print("{} words in the vocabulary, {:.2f} s, {:.0f} words/s.\n", r.vocabulary.size(), r.seconds,
+             double(r.words_trained) / r.seconds);
+  const int V = r.vocabulary.size();
+  embed::WordVectors vectors(r.vocabulary, r.vectors, options.dim);
+  vectors.save_text(out);
+  fmt::print("Saved {} vectors to {} (word2vec text format).\n", V, out);
+}
+
+void print_neighbours(const std::string& path, const std::string& word, int k, const std::vector<std::string>& analogy) {
+  const embed::WordVectors vectors = embed::WordVectors::load_text(path);
+  if (!analogy.empty()) {
+    require(analogy.size() == 3, "--analogy takes three words A B C (A is to B as ? is to C: A - B + C), got {}",
+            analogy.size());
+    fmt::print("{} - {} + {}:\n", analogy[0], analogy[1], analogy[2]);
+    for (const auto& n : vectors.analogy(analogy[0], analogy[1], analogy[2], k))
+      fmt::print("  {:<16} {:.3f}\n", n.word, n.similarity);
+    return;
+  }
+  require(!word.empty(), "name a word (e.g. `minillm neighbours vectors.txt whale`) or use --analogy A B C");
+  fmt::print("Nearest to \"{}\" by cosine similarity:\n", word);
+  for (const auto& n : vectors.nearest(word, k)) fmt::print("  {:<16} {:.3f}\n", n.word, n.similarity);
+}
+
+}  // namespace
+
+static CommandRegistrar reg(20, [](CLI::App& app) {
+  auto* embed = app.add_subcommand("embed", "Word vectors (word2vec)");
+  embed->require_subcommand(1);
+  auto* train = embed->add_subcommand("train", "Train word2vec vectors on a text file");
+  auto options = std::make_shared<embed::Word2VecOptions>();
+  auto input = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  train->add_option("--input", *input, "the training text (words are lowercase a-z runs)")->required();
+  train->add_option("--out", *out, "where to save the vectors (word2vec text format)")->required();
+  train->add_option("--dim", options->dim, "numbers per word vector")->capture_default_str();
+  train->add_option("--window", options->window, "context words on each side")->capture_default_str();
+  train->add_option("--negative", options->negative, "negative samples per pair")->capture_default_str();
+  train->add_option("--epochs", options->epochs, "passes over the text")->capture_default_str();
+  train->add_option("--min-count", options->min_count, "ignore words seen fewer times")->capture_default_str();
+  train->add_option("--lr", options->learning_rate, "starting learning rate")->capture_default_str();
+  train->add_option("--seed", options->seed, "random seed")->capture_default_str();
+  train->callback([=] {
+    embed::Word2VecOptions o = *options;
+    o.threads = num_threads();
+    train_vectors(o, *input, *out);
+  });
+
+  auto* near = app.add_subcommand("neighbours", "The words closest to a word in a vectors file");
+  auto path = std::make_shared<std::string>();
+  auto word = std::make_shared<std::string>();
+  auto k = std::make_shared<int>(10);
+  auto analogy = std::make_shared<std::vector<std::string>>();
+  near->add_option("VECTORS", *path, "a word2vec text file (from `minillm embed train`)")->required();
+  near->add_option("WORD", *word, "the word to look up");
+  near->add_option("-k", *k, "how many neighbours")->capture_default_str();
+  near->add_option("--analogy", *analogy, "A B C: the words nearest to A - B + C")->expected(3);
+  near->callback([=] { print_neighbours(*path, *word, *k, *analogy); });
+});
+
+}  // namespace minillm::cli

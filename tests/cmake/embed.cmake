@@ -1,0 +1,14 @@
+# Word vectors (chapter 02): the CLI run as a learner would, on the project's own text (no downloads).
+set(embed_cli_out "${CMAKE_BINARY_DIR}/tests/embed-cli")
+add_test(NAME embed.cli.train_then_neighbours
+         COMMAND ${CMAKE_COMMAND} -E env sh -c
+                 "\"$0\" --threads 1 embed train --input \"$1\" --out \"$2\" --dim 16 --min-count 2 --epochs 20 && \"$0\" neighbours \"$2\" lighthouse -k 3"
+                 $<TARGET_FILE:minillm_cli> "${PROJECT_SOURCE_DIR}/data/text/lighthouse_story.txt" "${embed_cli_out}/story.txt")
+set_tests_properties(embed.cli.train_then_neighbours PROPERTIES LABELS "embed;ch02;cli"
+                     PASS_REGULAR_EXPRESSION "Saved [0-9]+ vectors to .*story.txt.*Nearest to \"lighthouse\" by cosine similarity:\n  [a-z]+ +-?[0-9.]+\n")
+add_test(NAME embed.cli.unknown_word_is_explained
+         COMMAND minillm_cli neighbours "${PROJECT_SOURCE_DIR}/tests/fixtures/embed/tiny_vectors.txt" dragon)
+set_tests_properties(embed.cli.unknown_word_is_explained PROPERTIES LABELS "embed;ch02;cli"
+                     PASS_REGULAR_EXPRESSION "error: \"dragon\" is not in the vocabulary \\(4 words")
+add_test(NAME embed.cli.analogy COMMAND minillm_cli neighbours "${PROJECT_SOURCE_DIR}/tests/fixtures/embed/tiny_vectors.txt" --analogy king man woman -k 1)
+set_tests_properties(embed.cli.analogy PROPERTIES LABELS "embed;ch02;cli" PASS_REGULAR_EXPRESSION "king - man \\+ woman:\n  queen ")
