@@ -60,7 +60,7 @@ bool WatchedFiles::wait_for_change() {
       // --timeout 2 (exit code 2) lets the loop notice a SIGINT sent to this process alone, not only the
       // terminal's Ctrl-C, which reaches inotifywait too.
       const ProcessResult waited = run_process({"inotifywait", "-q", "-q", "-r", "--timeout", "2", "-e", "close_write",
-                                                "-e", "moved_to", "-e", "create", "-e", "delete",
+                                                "-e", "moved_to", "-e", "create", "-e", "delete", "-e", "attrib",
                                                 (source_ / "chapters").string()});
       // When inotify cannot watch (too many watches), fall back to polling rather than spinning.
       const bool failed = waited.signal == 0 && waited.exit_code != 0 && waited.exit_code != 2;
