@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# word2vec on Moby Dick: minillm (tests/bench/bench_word2vec.cpp) vs gensim 4 (Debian python3-gensim,
+# tests/bench/word2vec_gensim.py), same settings (skip-gram, dim 100, window 5, negative 5, 5 epochs,
+# min_count 5, sample 1e-3), 1 and 2 threads, in the same run. Prints words/s per thread, the ratio, and
+# the top-10 neighbours of probe words from both, side by side, to compare quality.
+# Usage: embed.sh BUILD_DIR [--quick]   (--quick: 1 thread only)
+set -euo pipefail
+BUILD="${1:?usage: embed.sh BUILD_DIR [--quick]}"
+shift
+quick=0
+for arg in "$@"; do [ "$arg" = "--quick" ] && quick=1; done
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+binary="$BUILD/bench/bench_word2vec"
+[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target benchmarks)" >&2; exit 1; }
+moby="$ROOT/data/cache/moby_dick.txt"
+[ -f "$moby" ] || { echo "error: run ./run fetch first (Moby Dick)" >&2; exit 1; }
+probes=(captain sea whale boat)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+value() { awk -v key="$1" '$1 == key { print $2 }' "$2"; }
+
+thread_counts=(1 2)
+[ "$quick" = 1 ] && thread_counts=(1)
+for threads in "${thread_counts[@]}"; do
+  OMP_WAIT_POLICY=passive "$binary" "$moby" "$threads" "${probes[@]}" > "$work/minillm_$threads.txt"
+  /usr/bin/python3 "$ROOT/tests/bench/word2vec_gensim.py" "$moby" "$threads" "${probes[@]}" > "$work/gensim_$threads.txt"
+  mine="$(value words_per_second "$work/minillm_$threads.txt")"
+  theirs="$(value words_per_second "$work/gensim_$threads.txt")"
+  printf 'word2vec, %s thread(s): minillm %s words/s (%s s), gensim %s words/s (%s s)\n' "$threads" "$mine" \
+    "$(value seconds "$work/minillm_$threads.txt")" "$theirs" "$(value seconds "$work/gensim_$threads.txt")"
+  printf 'ratio: word2vec words/s, %s thread(s), minillm / gensim = %sx\n' "$threads" \
+    "$(awk -v a="$mine" -v b="$theirs" 'BEGIN { printf "%.2f", a / b }')"
+done
+
+printf '\ntop-10 neighbours (1 thread), minillm | gensim:\n'
+for probe in "${probes[@]}"; do
+  printf '  %-8s minillm: %s\n' "$probe" "$(sed -n "s/^neighbours $probe: //p" "$work/minillm_1.txt")"
+  printf '  %-8s gensim:  %s\n' "" "$(sed -n "s/^neighbours $probe: //p" "$work/gensim_1.txt")"
+done
