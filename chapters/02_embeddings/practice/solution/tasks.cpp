@@ -1,0 +1,107 @@
+// Chapter 02 practice: reference solutions.
+#include "../tasks.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace ch02 {
+
+std::vector<float> lookup_rows(const std::vector<float>& table, int V, int C, const std::vector<int>& ids) {
+  std::vector<float> out(ids.size() * size_t(C));
+  for (size_t n = 0; n < ids.size(); ++n) {
+    minillm::require(ids[n] >= 0 && ids[n] < V, "token id {} is outside [0, {})", ids[n], V);
+    for (int c = 0; c < C; ++c) out[n * size_t(C) + size_t(c)] = table[size_t(ids[n]) * size_t(C) + size_t(c)];
+  }
+  return out;
+}
+
+float cosine(std::span<const float> a, std::span<const float> b) {
+  double dot = 0, aa = 0, bb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    dot += double(a[i]) * b[i];
+    aa += double(a[i]) * a[i];
+    bb += double(b[i]) * b[i];
+  }
+  minillm::require(aa > 0 && bb > 0, "cosine of a zero vector is undefined");
+  return static_cast<float>(dot / (std::sqrt(aa) * std::sqrt(bb)));
+}
+
+int closest_row(const std::vector<float>& table, int V, int C, int query) {
+  const auto row = [&](int r) { return std::span<const float>(&table[size_t(r) * size_t(C)], size_t(C)); };
+  int best = -1;
+  float best_similarity = -2;
+  for (int r = 0; r < V; ++r) {
+    if (r == query) continue;
+    const float s = cosine(row(r), row(query));
+    if (s > best_similarity) {
+      best_similarity = s;
+      best = r;
+    }
+  }
+  return best;
+}
+
+std::vector<float> first_principal_axis(const std::vector<float>& data, int n, int d) {
+  std::vector<double> mean(static_cast<size_t>(d), 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < d; ++j) mean[size_t(j)] += data[size_t(i * d + j)] / n;
+  std::vector<double> cov(size_t(d * d), 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int a = 0; a < d; ++a)
+      for (int b = 0; b < d; ++b)
+        cov[size_t(a * d + b)] += (data[size_t(i * d + a)] - mean[size_t(a)]) * (data[size_t(i * d + b)] - mean[size_t(b)]) / (n - 1);
+  std::vector<double> v(static_cast<size_t>(d), 1.0);
+  std::vector<double> next(static_cast<size_t>(d));
+  for (int iteration = 0; iteration < 500; ++iteration) {
+    double length = 0;
+    for (int a = 0; a < d; ++a) {
+      next[size_t(a)] = 0;
+      for (int b = 0; b < d; ++b) next[size_t(a)] += cov[size_t(a * d + b)] * v[size_t(b)];
+      length += next[size_t(a)] * next[size_t(a)];
+    }
+    for (int a = 0; a < d; ++a) v[size_t(a)] = next[size_t(a)] / std::sqrt(length);
+  }
+  size_t largest = 0;
+  for (size_t a = 0; a < v.size(); ++a)
+    if (std::abs(v[a]) > std::abs(v[largest])) largest = a;
+  std::vector<float> axis;
+  for (double x : v) axis.push_back(static_cast<float>(v[largest] < 0 ? -x : x));
+  return axis;
+}
+
+std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::vector<float>& centroids, int k) {
+  std::vector<int> assignment(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    double best = INFINITY;
+    for (int c = 0; c < k; ++c) {
+      double distance = 0;
+      for (int j = 0; j < d; ++j) {
+        const double diff = data[size_t(i * d + j)] - centroids[size_t(c * d + j)];
+        distance += diff * diff;
+      }
+      if (distance < best) {
+        best = distance;
+        assignment[size_t(i)] = c;
+      }
+    }
+  }
+  std::vector<double> sums(size_t(k * d), 0.0);
+  std::vector<int> counts(size_t(k), 0);
+  for (int i = 0; i < n; ++i) {
+    const int c = assignment[size_t(i)];
+    ++counts[size_t(c)];
+    for (int j = 0; j < d; ++j) sums[size_t(c * d + j)] += data[size_t(i * d + j)];
+  }
+  for (int c = 0; c < k; ++c)
+    if (counts[size_t(c)] > 0)
+      for (int j = 0; j < d; ++j) centroids[size_t(c * d + j)] = static_cast<float>(sums[size_t(c * d + j)] / counts[size_t(c)]);
+  return assignment;
+}
+
+void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int>& ids, const std::vector<float>& dout) {
+  for (size_t n = 0; n < ids.size(); ++n)
+    for (int c = 0; c < C; ++c) dtable[size_t(ids[n]) * size_t(C) + size_t(c)] += dout[n * size_t(C) + size_t(c)];
+}
+
+}  // namespace ch02

@@ -1,0 +1,105 @@
+// Chapter 02 practice tests. Run them with `./run practice 02`.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "practice/todo.hpp"
+#include "tasks.hpp"
+
+namespace ch02 {
+namespace {
+
+// A 4 x 3 table whose row r is {10r, 10r + 1, 10r + 2}.
+std::vector<float> small_table() {
+  std::vector<float> t;
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 3; ++c) t.push_back(float(10 * r + c));
+  return t;
+}
+
+TEST(LookupRows, CopiesOneRowPerId) {
+  const std::vector<float> out = lookup_rows(small_table(), 4, 3, {2, 0, 2});
+  EXPECT_EQ(out, (std::vector<float>{20, 21, 22, 0, 1, 2, 20, 21, 22}))
+      << "ids {2, 0, 2} give rows 2, 0, 2: a [3, 3] result";
+}
+
+TEST(LookupRows, TheSeedExampleShape) {
+  // The seed lesson: a 10,000 x 300 table and ids {1, 5, 42, 999} give a [4, 300] result.
+  std::vector<float> table(10000 * 300);
+  for (size_t i = 0; i < table.size(); ++i) table[i] = float(i % 1000) * 0.001f;
+  const std::vector<float> out = lookup_rows(table, 10000, 300, {1, 5, 42, 999});
+  ASSERT_EQ(out.size(), 4u * 300u) << "4 ids x 300 numbers";
+  EXPECT_EQ(out[3 * 300 + 7], table[999 * 300 + 7]) << "row 3 of the result is row 999 of the table";
+}
+
+TEST(LookupRows, AnIdOutsideTheTableIsAnError) {
+  try {
+    lookup_rows(small_table(), 4, 3, {1, 4});
+    FAIL() << "id 4 in a table of 4 rows (valid ids 0..3) must throw minillm::Error";
+  } catch (const minillm::Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find('4'), std::string::npos) << "the message should name the id and V: " << message;
+  }
+  EXPECT_THROW(lookup_rows(small_table(), 4, 3, {-1}), minillm::Error) << "negative ids are outside too";
+}
+
+TEST(Cosine, KnownValues) {
+  const std::vector<float> x = {1, 0}, y = {0, 2}, d = {3, 3}, minus = {-2, 0};
+  EXPECT_NEAR(cosine(x, x), 1.0f, 1e-6) << "same direction: 1";
+  EXPECT_NEAR(cosine(x, y), 0.0f, 1e-6) << "perpendicular: 0";
+  EXPECT_NEAR(cosine(x, d), 0.70710678f, 1e-6) << "45 degrees: 1/sqrt(2)";
+  EXPECT_NEAR(cosine(x, minus), -1.0f, 1e-6) << "opposite: -1 (length does not matter)";
+  const std::vector<float> zero = {0, 0};
+  EXPECT_THROW(cosine(x, zero), minillm::Error) << "a zero vector has no direction";
+}
+
+TEST(ClosestRow, FindsTheMostSimilarOtherRow) {
+  // cat and dog point the same way, car elsewhere.
+  const std::vector<float> table = {1.0f, 0.1f,   // 0 cat
+                                    0.0f, 1.0f,   // 1 car
+                                    2.0f, 0.3f};  // 2 dog
+  EXPECT_EQ(closest_row(table, 3, 2, 0), 2) << "cat's closest is dog, not itself";
+  EXPECT_EQ(closest_row(table, 3, 2, 1), 2) << "car (0, 1): dog's angle to it is smaller than cat's";
+}
+
+TEST(FirstPrincipalAxis, FindsTheDirectionOfMostSpread) {
+  // Points on the line y = 2x (direction (1, 2)/sqrt 5), with a little sideways wobble.
+  std::vector<float> data;
+  for (int i = -10; i <= 10; ++i) {
+    const float wobble = (i % 2 == 0 ? 0.1f : -0.1f);
+    data.push_back(float(i) - 2 * wobble / std::sqrt(5.0f) + 3);
+    data.push_back(2.0f * float(i) + wobble / std::sqrt(5.0f) - 1);
+  }
+  const std::vector<float> axis = first_principal_axis(data, 21, 2);
+  ASSERT_EQ(axis.size(), 2u);
+  EXPECT_NEAR(axis[0], 1 / std::sqrt(5.0f), 1e-3) << "the axis is (1, 2)/sqrt(5), largest entry positive";
+  EXPECT_NEAR(axis[1], 2 / std::sqrt(5.0f), 1e-3);
+}
+
+TEST(KmeansStep, AssignsToNearestAndMovesCentroids) {
+  const std::vector<float> data = {0, 0, 0, 2, 10, 10, 10, 12};  // two pairs of points
+  std::vector<float> centroids = {1, 1, 9, 9};
+  const std::vector<int> assignment = kmeans_step(data, 4, 2, centroids, 2);
+  EXPECT_EQ(assignment, (std::vector<int>{0, 0, 1, 1})) << "the first two points are near (1,1), the rest near (9,9)";
+  EXPECT_EQ(centroids, (std::vector<float>{0, 1, 10, 11})) << "each centroid moves to the mean of its points";
+}
+
+TEST(KmeansStep, AnEmptyClusterStaysPut) {
+  const std::vector<float> data = {0, 0, 1, 0};
+  std::vector<float> centroids = {0, 0, 100, 100};
+  kmeans_step(data, 2, 2, centroids, 2);
+  EXPECT_EQ(centroids, (std::vector<float>{0.5f, 0, 100, 100})) << "centroid 1 has no points and keeps its place";
+}
+
+TEST(EmbeddingBackward, RepeatedIdsAccumulate) {
+  std::vector<float> dtable = {5, 5, 0, 0, 0, 0};  // row 0 already holds a gradient
+  embedding_backward(dtable, 2, {1, 0, 1}, {1, 2, 10, 20, 3, 4});
+  EXPECT_EQ(dtable, (std::vector<float>{15, 25, 4, 6, 0, 0}))
+      << "row 1 is used twice: {1,2} + {3,4}; row 0 keeps its 5s and adds {10,20}; row 2 is untouched";
+}
+
+}  // namespace
+}  // namespace ch02
