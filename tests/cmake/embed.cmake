@@ -12,3 +12,11 @@ set_tests_properties(embed.cli.unknown_word_is_explained PROPERTIES LABELS "embe
                      PASS_REGULAR_EXPRESSION "error: \"dragon\" is not in the vocabulary \\(4 words")
 add_test(NAME embed.cli.analogy COMMAND minillm_cli neighbours "${PROJECT_SOURCE_DIR}/tests/fixtures/embed/tiny_vectors.txt" --analogy king man woman -k 1)
 set_tests_properties(embed.cli.analogy PROPERTIES LABELS "embed;ch02;cli" PASS_REGULAR_EXPRESSION "king - man \\+ woman:\n  queen ")
+
+# Chapter 02 demo: the smoke run uses the project's own texts (no downloads) and must finish quickly.
+add_test(NAME ch02.demo.smoke COMMAND ch02_demo --smoke)
+set_tests_properties(ch02.demo.smoke PROPERTIES LABELS "ch02;demo" TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "result has shape \\[4, 300\\].*error: embedding: token id 10000.*mean loss per pair.*Wrote the map")
+add_test(NAME ch02.demo.bad_option COMMAND ch02_demo --fast)
+set_tests_properties(ch02.demo.bad_option PROPERTIES LABELS "ch02;demo" WILL_FAIL OFF
+                     PASS_REGULAR_EXPRESSION "error: unknown option '--fast'")
