@@ -54,14 +54,16 @@ void print_neighbours(const std::string& path, const std::string& word, int k, c
   if (!analogy.empty()) {
     require(analogy.size() == 3, "--analogy takes three words A B C (A is to B as ? is to C: A - B + C), got {}",
             analogy.size());
+    const auto answers = vectors.analogy(analogy[0], analogy[1], analogy[2], k);
     fmt::print("{} - {} + {}:\n", analogy[0], analogy[1], analogy[2]);
-    for (const auto& n : vectors.analogy(analogy[0], analogy[1], analogy[2], k))
+    for (const auto& n : answers)
       fmt::print("  {:<16} {:.3f}\n", n.word, n.similarity);
     return;
   }
   require(!word.empty(), "name a word (e.g. `minillm neighbours vectors.txt whale`) or use --analogy A B C");
+  const auto neighbours = vectors.nearest(word, k);
   fmt::print("Nearest to \"{}\" by cosine similarity:\n", word);
-  for (const auto& n : vectors.nearest(word, k)) fmt::print("  {:<16} {:.3f}\n", n.word, n.similarity);
+  for (const auto& n : neighbours) fmt::print("  {:<16} {:.3f}\n", n.word, n.similarity);
 }
 
 }  // namespace

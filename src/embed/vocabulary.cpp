@@ -49,6 +49,7 @@ Vocabulary Vocabulary::count(const std::vector<std::string>& words, int min_coun
 
 Vocabulary Vocabulary::from_words(std::vector<std::string> words) {
   Vocabulary v;
+  v.min_count_ = 0;  // unknown: the file does not say
   for (std::string& w : words) {
     require(!v.index_.contains(w), "the word \"{}\" appears twice in the vocabulary", w);
     v.index_.emplace(w, static_cast<int>(v.words_.size()));
@@ -66,6 +67,10 @@ int Vocabulary::find(std::string_view word) const {
 
 int Vocabulary::index_of(std::string_view word) const {
   const int index = find(word);
+  if (index < 0 && min_count_ == 0)
+    fail("\"{}\" is not in the vocabulary ({} words): words are lowercase a-z only, and the file holds only the "
+         "words the trainer kept (those seen at least min_count times)",
+         word, words_.size());
   if (index < 0)
     fail("\"{}\" is not in the vocabulary ({} words): words are lowercase a-z only, and words seen fewer than "
          "min_count = {} times in the training text get no vector",

@@ -118,6 +118,7 @@ struct Shared {
   SigmoidTables tables;
 };
 
+// lesson: train_pair
 // One (centre, context) pair: the positive target and `negative` sampled ones, updated in place with the
 // gradients of sgns_loss_backward scaled by -lr. The centre's update is collected in `centre_step` and
 // applied after all targets, so every target sees the same centre vector (as the gradient assumes).
@@ -143,6 +144,7 @@ inline double train_pair(Shared& s, int centre, int context, float lr, Rng& rng,
   for (int i = 0; i < dim; ++i) v[i] += centre_step[i];
   return loss;
 }
+// end lesson: train_pair
 
 // One thread's share of one epoch: text[begin, end).
 // Compiled twice, for AVX2+FMA CPUs and for any x86-64, and picked at load time: the dot products and

@@ -26,6 +26,7 @@ void require_ids_in_vocabulary(std::span<const TokenId> ids, int V) {
 
 void embedding_init(std::span<float> table, Rng& rng, float stddev) { rng.fill_normal(table, 0.0f, stddev); }
 
+// lesson: lookup_and_scatter_add
 // out[N,C] = table[ids[n], :]   (table is [V,C])
 void embedding_forward(float* out, std::span<const TokenId> ids, const float* table, int V, int C) {
   require_ids_in_vocabulary(ids, V);
@@ -45,6 +46,7 @@ void embedding_backward(float* dtable, std::span<const TokenId> ids, const float
     for (int c = 0; c < C; ++c) target[c] += gradient[c];
   }
 }
+// end lesson: lookup_and_scatter_add
 
 // out[B,T,C] = wte[ids[b,t], :] + wpe[t, :]   (wte [V,C], wpe [maxT,C] with maxT >= T)
 void token_position_forward(float* out, std::span<const TokenId> ids, const float* wte, const float* wpe, int B,

@@ -9,7 +9,7 @@ set_tests_properties(embed.cli.train_then_neighbours PROPERTIES LABELS "embed;ch
 add_test(NAME embed.cli.unknown_word_is_explained
          COMMAND minillm_cli neighbours "${PROJECT_SOURCE_DIR}/tests/fixtures/embed/tiny_vectors.txt" dragon)
 set_tests_properties(embed.cli.unknown_word_is_explained PROPERTIES LABELS "embed;ch02;cli"
-                     PASS_REGULAR_EXPRESSION "error: \"dragon\" is not in the vocabulary \\(4 words")
+                     PASS_REGULAR_EXPRESSION "error: \"dragon\" is not in the vocabulary \\(4 words\\): words are lowercase a-z only, and the file holds only the words the trainer kept")
 add_test(NAME embed.cli.analogy COMMAND minillm_cli neighbours "${PROJECT_SOURCE_DIR}/tests/fixtures/embed/tiny_vectors.txt" --analogy king man woman -k 1)
 set_tests_properties(embed.cli.analogy PROPERTIES LABELS "embed;ch02;cli" PASS_REGULAR_EXPRESSION "king - man \\+ woman:\n  queen ")
 
@@ -20,3 +20,6 @@ set_tests_properties(ch02.demo.smoke PROPERTIES LABELS "ch02;demo" TIMEOUT 60
 add_test(NAME ch02.demo.bad_option COMMAND ch02_demo --fast)
 set_tests_properties(ch02.demo.bad_option PROPERTIES LABELS "ch02;demo" WILL_FAIL OFF
                      PASS_REGULAR_EXPRESSION "error: unknown option '--fast'")
+add_test(NAME ch02.lesson.code_example COMMAND ch02_example)
+set_tests_properties(ch02.lesson.code_example PROPERTIES LABELS "ch02;lessons"
+                     PASS_REGULAR_EXPRESSION "shape: \\[4, 300\\]\nrow 2 starts with (-?[0-9.]+), table row 42 with \\1\n")
