@@ -1,0 +1,341 @@
+#include "plot/charts.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace minillm::plot {
+
+namespace {
+
+constexpr int kScale = 2;                 // text scale: stb_easy_font glyphs are ~6x7 px at 1
+constexpr int kGlyphHeight = 7 * kScale;  // visible height of a capital letter
+constexpr int kPad = 12;
+constexpr Rgb kText{30, 30, 30};
+
+// ---- shared axes (line chart and scatter plot) ----
+
+struct AxesText {
+  std::string title, x_label, y_label;
+};
+
+struct Axes {
+  PlotArea area;
+  Ticks x_ticks, y_ticks;
+};
+
+// Places the plot area inside a width x height image, leaving room for the title, tick labels, axis labels
+// and (on the right) a legend `legend_width` wide.
+Axes layout_axes(const AxesText& text, double x_lo, double x_hi, double y_lo, double y_hi, bool log_y, int width,
+                 int height, int legend_width) {
+  Axes axes;
+  axes.x_ticks = nice_ticks(x_lo, x_hi, 7);
+  axes.y_ticks = log_y ? log_ticks(y_lo, y_hi) : nice_ticks(y_lo, y_hi, 6);
+  int y_label_width = 0;
+  for (double v : axes.y_ticks.values)
+    y_label_width = std::max(y_label_width, text_width(format_tick(v, axes.y_ticks.step), kScale));
+  PlotArea& a = axes.area;
+  a.left = kPad + (text.y_label.empty() ? 0 : kGlyphHeight + kPad) + y_label_width + 10;
+  a.top = kPad + (text.title.empty() ? 0 : kGlyphHeight + 2 * kPad);
+  a.right = width - 1 - kPad - 10 - (legend_width > 0 ? legend_width + kPad : 0);
+  a.bottom = height - 1 - kPad - (text.x_label.empty() ? 0 : kGlyphHeight + kPad) - kGlyphHeight - 12;
+  require(a.right - a.left >= 40 && a.bottom - a.top >= 40,
+          "a {}x{} image leaves no room for the plot after the labels; make it larger", width, height);
+  a.x_lo = axes.x_ticks.lo, a.x_hi = axes.x_ticks.hi;
+  a.log_y = log_y;
+  a.y_lo = log_y ? std::log10(axes.y_ticks.lo) : axes.y_ticks.lo;
+  a.y_hi = log_y ? std::log10(axes.y_ticks.hi) : axes.y_ticks.hi;
+  return axes;
+}
+
+void draw_grid(Canvas& c, const Axes& axes) {
+  const PlotArea& a = axes.area;
+  for (double v : axes.x_ticks.values) {
+    const int px = static_cast<int>(std::lround(a.to_px_x(v)));
+    c.fill_rect(px, a.top, px, a.bottom, kGridGrey);
+  }
+  for (double v : axes.y_ticks.values) {
+    const int py = static_cast<int>(std::lround(a.to_px_y(v)));
+    c.fill_rect(a.left, py, a.right, py, kGridGrey);
+  }
+}
+
+void draw_frame_and_labels(Canvas& c, const Axes& axes, const AxesText& text) {
+  const PlotArea& a = axes.area;
+  c.rect_outline(a.left, a.top, a.right, a.bottom, kAxisGrey);
+  for (double v : axes.x_ticks.values) {
+    const int px = static_cast<int>(std::lround(a.to_px_x(v)));
+    c.fill_rect(px, a.bottom, px, a.bottom + 5, kAxisGrey);
+    const std::string label = format_tick(v, axes.x_ticks.step);
+    c.text(px - text_width(label, kScale) / 2, a.bottom + 10, label, kText, kScale);
+  }
+  for (double v : axes.y_ticks.values) {
+    const int py = static_cast<int>(std::lround(a.to_px_y(v)));
+    c.fill_rect(a.left - 5, py, a.left, py, kAxisGrey);
+    const std::string label = format_tick(v, axes.y_ticks.step);
+    c.text(a.left - 10 - text_width(label, kScale), py - kGlyphHeight / 2, label, kText, kScale);
+  }
+  if (!text.title.empty())
+    c.text((c.width() - text_width(text.title, kScale)) / 2, kPad + 4, text.title, kBlack, kScale);
+  if (!text.x_label.empty())
+    c.text((a.left + a.right - text_width(text.x_label, kScale)) / 2, c.height() - kPad - kGlyphHeight,
+           text.x_label, kText, kScale);
+  if (!text.y_label.empty())
+    c.text(kPad, (a.top + a.bottom + text_width(text.y_label, kScale)) / 2, text.y_label, kText, kScale, true);
+}
+
+int legend_width(const std::vector<std::string>& names) {
+  if (names.empty()) return 0;
+  int w = 0;
+  for (const auto& n : names) w = std::max(w, text_width(n, kScale));
+  return w + 44;
+}
+
+// Legend to the right of the plot area: a swatch (line or dot) and the name for each entry.
+void draw_legend(Canvas& c, const PlotArea& a, const std::vector<std::string>& names, const std::vector<Rgb>& colors,
+                 bool dots) {
+  if (names.empty()) return;
+  const int x0 = a.right + kPad, row = kGlyphHeight + 12;
+  const int x1 = x0 + legend_width(names), y1 = a.top + 8 + row * static_cast<int>(names.size());
+  c.rect_outline(x0, a.top, x1, y1, kGridGrey);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const int cy = a.top + 8 + row * static_cast<int>(i) + kGlyphHeight / 2;
+    if (dots) c.fill_circle(x0 + 18, cy, 5, colors[i]);
+    else c.line(x0 + 8, cy, x0 + 28, cy, colors[i], 3);
+    c.text(x0 + 36, cy - kGlyphHeight / 2, names[i], kText, kScale);
+  }
+}
+
+void require_finite(double v, std::string_view what) {
+  require(std::isfinite(v), "{} is {}; plots need finite numbers (check for a diverged loss or a division by 0)", what, v);
+}
+
+}  // namespace
+
+double PlotArea::to_px_x(double x) const { return left + (x - x_lo) / (x_hi - x_lo) * (right - left); }
+
+double PlotArea::to_px_y(double y) const {
+  const double v = log_y ? std::log10(y) : y;
+  return bottom - (v - y_lo) / (y_hi - y_lo) * (bottom - top);
+}
+
+// ---- line chart ----
+
+PlotArea line_chart_layout(const LineChartSpec& spec) {
+  require(!spec.series.empty(), "line chart '{}' has no series; add at least one", spec.title);
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
+  std::vector<std::string> names;
+  for (const Series& s : spec.series) {
+    require(!s.x.empty(), "series '{}' is empty; give it at least one (x, y) point", s.name);
+    require(s.x.size() == s.y.size(), "series '{}' has {} x values but {} y values; give one y per x", s.name,
+            s.x.size(), s.y.size());
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      require_finite(s.x[i], fmt::format("x[{}] of series '{}'", i, s.name));
+      require_finite(s.y[i], fmt::format("y[{}] of series '{}'", i, s.name));
+      require(!spec.log_y || s.y[i] > 0,
+              "y[{}] = {} of series '{}' cannot go on a log axis (needs y > 0); drop it or use a linear axis", i,
+              s.y[i], s.name);
+      x_lo = std::min(x_lo, s.x[i]), x_hi = std::max(x_hi, s.x[i]);
+      y_lo = std::min(y_lo, s.y[i]), y_hi = std::max(y_hi, s.y[i]);
+    }
+    names.push_back(s.name);
+  }
+  return layout_axes({spec.title, spec.x_label, spec.y_label}, x_lo, x_hi, y_lo, y_hi, spec.log_y, spec.width,
+                     spec.height, legend_width(names))
+      .area;
+}
+
+Canvas render_line_chart(const LineChartSpec& spec) {
+  const PlotArea area = line_chart_layout(spec);
+  // Recompute the ticks the layout used (cheap) so grid and labels match it exactly.
+  double x_lo = area.x_lo, x_hi = area.x_hi;
+  double y_lo = spec.log_y ? std::pow(10.0, area.y_lo) : area.y_lo, y_hi = spec.log_y ? std::pow(10.0, area.y_hi) : area.y_hi;
+  std::vector<std::string> names;
+  std::vector<Rgb> colors;
+  for (std::size_t i = 0; i < spec.series.size(); ++i) {
+    names.push_back(spec.series[i].name);
+    colors.push_back(spec.series[i].color.value_or(palette_color(i)));
+  }
+  const AxesText text{spec.title, spec.x_label, spec.y_label};
+  // The tick ranges are already whole steps, so laying them out again reproduces the same axes.
+  const Axes axes = layout_axes(text, x_lo, x_hi, y_lo, y_hi, spec.log_y, spec.width, spec.height, legend_width(names));
+  Canvas c(spec.width, spec.height);
+  draw_grid(c, axes);
+  for (std::size_t i = 0; i < spec.series.size(); ++i) {
+    const Series& s = spec.series[i];
+    for (std::size_t j = 0; j < s.x.size(); ++j) {
+      const double px = area.to_px_x(s.x[j]), py = area.to_px_y(s.y[j]);
+      if (s.x.size() == 1) c.fill_circle(px, py, 3, colors[i]);
+      if (j > 0) c.line(area.to_px_x(s.x[j - 1]), area.to_px_y(s.y[j - 1]), px, py, colors[i], 2.5);
+    }
+  }
+  draw_frame_and_labels(c, axes, text);
+  draw_legend(c, area, names, colors, false);
+  return c;
+}
+
+void line_chart(const std::filesystem::path& path, const LineChartSpec& spec) { render_line_chart(spec).save_png(path); }
+
+// ---- scatter plot ----
+
+namespace {
+Axes scatter_axes(const ScatterSpec& spec) {
+  require(!spec.points.empty(), "scatter plot '{}' has no points; add at least one", spec.title);
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
+  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+    const ScatterPoint& p = spec.points[i];
+    require_finite(p.x, fmt::format("x of point {} ('{}')", i, p.label));
+    require_finite(p.y, fmt::format("y of point {} ('{}')", i, p.label));
+    require(p.group >= 0 && (spec.group_names.empty() || p.group < static_cast<int>(spec.group_names.size())),
+            "point {} ('{}') is in group {}, but there are {} group names; groups are numbered from 0", i, p.label,
+            p.group, spec.group_names.size());
+    x_lo = std::min(x_lo, p.x), x_hi = std::max(x_hi, p.x), y_lo = std::min(y_lo, p.y), y_hi = std::max(y_hi, p.y);
+  }
+  return layout_axes({spec.title, spec.x_label, spec.y_label}, x_lo, x_hi, y_lo, y_hi, false, spec.width, spec.height,
+                     legend_width(spec.group_names));
+}
+}  // namespace
+
+PlotArea scatter_layout(const ScatterSpec& spec) { return scatter_axes(spec).area; }
+
+Canvas render_scatter(const ScatterSpec& spec) {
+  const Axes axes = scatter_axes(spec);
+  const PlotArea& a = axes.area;
+  Canvas c(spec.width, spec.height);
+  draw_grid(c, axes);
+  // Labels first, then points on top, so a label never hides a point.
+  for (const ScatterPoint& p : spec.points)
+    if (!p.label.empty())
+      c.text(static_cast<int>(a.to_px_x(p.x) + spec.point_radius + 3),
+             static_cast<int>(a.to_px_y(p.y)) - kGlyphHeight / 2, p.label, kText, kScale);
+  for (const ScatterPoint& p : spec.points)
+    c.fill_circle(a.to_px_x(p.x), a.to_px_y(p.y), spec.point_radius, palette_color(static_cast<std::size_t>(p.group)));
+  draw_frame_and_labels(c, axes, {spec.title, spec.x_label, spec.y_label});
+  std::vector<Rgb> colors;
+  for (std::size_t g = 0; g < spec.group_names.size(); ++g) colors.push_back(palette_color(g));
+  draw_legend(c, a, spec.group_names, colors, true);
+  return c;
+}
+
+void scatter_plot(const std::filesystem::path& path, const ScatterSpec& spec) { render_scatter(spec).save_png(path); }
+
+// ---- heatmap ----
+
+namespace {
+constexpr std::size_t kMaxLabelChars = 12;
+
+std::string shorten(const std::string& label) {
+  return label.size() <= kMaxLabelChars ? label : label.substr(0, kMaxLabelChars - 2) + "..";
+}
+
+int widest(const std::vector<std::string>& labels) {
+  int w = 0;
+  for (const auto& l : labels) w = std::max(w, text_width(shorten(l), kScale));
+  return w;
+}
+
+Ticks bar_ticks(double v_min, double v_max) {
+  Ticks t = nice_ticks(v_min, v_max, 5);
+  // Only ticks inside the colour range: the bar is not widened to whole steps.
+  std::erase_if(t.values, [&](double v) { return v < v_min - 1e-9 * t.step || v > v_max + 1e-9 * t.step; });
+  return t;
+}
+}  // namespace
+
+Rgb HeatmapLayout::color_of(double value) const {
+  return colormap_viridis(v_max > v_min ? (value - v_min) / (v_max - v_min) : 0.5);
+}
+
+HeatmapLayout heatmap_layout(const HeatmapSpec& spec) {
+  require(spec.rows > 0 && spec.cols > 0, "heatmap '{}' is {}x{}; it needs at least one row and one column",
+          spec.title, spec.rows, spec.cols);
+  require(spec.values.size() == static_cast<std::size_t>(spec.rows) * spec.cols,
+          "heatmap '{}' is {}x{} but has {} values; give rows*cols = {} values, row by row", spec.title, spec.rows,
+          spec.cols, spec.values.size(), static_cast<std::size_t>(spec.rows) * spec.cols);
+  require(spec.row_labels.empty() || spec.row_labels.size() == static_cast<std::size_t>(spec.rows),
+          "heatmap has {} rows but {} row labels; give one per row or none", spec.rows, spec.row_labels.size());
+  require(spec.col_labels.empty() || spec.col_labels.size() == static_cast<std::size_t>(spec.cols),
+          "heatmap has {} columns but {} column labels; give one per column or none", spec.cols,
+          spec.col_labels.size());
+  HeatmapLayout L;
+  L.v_min = std::numeric_limits<double>::infinity(), L.v_max = -L.v_min;
+  for (std::size_t i = 0; i < spec.values.size(); ++i) {
+    require_finite(spec.values[i], fmt::format("heatmap value ({}, {})", i / spec.cols, i % spec.cols));
+    L.v_min = std::min(L.v_min, spec.values[i]), L.v_max = std::max(L.v_max, spec.values[i]);
+  }
+  if (spec.v_min) L.v_min = *spec.v_min;
+  if (spec.v_max) L.v_max = *spec.v_max;
+  require(L.v_min <= L.v_max, "heatmap colour range [{}, {}] is reversed; v_min must not exceed v_max", L.v_min,
+          L.v_max);
+  int tick_w = 0;
+  const Ticks ticks = bar_ticks(L.v_min, L.v_max == L.v_min ? L.v_min + 1 : L.v_max);
+  for (double v : ticks.values) tick_w = std::max(tick_w, text_width(format_tick(v, ticks.step), kScale));
+  L.left = kPad + widest(spec.row_labels) + (spec.row_labels.empty() ? 0 : 10);
+  L.top = kPad + (spec.title.empty() ? 0 : kGlyphHeight + 2 * kPad);
+  L.bar_width = 20;
+  const int right_margin = kPad + 2 * kPad + L.bar_width + 10 + tick_w;
+  const int grid_w = spec.width - L.left - right_margin;
+  // Column labels: horizontal if they fit their cell, else rotated (reading upwards) below the grid.
+  const int col_w = widest(spec.col_labels);
+  const bool rotate = grid_w > 0 && col_w + 4 > grid_w / spec.cols;
+  const int bottom_margin = kPad + (spec.col_labels.empty() ? 0 : (rotate ? col_w : kGlyphHeight) + 10);
+  const int grid_h = spec.height - L.top - bottom_margin;
+  require(grid_w >= spec.cols && grid_h >= spec.rows,
+          "a {}x{} heatmap does not fit in a {}x{} image with its labels; make the image larger", spec.rows,
+          spec.cols, spec.width, spec.height);
+  L.cell_w = static_cast<double>(grid_w) / spec.cols;
+  L.cell_h = static_cast<double>(grid_h) / spec.rows;
+  L.bar_left = L.left + grid_w + 2 * kPad;
+  L.bar_top = L.top;
+  L.bar_height = grid_h;
+  return L;
+}
+
+Canvas render_heatmap(const HeatmapSpec& spec) {
+  const HeatmapLayout L = heatmap_layout(spec);
+  Canvas c(spec.width, spec.height);
+  for (int r = 0; r < spec.rows; ++r)
+    for (int col = 0; col < spec.cols; ++col)
+      c.fill_rect(L.left + static_cast<int>(col * L.cell_w), L.top + static_cast<int>(r * L.cell_h),
+                  L.left + static_cast<int>((col + 1) * L.cell_w) - 1, L.top + static_cast<int>((r + 1) * L.cell_h) - 1,
+                  L.color_of(spec.values[static_cast<std::size_t>(r) * spec.cols + col]));
+  const int grid_bottom = L.top + static_cast<int>(spec.rows * L.cell_h);
+  for (int r = 0; r < spec.rows && !spec.row_labels.empty(); ++r) {
+    const std::string label = shorten(spec.row_labels[r]);
+    c.text(L.left - 10 - text_width(label, kScale), L.cell_center_y(r) - kGlyphHeight / 2, label, kText, kScale);
+  }
+  const int col_w = widest(spec.col_labels);
+  const bool rotate = col_w + 4 > static_cast<int>(L.cell_w);
+  for (int col = 0; col < spec.cols && !spec.col_labels.empty(); ++col) {
+    const std::string label = shorten(spec.col_labels[col]);
+    if (rotate)
+      c.text(L.cell_center_x(col) - kGlyphHeight / 2, grid_bottom + 8 + text_width(label, kScale), label, kText,
+             kScale, true);
+    else
+      c.text(L.cell_center_x(col) - text_width(label, kScale) / 2, grid_bottom + 8, label, kText, kScale);
+  }
+  // Colour bar: top is v_max, bottom v_min, with tick values on its right.
+  for (int y = 0; y < L.bar_height; ++y) {
+    const double t = L.bar_height > 1 ? 1.0 - static_cast<double>(y) / (L.bar_height - 1) : 0.5;
+    c.fill_rect(L.bar_left, L.bar_top + y, L.bar_left + L.bar_width - 1, L.bar_top + y, colormap_viridis(t));
+  }
+  c.rect_outline(L.bar_left - 1, L.bar_top - 1, L.bar_left + L.bar_width, L.bar_top + L.bar_height, kAxisGrey);
+  if (L.v_max > L.v_min) {
+    const Ticks ticks = bar_ticks(L.v_min, L.v_max);
+    for (double v : ticks.values) {
+      const int py = L.bar_top + static_cast<int>(std::lround((L.v_max - v) / (L.v_max - L.v_min) * (L.bar_height - 1)));
+      c.fill_rect(L.bar_left + L.bar_width, py, L.bar_left + L.bar_width + 5, py, kAxisGrey);
+      c.text(L.bar_left + L.bar_width + 10, py - kGlyphHeight / 2, format_tick(v, ticks.step), kText, kScale);
+    }
+  }
+  if (!spec.title.empty()) c.text((c.width() - text_width(spec.title, kScale)) / 2, kPad + 4, spec.title, kBlack, kScale);
+  return c;
+}
+
+void heatmap(const std::filesystem::path& path, const HeatmapSpec& spec) { render_heatmap(spec).save_png(path); }
+
+}  // namespace minillm::plot
