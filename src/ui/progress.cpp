@@ -27,6 +27,8 @@ ProgressEstimate estimate_progress(double done, double total, double elapsed_sec
 
 std::string format_count(double value) {
   const double a = std::fabs(value);
+  // Whole numbers below 10000 are exact ("250/1000 steps"); larger ones get a suffix.
+  if (a < 1e4 && value == std::floor(value)) return fmt::format("{:.0f}", value);
   const char* suffix = "";
   double scaled = value;
   if (a >= 1e9) scaled = value / 1e9, suffix = "G";
@@ -34,7 +36,6 @@ std::string format_count(double value) {
   else if (a >= 1e3) scaled = value / 1e3, suffix = "k";
   const double s = std::fabs(scaled);
   // Three significant digits, rounding first so 999.96 does not print as "1000.0".
-  if (*suffix == '\0' && s == std::floor(s)) return fmt::format("{:.0f}", scaled);
   if (s >= 99.95) return fmt::format("{:.0f}{}", scaled, suffix);
   if (s >= 9.995) return fmt::format("{:.1f}{}", scaled, suffix);
   return fmt::format("{:.2f}{}", scaled, suffix);

@@ -32,7 +32,7 @@ struct ProgressEstimate {
 };
 ProgressEstimate estimate_progress(double done, double total, double elapsed_seconds);
 
-// 950 -> "950", 12345 -> "12.3k", 4.2e6 -> "4.20M", 7.5e9 -> "7.50G"; 3 significant digits.
+// Whole numbers below 10000 exactly (950, 1500); else 3 significant digits: 2.50, 12.3k, 4.20M, 7.50G.
 std::string format_count(double value);
 // "12.3k tok/s"; rates below 1 are shown as "s/<unit>" instead ("2.5 s/step").
 std::string format_rate(double units_per_second, std::string_view unit);
