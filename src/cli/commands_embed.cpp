@@ -1,6 +1,8 @@
 // `minillm embed train`, `minillm neighbours` (word vectors: chapter 02).
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -12,7 +14,12 @@
 #include "cli/command_registry.hpp"
 #include "core/error.hpp"
 #include "core/threads.hpp"
+#include "core/rng.hpp"
+#include "embed/kmeans.hpp"
+#include "embed/pca.hpp"
+#include "embed/tsne.hpp"
 #include "embed/word2vec.hpp"
+#include "embed/word_map.hpp"
 #include "embed/word_vectors.hpp"
 #include "io/atomic_file.hpp"
 
@@ -66,6 +73,52 @@ void print_neighbours(const std::string& path, const std::string& word, int k, c
   for (const auto& n : neighbours) fmt::print("  {:<16} {:.3f}\n", n.word, n.similarity);
 }
 
+// Words to draw: the ones named, or else the `count` most frequent after skipping the 50 commonest
+// (the, of, and ... sit near everything and crowd the picture).
+std::vector<int> words_to_plot(const embed::WordVectors& vectors, const std::vector<std::string>& words) {
+  std::vector<int> rows;
+  for (const std::string& w : words) rows.push_back(vectors.vocabulary().index_of(w));
+  if (rows.empty())
+    for (int i = std::min(50, vectors.size() / 2); i < vectors.size() && rows.size() < 100; ++i) rows.push_back(i);
+  return rows;
+}
+
+void plot_embeddings(const std::string& path, const std::vector<std::string>& words, const std::string& method,
+                     int clusters, const std::string& out) {
+  const embed::WordVectors vectors = embed::WordVectors::load_text(path);
+  const std::vector<int> rows = words_to_plot(vectors, words);
+  const int n = static_cast<int>(rows.size()), d = vectors.dim();
+  require(n >= 3, "plot-embeddings: {} words is too few to draw a map; name at least 3 with --words", n);
+  require(clusters >= 1 && clusters <= n, "--clusters {} must be between 1 and the {} words drawn", clusters, n);
+  std::vector<float> data;  // unit vectors: the map should show directions, as cosine similarity sees them
+  for (int r : rows) {
+    const auto v = vectors.vector(r);
+    double length = 0;
+    for (float x : v) length += double(x) * x;
+    length = std::sqrt(length);
+    require(length > 0, "the vector of \"{}\" is all zeros and has no direction to draw", vectors.vocabulary().word(r));
+    for (float x : v) data.push_back(static_cast<float>(x / length));
+  }
+  Rng rng(1);
+  std::vector<float> xy;
+  if (method == "pca") {
+    xy = embed::pca(data.data(), n, d, 2, rng).projected;
+  } else if (method == "tsne") {
+    embed::TsneOptions options;
+    options.perplexity = std::min(10.0, (n - 1) / 3.0);
+    xy = embed::tsne(data.data(), n, d, options);
+  } else {
+    fail("unknown --method \"{}\": use pca (the two directions of largest spread) or tsne (keeps neighbours)", method);
+  }
+  const embed::KMeansResult groups = embed::kmeans(data.data(), n, d, clusters, rng);
+  std::vector<embed::MapPoint> points;
+  for (int i = 0; i < n; ++i)
+    points.push_back({xy[size_t(2 * i)], xy[size_t(2 * i + 1)], vectors.vocabulary().word(rows[size_t(i)]),
+                      groups.assignment[size_t(i)]});
+  embed::save_word_map_png(out, points, fmt::format("{} words, {}, {} k-means groups", n, method, clusters));
+  fmt::print("Drew {} words ({}, {} k-means groups) to {}.\n", n, method, clusters, out);
+}
+
 }  // namespace
 
 static CommandRegistrar reg(20, [](CLI::App& app) {
@@ -100,6 +153,19 @@ static CommandRegistrar reg(20, [](CLI::App& app) {
   near->add_option("-k", *k, "how many neighbours")->capture_default_str();
   near->add_option("--analogy", *analogy, "A B C: the words nearest to A - B + C")->expected(3);
   near->callback([=] { print_neighbours(*path, *word, *k, *analogy); });
+
+  auto* plot = app.add_subcommand("plot-embeddings", "Draw word vectors as a 2D map (PNG), coloured by k-means");
+  auto plot_path = std::make_shared<std::string>();
+  auto plot_words = std::make_shared<std::vector<std::string>>();
+  auto method = std::make_shared<std::string>("pca");
+  auto clusters = std::make_shared<int>(8);
+  auto plot_out = std::make_shared<std::string>();
+  plot->add_option("VECTORS", *plot_path, "a word2vec text file (from `minillm embed train`)")->required();
+  plot->add_option("--words", *plot_words, "the words to draw (default: 100 frequent words)")->delimiter(',');
+  plot->add_option("--method", *method, "pca or tsne")->capture_default_str();
+  plot->add_option("--clusters", *clusters, "k-means groups, one colour each")->capture_default_str();
+  plot->add_option("--out", *plot_out, "the PNG to write")->required();
+  plot->callback([=] { plot_embeddings(*plot_path, *plot_words, *method, *clusters, *plot_out); });
 });
 
 }  // namespace minillm::cli

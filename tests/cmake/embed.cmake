@@ -23,3 +23,13 @@ set_tests_properties(ch02.demo.bad_option PROPERTIES LABELS "ch02;demo" WILL_FAI
 add_test(NAME ch02.lesson.code_example COMMAND ch02_example)
 set_tests_properties(ch02.lesson.code_example PROPERTIES LABELS "ch02;lessons"
                      PASS_REGULAR_EXPRESSION "shape: \\[4, 300\\]\nrow 2 starts with (-?[0-9.]+), table row 42 with \\1\n")
+add_test(NAME embed.cli.plot_embeddings
+         COMMAND minillm_cli plot-embeddings "${PROJECT_SOURCE_DIR}/tests/fixtures/embed/tiny_vectors.txt" --clusters 2
+                 --out "${embed_cli_out}/tiny_map.png")
+set_tests_properties(embed.cli.plot_embeddings PROPERTIES LABELS "embed;ch02;cli"
+                     PASS_REGULAR_EXPRESSION "Drew 4 words \\(pca, 2 k-means groups\\) to .*tiny_map.png")
+add_test(NAME embed.cli.plot_unknown_method
+         COMMAND minillm_cli plot-embeddings "${PROJECT_SOURCE_DIR}/tests/fixtures/embed/tiny_vectors.txt" --clusters 2
+                 --method umap --out "${embed_cli_out}/never.png")
+set_tests_properties(embed.cli.plot_unknown_method PROPERTIES LABELS "embed;ch02;cli"
+                     PASS_REGULAR_EXPRESSION "error: unknown --method \"umap\": use pca")

@@ -123,3 +123,36 @@ TEST(KMeans, SeparatesWellSeparatedBlobs) {
 
 }  // namespace
 }  // namespace minillm::embed
+
+#include "embed/tsne.hpp"
+
+namespace minillm::embed {
+namespace {
+
+TEST(Tsne, KeepsBlobNeighboursTogether) {
+  // Four blobs in 10 dimensions, 15 points each; after t-SNE every point's nearest 2D neighbour must be
+  // from its own blob.
+  Rng rng(4);
+  const int per_blob = 15, blobs = 4, d = 10, n = per_blob * blobs;
+  std::vector<float> data;
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < d; ++k) data.push_back((k == i % blobs ? 10.0f : 0.0f) + rng.normal());
+  TsneOptions o;
+  o.perplexity = 8;
+  const std::vector<float> y = tsne(data.data(), n, d, o);
+  ASSERT_EQ(y.size(), size_t(2 * n));
+  for (int i = 0; i < n; ++i) {
+    int nearest = -1;
+    float best = INFINITY;
+    for (int j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const float dx = y[size_t(2 * i)] - y[size_t(2 * j)], dy = y[size_t(2 * i + 1)] - y[size_t(2 * j + 1)];
+      if (dx * dx + dy * dy < best) best = dx * dx + dy * dy, nearest = j;
+    }
+    EXPECT_EQ(nearest % blobs, i % blobs) << "point " << i << "'s nearest neighbour in 2D is from another blob";
+  }
+  EXPECT_THROW(tsne(data.data(), n, d, TsneOptions{100, 10, 100, 1}), Error) << "perplexity above the point count";
+}
+
+}  // namespace
+}  // namespace minillm::embed
