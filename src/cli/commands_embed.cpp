@@ -73,13 +73,13 @@ void print_neighbours(const std::string& path, const std::string& word, int k, c
   for (const auto& n : neighbours) fmt::print("  {:<16} {:.3f}\n", n.word, n.similarity);
 }
 
-// Words to draw: the ones named, or else the `count` most frequent after skipping the 50 commonest
-// (the, of, and ... sit near everything and crowd the picture).
+// Words to draw: the ones named, or else 100 frequent words, skipping the 50 commonest when there are
+// enough others (the, of, and ... sit near everything and crowd the picture).
 std::vector<int> words_to_plot(const embed::WordVectors& vectors, const std::vector<std::string>& words) {
   std::vector<int> rows;
   for (const std::string& w : words) rows.push_back(vectors.vocabulary().index_of(w));
   if (rows.empty())
-    for (int i = std::min(50, vectors.size() / 2); i < vectors.size() && rows.size() < 100; ++i) rows.push_back(i);
+    for (int i = vectors.size() > 150 ? 50 : 0; i < vectors.size() && rows.size() < 100; ++i) rows.push_back(i);
   return rows;
 }
 
