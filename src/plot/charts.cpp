@@ -195,8 +195,10 @@ Axes scatter_axes(const ScatterSpec& spec) {
             p.group, spec.group_names.size());
     x_lo = std::min(x_lo, p.x), x_hi = std::max(x_hi, p.x), y_lo = std::min(y_lo, p.y), y_hi = std::max(y_hi, p.y);
   }
-  return layout_axes({spec.title, spec.x_label, spec.y_label}, x_lo, x_hi, y_lo, y_hi, false, spec.width, spec.height,
-                     legend_width(spec.group_names));
+  // 5% of air on each side so points at the extremes are not cut by the frame.
+  const double x_pad = 0.05 * (x_hi - x_lo), y_pad = 0.05 * (y_hi - y_lo);
+  return layout_axes({spec.title, spec.x_label, spec.y_label}, x_lo - x_pad, x_hi + x_pad, y_lo - y_pad, y_hi + y_pad,
+                     false, spec.width, spec.height, legend_width(spec.group_names));
 }
 }  // namespace
 

@@ -1,0 +1,190 @@
+#include <cmath>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "plot/canvas.hpp"
+#include "plot/charts.hpp"
+#include "png_reader.hpp"
+
+namespace minillm::plot {
+namespace {
+
+using testing::load_png;
+using testing::output_path;
+
+// The message of the Error `f` throws ("" if it does not throw), to check it says what is wrong.
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// True if any pixel in the rectangle has `color`.
+bool region_has(const testing::Png& png, int x0, int y0, int x1, int y1, Rgb color) {
+  for (int y = y0; y <= y1; ++y)
+    for (int x = x0; x <= x1; ++x)
+      if (png.at(x, y) == color) return true;
+  return false;
+}
+
+TEST(Canvas, ThickLinesCoverTheirWidthAndNoMore) {
+  Canvas c(40, 30);
+  c.line(5, 10, 35, 10, kBlack, 3);
+  EXPECT_EQ(c.pixel(20, 9), kBlack) << "a 3-pixel line at y=10 covers rows 9..11";
+  EXPECT_EQ(c.pixel(20, 10), kBlack);
+  EXPECT_EQ(c.pixel(20, 11), kBlack);
+  EXPECT_EQ(c.pixel(20, 13), kWhite) << "row 13 is outside the line";
+  c.fill_circle(20, 22, 4, Rgb{200, 0, 0});
+  EXPECT_EQ(c.pixel(20, 22), (Rgb{200, 0, 0}));
+  EXPECT_EQ(c.pixel(20, 28), kWhite) << "6 px from the centre is outside a radius-4 circle";
+  c.line(-100, -100, 100, 100, kBlack, 1);  // clipped, not a crash
+}
+
+TEST(Canvas, TextLandsInsideItsMeasuredBox) {
+  Canvas c(120, 40);
+  c.text(10, 10, "Loss 42", kBlack, 2);
+  const int w = text_width("Loss 42", 2);
+  EXPECT_GT(w, 40) << "7 characters at scale 2 are more than 40 px wide";
+  int inside = 0, outside = 0;
+  for (int y = 0; y < 40; ++y)
+    for (int x = 0; x < 120; ++x) {
+      const bool in_box = x >= 10 && x < 10 + w && y >= 10 && y < 10 + text_height("Loss 42", 2);
+      (c.pixel(x, y) == kBlack ? (in_box ? inside : outside) : inside) += c.pixel(x, y) == kBlack ? 1 : 0;
+    }
+  EXPECT_GT(inside, 50) << "the glyphs are drawn";
+  EXPECT_EQ(outside, 0) << "no ink outside the box text_width/text_height describe";
+  c.text(0, 0, "caf\xc3\xa9\t", kBlack);  // bytes outside ASCII become '?', never a crash
+}
+
+TEST(Canvas, PngRoundTripKeepsEveryPixel) {
+  Canvas c(7, 5);
+  c.set_pixel(3, 2, Rgb{1, 2, 3});
+  const auto path = output_path("roundtrip.png");
+  c.save_png(path);
+  const testing::Png png = load_png(path);
+  ASSERT_EQ(png.width, 7);
+  ASSERT_EQ(png.height, 5);
+  EXPECT_EQ(png.at(3, 2), (Rgb{1, 2, 3}));
+  EXPECT_EQ(png.at(0, 0), kWhite);
+}
+
+LineChartSpec flat_and_diagonal() {
+  LineChartSpec spec;
+  spec.title = "A flat line at 5 and a diagonal";
+  spec.x_label = "step";
+  spec.y_label = "value";
+  spec.series = {{"flat", {0, 10}, {5, 5}, {}}, {"diagonal", {0, 10}, {0, 10}, {}}};
+  return spec;
+}
+
+TEST(LineChart, ASeriesColoursThePixelsWhereItsValuesMap) {
+  const LineChartSpec spec = flat_and_diagonal();
+  const auto path = output_path("line_flat_diagonal.png");
+  line_chart(path, spec);
+  const testing::Png png = load_png(path);
+  ASSERT_EQ(png.width, 900);
+  ASSERT_EQ(png.height, 600);
+  const PlotArea a = line_chart_layout(spec);
+  EXPECT_DOUBLE_EQ(a.y_lo, 0.0);
+  EXPECT_DOUBLE_EQ(a.y_hi, 10.0) << "data 0..10 gives a 0..10 axis";
+  EXPECT_NEAR(a.to_px_y(5), (a.top + a.bottom) / 2.0, 0.5) << "y=5 on a 0..10 axis is the middle row";
+  EXPECT_EQ(png.at(a.to_px_x(2.5), a.to_px_y(5)), palette_color(0)) << "the flat series at y=5";
+  EXPECT_EQ(png.at(a.to_px_x(7.5), a.to_px_y(5)), palette_color(0));
+  EXPECT_EQ(png.at(a.to_px_x(2.5), a.to_px_y(2.5)), palette_color(1)) << "the diagonal passes (2.5, 2.5)";
+  EXPECT_EQ(png.at(a.to_px_x(3), a.to_px_y(7)), kWhite) << "nothing is drawn at (3, 7), off the lines and grid";
+  // The legend sits right of the plot area and shows both colours.
+  EXPECT_TRUE(region_has(png, a.right + 1, a.top, png.width - 1, a.top + 80, palette_color(0)));
+  EXPECT_TRUE(region_has(png, a.right + 1, a.top, png.width - 1, a.top + 80, palette_color(1)));
+  // The title is drawn in the band above the plot.
+  EXPECT_TRUE(region_has(png, 0, 0, png.width - 1, a.top - 1, kBlack)) << "title text above the plot";
+}
+
+TEST(LineChart, LogAxisPutsEachDecadeTheSameDistanceApart) {
+  LineChartSpec spec;
+  spec.series = {{"loss", {1, 2, 3}, {1, 10, 100}, Rgb{200, 0, 0}}};
+  spec.log_y = true;
+  const PlotArea a = line_chart_layout(spec);
+  EXPECT_NEAR(a.to_px_y(1) - a.to_px_y(10), a.to_px_y(10) - a.to_px_y(100), 1e-9)
+      << "1 -> 10 and 10 -> 100 are equal steps on a log axis";
+  const Canvas c = render_line_chart(spec);
+  EXPECT_EQ(c.pixel(static_cast<int>(a.to_px_x(2)), static_cast<int>(a.to_px_y(10))), (Rgb{200, 0, 0}))
+      << "the point (2, 10) is on the line, in the series' own colour";
+}
+
+TEST(LineChart, BadInputIsExplained) {
+  LineChartSpec spec;
+  EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("no series"), std::string::npos);
+  spec.series = {{"loss", {}, {}, {}}};
+  EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("'loss' is empty"), std::string::npos);
+  spec.series = {{"loss", {1, 2, 3}, {1, 2}, {}}};
+  EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("3 x values but 2 y values"), std::string::npos);
+  spec.series = {{"loss", {1, 2}, {1, NAN}, {}}};
+  EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("y[1] of series 'loss' is nan"), std::string::npos);
+  spec.series = {{"loss", {1, 2}, {1, 0}, {}}};
+  spec.log_y = true;
+  EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("log axis"), std::string::npos);
+}
+
+TEST(ScatterPlot, PointsHaveTheirGroupColourAndTheLegendNamesGroups) {
+  ScatterSpec spec;
+  spec.title = "Words in 2-D";
+  spec.points = {{0, 0, "king", 0}, {4, 3, "queen", 1}, {-2, 5, "apple", 2}, {3, -1, "", 1}};
+  spec.group_names = {"royal", "female", "fruit"};
+  const auto path = output_path("scatter.png");
+  scatter_plot(path, spec);
+  const testing::Png png = load_png(path);
+  const PlotArea a = scatter_layout(spec);
+  for (const ScatterPoint& p : spec.points)
+    EXPECT_EQ(png.at(a.to_px_x(p.x), a.to_px_y(p.y)), palette_color(static_cast<std::size_t>(p.group)))
+        << "the centre of the point (" << p.x << ", " << p.y << ") has its group's colour";
+  for (std::size_t g = 0; g < 3; ++g)
+    EXPECT_TRUE(region_has(png, a.right + 1, a.top, png.width - 1, a.top + 100, palette_color(g)))
+        << "legend entry for group " << g;
+  spec.points.push_back({1, 1, "pear", 3});
+  EXPECT_NE(error_of([&] { render_scatter(spec); }).find("group 3"), std::string::npos)
+      << "a group without a name is a mistake";
+  spec.points.back() = {NAN, 1, "pear", 0};
+  EXPECT_NE(error_of([&] { render_scatter(spec); }).find("is nan"), std::string::npos);
+}
+
+TEST(Heatmap, EachCellHasTheColourMapColourOfItsValue) {
+  HeatmapSpec spec;
+  spec.title = "Attention weights";
+  spec.rows = 3, spec.cols = 4;
+  for (int i = 0; i < 12; ++i) spec.values.push_back(i / 11.0);
+  spec.row_labels = {"the", "whale", "surfaced"};
+  spec.col_labels = {"the", "whale", "surfaced", "a-very-long-column-label"};
+  const auto path = output_path("heatmap.png");
+  heatmap(path, spec);
+  const testing::Png png = load_png(path);
+  const HeatmapLayout L = heatmap_layout(spec);
+  EXPECT_DOUBLE_EQ(L.v_min, 0.0);
+  EXPECT_DOUBLE_EQ(L.v_max, 1.0);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 4; ++c)
+      EXPECT_EQ(png.at(L.cell_center_x(c), L.cell_center_y(r)), colormap_viridis((r * 4 + c) / 11.0))
+          << "cell (" << r << ", " << c << ") with value " << (r * 4 + c) / 11.0;
+  EXPECT_EQ(png.at(L.bar_left + L.bar_width / 2, L.bar_top), colormap_viridis(1)) << "the colour bar's top is v_max";
+  EXPECT_EQ(png.at(L.bar_left + L.bar_width / 2, L.bar_top + L.bar_height - 1), colormap_viridis(0));
+}
+
+TEST(Heatmap, BadInputIsExplained) {
+  HeatmapSpec spec;
+  spec.rows = 2, spec.cols = 2;
+  spec.values = {1, 2, 3};
+  EXPECT_NE(error_of([&] { render_heatmap(spec); }).find("has 3 values"), std::string::npos);
+  spec.values = {1, 2, 3, NAN};
+  EXPECT_NE(error_of([&] { render_heatmap(spec); }).find("(1, 1) is nan"), std::string::npos);
+  spec.values = {1, 2, 3, 4};
+  spec.row_labels = {"only one"};
+  EXPECT_NE(error_of([&] { render_heatmap(spec); }).find("2 rows but 1 row labels"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace minillm::plot
