@@ -14,11 +14,14 @@ namespace minillm::plot {
 namespace {
 
 // stb_easy_font indexes a table by (char - 32) without checks, so anything outside printable ASCII
-// (UTF-8 bytes of a token, tabs) becomes '?' before it gets there.
+// becomes '?' before it gets there: one '?' per UTF-8 character (its continuation bytes are dropped).
 std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c != '\n' && (c < 32 || c > 126)) c = '?';
+  std::string out;
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte >= 0x80 && byte < 0xC0) continue;  // continuation byte of a multi-byte character
+    out += ch == '\n' || (byte >= 32 && byte <= 126) ? ch : '?';
+  }
   return out;
 }
 

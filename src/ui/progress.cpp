@@ -67,7 +67,12 @@ std::string format_progress_line(std::string_view label, double done, double tot
                                  100 * e.fraction, std::string(filled, '#'), std::string(bar_width - filled, '.'),
                                  format_count(done), format_count(total), unit, format_rate(e.rate, unit),
                                  format_clock(elapsed_seconds), format_clock(e.seconds_left));
-  for (const auto& [name, value] : metrics) line += fmt::format("  {} {:.4g}", name, value);
+  for (const auto& [name, value] : metrics) {
+    // Fixed decimals keep a changing loss from jumping about ("3.2100" then "3.1987"); tiny or huge use %g.
+    const double a = std::fabs(value);
+    line += (a == 0 || (a >= 1e-3 && a < 1e5)) ? fmt::format("  {} {:.4f}", name, value)
+                                               : fmt::format("  {} {:.4g}", name, value);
+  }
   return line;
 }
 
@@ -96,6 +101,8 @@ void ProgressBar::update(double done, Metrics metrics) {
   }
   // Plain log: one line per new tenth of the way, or after a long quiet spell.
   const int decile = total_ > 0 ? static_cast<int>(std::clamp(done_ / total_, 0.0, 1.0) * 10) : -1;
+  // The 100% line is left to finish(), which adds the total time.
+  if (done_ >= total_ && total_ > 0) return;
   if (decile > last_logged_decile_ || since_draw >= kLogEverySeconds) {
     last_logged_decile_ = std::max(decile, last_logged_decile_);
     draw(false);

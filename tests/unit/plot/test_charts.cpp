@@ -54,12 +54,14 @@ TEST(Canvas, TextLandsInsideItsMeasuredBox) {
   int inside = 0, outside = 0;
   for (int y = 0; y < 40; ++y)
     for (int x = 0; x < 120; ++x) {
+      if (c.pixel(x, y) != kBlack) continue;
       const bool in_box = x >= 10 && x < 10 + w && y >= 10 && y < 10 + text_height("Loss 42", 2);
-      (c.pixel(x, y) == kBlack ? (in_box ? inside : outside) : inside) += c.pixel(x, y) == kBlack ? 1 : 0;
+      ++(in_box ? inside : outside);
     }
   EXPECT_GT(inside, 50) << "the glyphs are drawn";
   EXPECT_EQ(outside, 0) << "no ink outside the box text_width/text_height describe";
   c.text(0, 0, "caf\xc3\xa9\t", kBlack);  // bytes outside ASCII become '?', never a crash
+  EXPECT_EQ(text_width("caf\xc3\xa9", 2), text_width("caf?", 2)) << "one '?' per UTF-8 character, not per byte";
 }
 
 TEST(Canvas, PngRoundTripKeepsEveryPixel) {

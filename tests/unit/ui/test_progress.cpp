@@ -58,7 +58,7 @@ TEST(ProgressFormat, LineShowsPercentBarCountsRateTimesAndMetrics) {
   EXPECT_NE(line.find("25 steps/s"), std::string::npos) << line;
   EXPECT_NE(line.find("0:10 elapsed"), std::string::npos) << line;
   EXPECT_NE(line.find("0:30 left"), std::string::npos) << "750 steps at 25/s: " << line;
-  EXPECT_NE(line.find("loss 3.21"), std::string::npos) << line;
+  EXPECT_NE(line.find("loss 3.2100"), std::string::npos) << "metrics with 4 fixed decimals: " << line;
 }
 
 std::string read_all(std::FILE* f) {
@@ -84,6 +84,7 @@ TEST(ProgressBarLog, NotATerminalPrintsAboutEveryTenthNotEveryStep) {
   EXPECT_GE(lines, 10) << "a line every tenth of the way:\n" << text;
   EXPECT_LE(lines, 12) << "1000 updates must not print 1000 lines:\n" << text;
   EXPECT_NE(text.find("100%"), std::string::npos) << text;
+  EXPECT_EQ(text.find("100%"), text.rfind("100%")) << "100% is printed once, by finish():\n" << text;
   EXPECT_NE(text.find("done in"), std::string::npos) << "finish() prints the total time:\n" << text;
   EXPECT_EQ(text.find('\r'), std::string::npos) << "no carriage returns in a log file";
 }
