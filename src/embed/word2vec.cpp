@@ -17,19 +17,17 @@ namespace {
 
 inline size_t row(int index, int dim) { return static_cast<size_t>(index) * static_cast<size_t>(dim); }
 
-// Four accumulators: without -ffast-math the compiler may not reorder one running sum, so we reorder it
-// ourselves and the loop vectorises.
+// Eight partial sums, one per lane of an AVX register: without -ffast-math the compiler may not reorder a
+// single running sum, so we write the reordering ourselves and the loop vectorises.
 inline float dot(const float* a, const float* b, int n) {
-  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  float partial[8] = {};
   int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += a[i] * b[i];
-    s1 += a[i + 1] * b[i + 1];
-    s2 += a[i + 2] * b[i + 2];
-    s3 += a[i + 3] * b[i + 3];
-  }
-  for (; i < n; ++i) s0 += a[i] * b[i];
-  return (s0 + s1) + (s2 + s3);
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) partial[k] += a[i + k] * b[i + k];
+  float tail = 0;
+  for (; i < n; ++i) tail += a[i] * b[i];
+  return ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+         ((partial[4] + partial[5]) + (partial[6] + partial[7])) + tail;
 }
 
 inline void axpy(float alpha, const float* x, float* y, int n) {
@@ -46,22 +44,35 @@ inline float sigmoid(float x) {
 inline double minus_log_sigmoid(double x) { return x > 0 ? std::log1p(std::exp(-x)) : -x + std::log1p(std::exp(x)); }
 
 // Negative samples come from the unigram distribution raised to 0.75, which gives rare words more chances
-// than their counts alone would. A table of row indices, each word filling a share of slots proportional to
-// count^0.75, turns a draw into one random index.
-std::vector<int32_t> negative_table(const Vocabulary& vocab, size_t size) {
+// than their counts alone would. We keep the running total of count^0.75 over the vocabulary, scaled to
+// [0, 2^31): a uniform draw r picks the first word whose running total exceeds r (a binary search).
+// Why not word2vec.c's table of 10^8 slots? Looking up a random slot of a big table misses the cache on
+// almost every draw (measured: half the training time); V running totals fit in the fastest cache.
+std::vector<uint32_t> negative_cumulative(const Vocabulary& vocab) {
   double total = 0;
   for (int i = 0; i < vocab.size(); ++i) total += std::pow(double(vocab.count_of(i)), 0.75);
-  std::vector<int32_t> table(size);
-  int word = 0;
-  double cumulative = std::pow(double(vocab.count_of(0)), 0.75) / total;
-  for (size_t slot = 0; slot < size; ++slot) {
-    table[slot] = word;
-    if (double(slot + 1) / double(size) > cumulative && word + 1 < vocab.size()) {
-      ++word;
-      cumulative += std::pow(double(vocab.count_of(word)), 0.75) / total;
-    }
+  std::vector<uint32_t> cumulative(static_cast<size_t>(vocab.size()));
+  double running = 0;
+  for (int i = 0; i < vocab.size(); ++i) {
+    running += std::pow(double(vocab.count_of(i)), 0.75);
+    cumulative[static_cast<size_t>(i)] = static_cast<uint32_t>(std::llround(running / total * 2147483648.0));
   }
-  return table;
+  cumulative.back() = 2147483648u;  // rounding must not leave the last word unreachable
+  return cumulative;
+}
+
+// The first index whose running total exceeds r, by a binary search without branches (the comparison
+// picks the half with a conditional move): random draws make a branch mispredict half the time.
+inline int draw_negative(const std::vector<uint32_t>& cumulative, Rng& rng) {
+  const uint32_t r = rng.next_u32() >> 1;  // uniform in [0, 2^31)
+  const uint32_t* first = cumulative.data();
+  size_t length = cumulative.size();
+  while (length > 1) {  // the answer is in [first, first + length]
+    const size_t half = length / 2;
+    first = first[half - 1] <= r ? first + half : first;
+    length -= half;
+  }
+  return static_cast<int>(first - cumulative.data()) + (*first <= r ? 1 : 0);  // the last total is 2^31 > r
 }
 
 // Probability of KEEPING each occurrence of a word (word2vec's formula): words much more frequent than
@@ -109,7 +120,7 @@ class SigmoidTables {
 struct Shared {
   const Word2VecOptions& options;
   const std::vector<int32_t>& text;
-  const std::vector<int32_t>& negatives;
+  const std::vector<uint32_t>& negatives;  // running totals of count^0.75
   const std::vector<float>& keep;
   float* in;   // [V, dim]
   float* out;  // [V, dim]
@@ -130,7 +141,7 @@ inline double train_pair(Shared& s, int centre, int context, float lr, Rng& rng,
   for (int t = 0; t <= s.options.negative; ++t) {
     int target = context;
     if (t > 0) {
-      target = s.negatives[rng.below(s.negatives.size())];
+      target = draw_negative(s.negatives, rng);
       if (target == context) continue;  // a "negative" that is the true context would cancel the positive
     }
     float* u = s.out + row(target, dim);
@@ -147,9 +158,9 @@ inline double train_pair(Shared& s, int centre, int context, float lr, Rng& rng,
 // end lesson: train_pair
 
 // One thread's share of one epoch: text[begin, end).
-// Compiled twice, for AVX2+FMA CPUs and for any x86-64, and picked at load time: the dot products and
-// updates inlined here run 8 floats at a time where the CPU allows it. (FMA rounds once instead of twice,
-// so vectors differ in the last bits between the two kinds of CPU; each is reproducible on its own.)
+// Compiled twice, for AVX2 CPUs and for any x86-64, and picked at load time: the dot products and updates
+// inlined here run 8 floats at a time where the CPU allows it. (The arithmetic is the same, ISO C++ mode
+// does not fuse multiply-adds, so both versions give the same bits.)
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
@@ -232,7 +243,7 @@ Word2VecResult train_word2vec(const std::vector<std::string>& words, const Word2
   Rng init(o.seed);
   init.fill_uniform(result.vectors, -0.5f / float(o.dim), 0.5f / float(o.dim));
 
-  const std::vector<int32_t> negatives = negative_table(vocab, 1u << 20);
+  const std::vector<uint32_t> negatives = negative_cumulative(vocab);
   const std::vector<float> keep = keep_probabilities(vocab, o.subsample);
   Shared shared{o, text, negatives, keep, result.vectors.data(), result.output_vectors.data(),
                 static_cast<int64_t>(text.size()) * o.epochs, {0}, {}};
