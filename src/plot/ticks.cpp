@@ -66,9 +66,23 @@ Ticks log_ticks(double data_lo, double data_hi) {
 
 std::string format_tick(double value, double step) {
   if (value == 0) return "0";
+  if (step <= 0) return fmt::format("{:g}", value);  // log axes: 0.01, 1, 100, 1e+07
   const double a = std::fabs(value);
-  if (step <= 0 || a >= 1e6 || a < 1e-4) return fmt::format("{:g}", value);
+  if (step >= 1e3) {
+    // Big steps (training steps, tokens): 200k, 1M, 1.2M rather than 200000, 1e+06.
+    const double unit = a >= 1e9 ? 1e9 : a >= 1e6 ? 1e6 : 1e3;
+    const char* suffix = a >= 1e9 ? "G" : a >= 1e6 ? "M" : "k";
+    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step / unit) + 1e-9)));
+    std::string digits = fmt::format("{:.{}f}", value / unit, decimals);
+    if (digits.find('.') != std::string::npos) {
+      while (digits.back() == '0') digits.pop_back();
+      if (digits.back() == '.') digits.pop_back();
+    }
+    return digits + suffix;
+  }
+  // Every tick with the decimals the step needs, so labels line up: 0.00005, 0.00010, 0.00015.
   const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+  if (decimals > 6) return fmt::format("{:.2e}", value);
   return fmt::format("{:.{}f}", value, decimals);
 }
 

@@ -19,7 +19,8 @@ double nice_step(double rough_step);
 Ticks nice_ticks(double data_lo, double data_hi, int target_count = 6);
 // Ticks for a log10 axis over [data_lo, data_hi], both > 0 (Error otherwise); lo/hi are powers of ten.
 Ticks log_ticks(double data_lo, double data_hi);
-// A tick label without noise: 0.5, 2, 1000, 2.5e-05, 1e+06; `step` decides how many decimals are shown.
+// A tick label without noise, with the decimals `step` needs so an axis's labels line up: 0.5, 2.0, 0.00010;
+// big steps get a suffix (200k, 1.2M); log axes (step 0) use {:g} (0.01, 100, 1e+07).
 std::string format_tick(double value, double step);
 
 }  // namespace minillm::plot

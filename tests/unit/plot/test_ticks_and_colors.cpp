@@ -62,8 +62,14 @@ TEST(FormatTick, AsManyDecimalsAsTheStepNeeds) {
   EXPECT_EQ(format_tick(1000, 200), "1000");
   EXPECT_EQ(format_tick(-0.3, 0.1), "-0.3");
   EXPECT_EQ(format_tick(2, 0.5), "2.0") << "ticks 1.5, 2.0, 2.5 line up with one decimal each";
-  EXPECT_EQ(format_tick(2.5e-5, 1e-5), "2.5e-05");
-  EXPECT_EQ(format_tick(1e6, 2e5), "1e+06");
+  EXPECT_EQ(format_tick(2.5e-5, 5e-6), "0.000025");
+  EXPECT_EQ(format_tick(1e-4, 5e-5), "0.00010") << "same decimals as its neighbour 0.00005";
+  EXPECT_EQ(format_tick(800000, 2e5), "800k");
+  EXPECT_EQ(format_tick(1e6, 2e5), "1M");
+  EXPECT_EQ(format_tick(1.2e6, 2e5), "1.2M");
+  EXPECT_EQ(format_tick(10000, 2000), "10k");
+  EXPECT_EQ(format_tick(0.01, 0), "0.01") << "log axis labels (step 0)";
+  EXPECT_EQ(format_tick(100, 0), "100");
   EXPECT_EQ(format_tick(0, 0.1), "0");
 }
 
