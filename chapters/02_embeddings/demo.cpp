@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -18,6 +19,7 @@
 #include "core/threads.hpp"
 #include "embed/kmeans.hpp"
 #include "embed/pca.hpp"
+#include "embed/tsne.hpp"
 #include "embed/word2vec.hpp"
 #include "embed/word_map.hpp"
 #include "embed/word_vectors.hpp"
@@ -190,6 +192,16 @@ void word_map(const embed::WordVectors& v, bool smoke) {
   const auto path = tiktoken_data_dir() / "out" / (smoke ? "ch02_word_map_smoke.png" : "ch02_word_map.png");
   embed::save_word_map_png(path, points, smoke ? "word vectors (project texts), PCA" : "Moby Dick word vectors, PCA");
   fmt::print("\nWrote the map {} (open it: same-coloured words are one k-means group).\n", path.string());
+
+  // t-SNE keeps each word's nearest neighbours near it rather than the overall spread: tighter groups,
+  // but distances between groups mean little.
+  embed::TsneOptions options;
+  options.perplexity = std::min(10.0, (n - 1) / 3.0);
+  const std::vector<float> xy = embed::tsne(data.data(), n, v.dim(), options);
+  for (int i = 0; i < n; ++i) points[size_t(i)].x = xy[size_t(2 * i)], points[size_t(i)].y = xy[size_t(2 * i + 1)];
+  const auto tsne_path = tiktoken_data_dir() / "out" / (smoke ? "ch02_word_map_tsne_smoke.png" : "ch02_word_map_tsne.png");
+  embed::save_word_map_png(tsne_path, points, smoke ? "word vectors (project texts), t-SNE" : "Moby Dick word vectors, t-SNE");
+  fmt::print("Wrote the t-SNE map {} (neighbours kept together; same colours as the PCA map).\n", tsne_path.string());
 }
 
 }  // namespace
