@@ -88,10 +88,16 @@ void draw_frame_and_labels(Canvas& c, const Axes& axes, const AxesText& text) {
     c.text(kPad, (a.top + a.bottom + text_width(text.y_label, kScale)) / 2, text.y_label, kText, kScale, true);
 }
 
+// Legend entries longer than this are cut ("validation_lo..") so the plot keeps most of the width.
+constexpr std::size_t kMaxLegendChars = 20;
+std::string legend_text(const std::string& name) {
+  return name.size() <= kMaxLegendChars ? name : name.substr(0, kMaxLegendChars - 2) + "..";
+}
+
 int legend_width(const std::vector<std::string>& names) {
   if (names.empty()) return 0;
   int w = 0;
-  for (const auto& n : names) w = std::max(w, text_width(n, kScale));
+  for (const auto& n : names) w = std::max(w, text_width(legend_text(n), kScale));
   return w + 44;
 }
 
@@ -106,7 +112,7 @@ void draw_legend(Canvas& c, const PlotArea& a, const std::vector<std::string>& n
     const int cy = a.top + 8 + row * static_cast<int>(i) + kGlyphHeight / 2;
     if (dots) c.fill_circle(x0 + 18, cy, 5, colors[i]);
     else c.line(x0 + 8, cy, x0 + 28, cy, colors[i], 3);
-    c.text(x0 + 36, cy - kGlyphHeight / 2, names[i], kText, kScale);
+    c.text(x0 + 36, cy - kGlyphHeight / 2, legend_text(names[i]), kText, kScale);
   }
 }
 
@@ -125,10 +131,18 @@ double PlotArea::to_px_y(double y) const {
 
 // ---- line chart ----
 
-PlotArea line_chart_layout(const LineChartSpec& spec) {
+namespace {
+
+std::vector<std::string> series_names(const LineChartSpec& spec) {
+  std::vector<std::string> names;
+  for (const Series& s : spec.series) names.push_back(s.name);
+  return names;
+}
+
+// Checks every series and lays out axes that cover all of them.
+Axes line_chart_axes(const LineChartSpec& spec) {
   require(!spec.series.empty(), "line chart '{}' has no series; add at least one", spec.title);
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
-  std::vector<std::string> names;
   for (const Series& s : spec.series) {
     require(!s.x.empty(), "series '{}' is empty; give it at least one (x, y) point", s.name);
     require(s.x.size() == s.y.size(), "series '{}' has {} x values but {} y values; give one y per x", s.name,
@@ -142,39 +156,32 @@ PlotArea line_chart_layout(const LineChartSpec& spec) {
       x_lo = std::min(x_lo, s.x[i]), x_hi = std::max(x_hi, s.x[i]);
       y_lo = std::min(y_lo, s.y[i]), y_hi = std::max(y_hi, s.y[i]);
     }
-    names.push_back(s.name);
   }
   return layout_axes({spec.title, spec.x_label, spec.y_label}, x_lo, x_hi, y_lo, y_hi, spec.log_y, spec.width,
-                     spec.height, legend_width(names))
-      .area;
+                     spec.height, legend_width(series_names(spec)));
 }
 
+}  // namespace
+
+PlotArea line_chart_layout(const LineChartSpec& spec) { return line_chart_axes(spec).area; }
+
 Canvas render_line_chart(const LineChartSpec& spec) {
-  const PlotArea area = line_chart_layout(spec);
-  // Recompute the ticks the layout used (cheap) so grid and labels match it exactly.
-  double x_lo = area.x_lo, x_hi = area.x_hi;
-  double y_lo = spec.log_y ? std::pow(10.0, area.y_lo) : area.y_lo, y_hi = spec.log_y ? std::pow(10.0, area.y_hi) : area.y_hi;
-  std::vector<std::string> names;
+  const Axes axes = line_chart_axes(spec);
+  const PlotArea& area = axes.area;
   std::vector<Rgb> colors;
-  for (std::size_t i = 0; i < spec.series.size(); ++i) {
-    names.push_back(spec.series[i].name);
-    colors.push_back(spec.series[i].color.value_or(palette_color(i)));
-  }
-  const AxesText text{spec.title, spec.x_label, spec.y_label};
-  // The tick ranges are already whole steps, so laying them out again reproduces the same axes.
-  const Axes axes = layout_axes(text, x_lo, x_hi, y_lo, y_hi, spec.log_y, spec.width, spec.height, legend_width(names));
+  for (std::size_t i = 0; i < spec.series.size(); ++i) colors.push_back(spec.series[i].color.value_or(palette_color(i)));
   Canvas c(spec.width, spec.height);
   draw_grid(c, axes);
   for (std::size_t i = 0; i < spec.series.size(); ++i) {
     const Series& s = spec.series[i];
-    for (std::size_t j = 0; j < s.x.size(); ++j) {
-      const double px = area.to_px_x(s.x[j]), py = area.to_px_y(s.y[j]);
-      if (s.x.size() == 1) c.fill_circle(px, py, 3, colors[i]);
-      if (j > 0) c.line(area.to_px_x(s.x[j - 1]), area.to_px_y(s.y[j - 1]), px, py, colors[i], 2.5);
-    }
+    if (s.x.size() == 1) c.fill_circle(area.to_px_x(s.x[0]), area.to_px_y(s.y[0]), 3, colors[i]);  // a lone point
+    for (std::size_t j = 1; j < s.x.size(); ++j)
+      c.line(area.to_px_x(s.x[j - 1]), area.to_px_y(s.y[j - 1]), area.to_px_x(s.x[j]), area.to_px_y(s.y[j]), colors[i],
+             2.5);
   }
-  draw_frame_and_labels(c, axes, text);
-  draw_legend(c, area, names, colors, false);
+  // Frame and labels after the data, so a curve along an edge does not hide the axis.
+  draw_frame_and_labels(c, axes, {spec.title, spec.x_label, spec.y_label});
+  draw_legend(c, area, series_names(spec), colors, false);
   return c;
 }
 

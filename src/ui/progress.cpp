@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "ui/terminal.hpp"
 
 namespace minillm::ui {
@@ -78,7 +79,11 @@ std::string format_progress_line(std::string_view label, double done, double tot
 
 ProgressBar::ProgressBar(std::string label, double total, std::string unit, std::FILE* stream)
     : label_(std::move(label)), total_(total), unit_(std::move(unit)), stream_(stream),
-      terminal_(is_terminal(stream)), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+      terminal_(is_terminal(stream)), start_(std::chrono::steady_clock::now()), last_draw_(start_) {
+  require(std::isfinite(total) && total >= 0, "progress bar '{}': the total must be a number >= 0, not {}", label_,
+          total);
+  require(stream != nullptr, "progress bar '{}': no output stream", label_);
+}
 
 ProgressBar::~ProgressBar() {
   // A destructor must not throw; finish() only formats and prints.

@@ -44,7 +44,8 @@ std::string format_progress_line(std::string_view label, double done, double tot
 
 class ProgressBar {
  public:
-  // `total` > 0 units of `unit` ("steps", "bytes", "merges"). Output goes to `stream` (stderr by default).
+  // `total` units of `unit` ("steps", "bytes", "merges"); 0 if unknown (no percentage or ETA then). Output
+  // goes to `stream` (stderr by default). A negative or NaN total is an Error.
   ProgressBar(std::string label, double total, std::string unit = "steps", std::FILE* stream = stderr);
   ~ProgressBar();  // calls finish() if it was not called
   ProgressBar(const ProgressBar&) = delete;

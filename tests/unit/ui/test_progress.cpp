@@ -1,8 +1,10 @@
+#include <cmath>
 #include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
 #include "ui/progress.hpp"
 #include "ui/terminal.hpp"
 
@@ -103,6 +105,11 @@ TEST(ProgressBarLog, AdvanceAddsAndFinishPrintsOnce) {
   std::size_t count = 0;
   for (std::size_t p = 0; (p = text.find("done in", p)) != std::string::npos; ++p) ++count;
   EXPECT_EQ(count, 1u) << "a second finish() prints nothing:\n" << text;
+}
+
+TEST(ProgressBarLog, ANegativeOrNanTotalIsAnError) {
+  EXPECT_THROW(ProgressBar("x", -1), minillm::Error);
+  EXPECT_THROW(ProgressBar("x", NAN), minillm::Error);
 }
 
 TEST(Terminal, ColourOnlyWhenEnabledAndNeverIntoAFile) {
