@@ -313,13 +313,17 @@ Canvas render_heatmap(const HeatmapSpec& spec) {
                   L.left + static_cast<int>((col + 1) * L.cell_w) - 1, L.top + static_cast<int>((r + 1) * L.cell_h) - 1,
                   L.color_of(spec.values[static_cast<std::size_t>(r) * spec.cols + col]));
   const int grid_bottom = L.top + static_cast<int>(spec.rows * L.cell_h);
-  for (int r = 0; r < spec.rows && !spec.row_labels.empty(); ++r) {
+  // With more rows or columns than fit a label each, every k-th is labelled (labels never overlap).
+  const int row_every = std::max(1, static_cast<int>(std::ceil((kGlyphHeight + 2) / L.cell_h)));
+  for (int r = 0; r < spec.rows && !spec.row_labels.empty(); r += row_every) {
     const std::string label = shorten(spec.row_labels[r]);
     c.text(L.left - 10 - text_width(label, kScale), L.cell_center_y(r) - kGlyphHeight / 2, label, kText, kScale);
   }
   const int col_w = widest(spec.col_labels);
   const bool rotate = col_w + 4 > static_cast<int>(L.cell_w);
-  for (int col = 0; col < spec.cols && !spec.col_labels.empty(); ++col) {
+  const double col_label_size = rotate ? kGlyphHeight + 6 : col_w + 4;
+  const int col_every = std::max(1, static_cast<int>(std::ceil(col_label_size / L.cell_w)));
+  for (int col = 0; col < spec.cols && !spec.col_labels.empty(); col += col_every) {
     const std::string label = shorten(spec.col_labels[col]);
     if (rotate)
       c.text(L.cell_center_x(col) - kGlyphHeight / 2, grid_bottom + 8 + text_width(label, kScale), label, kText,
