@@ -63,11 +63,18 @@ std::string format_clock(double seconds) {
 std::string format_progress_line(std::string_view label, double done, double total, std::string_view unit,
                                  double elapsed_seconds, const Metrics& metrics, int bar_width) {
   const ProgressEstimate e = estimate_progress(done, total, elapsed_seconds);
-  const int filled = static_cast<int>(e.fraction * bar_width);
-  std::string line = fmt::format("{} {:3.0f}% [{}{}] {}/{} {}  {}  {} elapsed  {} left", label,
-                                 100 * e.fraction, std::string(filled, '#'), std::string(bar_width - filled, '.'),
-                                 format_count(done), format_count(total), unit, format_rate(e.rate, unit),
-                                 format_clock(elapsed_seconds), format_clock(e.seconds_left));
+  std::string line;
+  if (total > 0) {
+    const int filled = static_cast<int>(e.fraction * bar_width);
+    line = fmt::format("{} {:3.0f}% [{}{}] {}/{} {}  {}  {} elapsed  {} left", label, 100 * e.fraction,
+                       std::string(filled, '#'), std::string(bar_width - filled, '.'), format_count(done),
+                       format_count(total), unit, format_rate(e.rate, unit), format_clock(elapsed_seconds),
+                       format_clock(e.seconds_left));
+  } else {
+    // Unknown total: no percentage, bar or time left, just how far and how fast.
+    line = fmt::format("{} {} {}  {}  {} elapsed", label, format_count(done), unit, format_rate(e.rate, unit),
+                       format_clock(elapsed_seconds));
+  }
   for (const auto& [name, value] : metrics) {
     // Fixed decimals keep a changing loss from jumping about ("3.2100" then "3.1987"); tiny or huge use %g.
     const double a = std::fabs(value);
@@ -86,8 +93,11 @@ ProgressBar::ProgressBar(std::string label, double total, std::string unit, std:
 }
 
 ProgressBar::~ProgressBar() {
-  // A destructor must not throw; finish() only formats and prints.
-  if (!finished_) finish();
+  // Unwinding past a bar (an exception in the loop) still ends its line; a destructor must not throw.
+  try {
+    if (!finished_) finish();
+  } catch (...) {
+  }
 }
 
 double ProgressBar::elapsed_seconds() const {

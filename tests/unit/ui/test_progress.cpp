@@ -63,6 +63,11 @@ TEST(ProgressFormat, LineShowsPercentBarCountsRateTimesAndMetrics) {
   EXPECT_NE(line.find("loss 3.2100"), std::string::npos) << "metrics with 4 fixed decimals: " << line;
 }
 
+TEST(ProgressFormat, UnknownTotalShowsCountAndRateOnly) {
+  const std::string line = format_progress_line("reading", 1500, 0, "lines", 3, {});
+  EXPECT_EQ(line, "reading 1500 lines  500 lines/s  0:03 elapsed") << "no percentage or ETA without a total";
+}
+
 std::string read_all(std::FILE* f) {
   std::rewind(f);
   std::string out;
