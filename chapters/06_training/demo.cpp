@@ -2,7 +2,7 @@
 // on it for a few minutes, then look at what it learned: the loss curve, a sample of text, and the
 // neighbourhoods of a few token embeddings (chapter 02's idea, now learned by the GPT itself).
 //
-//   ch06_demo [--minutes 5] [--steps N] [--out data/out/ch06] [--smoke]
+//   ch06_demo [--minutes 5] [--steps N] [--out DIR (default data/out/ch06)] [--smoke]
 // --smoke: a tiny model for a few steps on the project's own texts (no downloads), for the tests.
 #include <algorithm>
 #include <cmath>
@@ -30,7 +30,7 @@ namespace {
 struct Options {
   double minutes = 5.0;
   int64_t steps = 0;
-  std::string out = "data/out/ch06";
+  std::string out = (tiktoken_data_dir() / "out" / "ch06").string();  // data/out/ch06 of the source tree
   bool smoke = false;
 };
 
@@ -66,7 +66,7 @@ Options parse(int argc, char** argv) {
 // Moby Dick if `./run fetch` got it; otherwise the project's own texts, put together into one file.
 std::string pick_corpus(const Options& o) {
   const fs::path root = MINILLM_SOURCE_DIR;
-  const fs::path moby = root / "data/cache/moby_dick.txt";
+  const fs::path moby = tiktoken_data_dir() / "cache" / "moby_dick.txt";
   if (!o.smoke && fs::exists(moby)) {
     fmt::print("The text: Moby Dick ({:.1f} MB), fetched by ./run fetch.\n", double(fs::file_size(moby)) / 1e6);
     return moby.string();
@@ -216,7 +216,7 @@ int run(const Options& o) {
   config.corpus = corpus;
   config.tokenizer = tok_file.string();
   config.out_dir = (fs::path(o.out) / "run").string();
-  config.cache_dir = (fs::path(MINILLM_SOURCE_DIR) / "data/cache/tokens").string();
+  config.cache_dir = (tiktoken_data_dir() / "cache" / "tokens").string();
   if (o.smoke) {
     config.model = GptConfig{0, 32, 2, 2, 32};
     config.batch = 4;

@@ -213,7 +213,8 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   const int64_t tokens_per_step = int64_t{config.batch} * T;
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  const bool timed = total_steps == 0;
+  // A time budget whose step count is not fixed yet (a fresh run, or one stopped within its first steps).
+  const bool timed = total_steps == 0 || total_steps == std::numeric_limits<int64_t>::max();
   if (timed) total_steps = std::numeric_limits<int64_t>::max();
   const int64_t first_step = step;
 

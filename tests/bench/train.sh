@@ -16,10 +16,14 @@ minutes="${BENCH_TRAIN_MINUTES:-5}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-ours="$("$binary" --export "$work" --minutes "$minutes" $([ "$quick" = 1 ] && echo --quick) | grep -v '^OpenBLAS:' | tee /dev/stderr)"
-theirs="$(/usr/bin/python3 "$HERE/train_torch.py" "$work" --minutes "$minutes" $([ "$quick" = 1 ] && echo --steps 8) | tee /dev/stderr)"
+"$binary" --export "$work" --minutes "$minutes" $([ "$quick" = 1 ] && echo --quick) | grep -v '^OpenBLAS:' > "$work/ours.txt"
+cat "$work/ours.txt"
+/usr/bin/python3 "$HERE/train_torch.py" "$work" --minutes "$minutes" $([ "$quick" = 1 ] && echo --steps 8) > "$work/theirs.txt"
+cat "$work/theirs.txt"
+ours="$(cat "$work/ours.txt")"
+theirs="$(cat "$work/theirs.txt")"
 
-value() { sed -n "s/^$1: *\([0-9.]*\).*/\1/p" | head -n 1; }
+value() { sed -n "s|^$1: *\([0-9.]*\).*|\1|p" | head -n 1; }
 our_tok="$(value 'minillm tokens/s' <<<"$ours")"
 their_tok="$(value 'torch tokens/s' <<<"$theirs")"
 our_mem="$(value 'minillm peak memory MB' <<<"$ours")"

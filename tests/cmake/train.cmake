@@ -31,3 +31,11 @@ set_tests_properties(ch05.demo.smoke PROPERTIES LABELS "ch05;demo" TIMEOUT 60
 add_test(NAME ch05.demo.bad_option COMMAND ch05_demo --big)
 set_tests_properties(ch05.demo.bad_option PROPERTIES LABELS "ch05;demo"
                      PASS_REGULAR_EXPRESSION "error: unknown option --big")
+
+# Ctrl-C (SIGINT) during `minillm train` saves a checkpoint and says how to continue.
+add_test(NAME train.cli.ctrl_c_saves_a_checkpoint
+         COMMAND ${CMAKE_COMMAND} -E env sh -c
+                 "rm -rf \"$2\" && \"$0\" train-tokenizer --vocab-size 300 --input \"$1\" --out \"$2/tok.bpe\" >/dev/null && { \"$0\" train --input \"$1\" --tokenizer \"$2/tok.bpe\" --out \"$2/run\" --steps 1000000 --layers 1 --heads 2 --width 16 --context 16 --batch 2 --sample-tokens 0 & pid=$!; sleep 2; kill -INT $pid; wait $pid; } && test -f \"$2/run/state.json\" && echo checkpoint-present"
+                 $<TARGET_FILE:minillm_cli> "${train_cli_text}" "${CMAKE_BINARY_DIR}/tests/train-cli-sigint")
+set_tests_properties(train.cli.ctrl_c_saves_a_checkpoint PROPERTIES LABELS "ch06;cli" TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "Interrupted: saved a checkpoint at step [0-9]+ .*--resume.*checkpoint-present")
