@@ -7,15 +7,13 @@
 
 #include "core/error.hpp"
 #include "core/matmul.hpp"
-#include "gpt/kernels.hpp"
 #include "nn/block.hpp"
 #include "nn/cross_entropy.hpp"
+#include "nn/embedding.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
 
 namespace minillm {
-
-namespace k = gpt_kernels;  // token + position embedding only; switch to nn/embedding.hpp once it is implemented
 
 void GptConfig::validate() const {
   require(vocab_size >= 2, "GPT config: vocab_size must be at least 2, got {}", vocab_size);
@@ -134,7 +132,7 @@ float Gpt::forward(std::span<const TokenId> inputs, std::span<const TokenId> tar
 
   const BlockShape shape{B, T, C, config_.n_head};
   float* x = acts_["encoded"].data;  // the residual stream [N,C]
-  k::token_position_forward(x, inputs, params_["wte"].data, params_["wpe"].data, B, T, C, V);
+  token_position_forward(x, inputs, params_["wte"].data, params_["wpe"].data, B, T, C, V);
   for (int l = 0; l < config_.n_layer; ++l) {
     const BlockActs acts = block_acts(acts_, layer_name(l, ""));
     block_forward(acts, x, block_params(params_, layer_name(l, "")), shape);
@@ -190,7 +188,7 @@ void Gpt::backward() {
                    block_params(params_, layer_name(l, "")), block_acts(acts_, layer_name(l, "")), shape);
     std::swap(dres_in, dres_out);  // this block's input is the previous block's output
   }
-  k::token_position_backward(grads_["wte"].data, grads_["wpe"].data, inputs_, dres_out, B, T, C, V);
+  token_position_backward(grads_["wte"].data, grads_["wpe"].data, inputs_, dres_out, B, T, C, V);
 }
 // end lesson: gpt_backward
 

@@ -1,10 +1,11 @@
 #include "train/console.hpp"
 
-#include <unistd.h>
-
 #include <cstdio>
+#include <memory>
 
 #include <fmt/format.h>
+
+#include "ui/progress.hpp"
 
 namespace minillm {
 
@@ -19,28 +20,27 @@ std::string format_duration(double seconds) {
 TrainHooks console_hooks(bool quiet) {
   TrainHooks hooks;
   if (quiet) return hooks;
-  const bool tty = isatty(fileno(stderr)) != 0;
-  hooks.say = [tty](const std::string& text) {
-    if (tty) fmt::print(stderr, "\r\033[K");
+  // The bar starts once the number of steps is known (with a time budget, after the first 3 steps), and
+  // counts the steps of this run (a resumed run starts part-way, so its rate and ETA stay right).
+  struct BarState {
+    std::unique_ptr<ui::ProgressBar> bar;
+    int64_t first_step = -1;
+  };
+  auto state = std::make_shared<BarState>();
+  hooks.say = [state](const std::string& text) {
+    if (state->bar) state->bar->clear_line();
     fmt::print("{}\n", text);
     std::fflush(stdout);
   };
-  // TODO(progress): switch to ui::ProgressBar once src/ui/progress.hpp lands (one line here).
-  hooks.on_step = [tty, last_decile = -1LL](int64_t step, int64_t total, float loss, double tok_s,
-                                            double left) mutable {
-    const std::string of = total > 0 ? fmt::format("/{}", total) : "";
-    const std::string line = fmt::format("step {}{} | loss {:.4f} | {:.0f} tok/s | ETA {}", step, of, loss, tok_s,
-                                         total > 0 ? format_duration(left) : "?");
-    if (tty) {
-      fmt::print(stderr, "\r\033[K{}", line);
-      return;
-    }
-    const long long decile = total > 0 ? step * 10 / total : -1;
-    if (decile != last_decile || step == 1) fmt::print(stderr, "{}\n", line);
-    last_decile = decile;
+  hooks.on_step = [state](int64_t step, int64_t total, float loss, double tok_s, double /*seconds_left*/) {
+    if (state->first_step < 0) state->first_step = step - 1;
+    if (total <= 0) return;
+    if (!state->bar) state->bar = std::make_unique<ui::ProgressBar>("training", double(total - state->first_step), "steps");
+    state->bar->update(double(step - state->first_step), {{"loss", loss}, {"k tok/s", tok_s / 1000.0}});
+    if (step == total) state->bar->finish();
   };
-  hooks.on_eval = [tty](int64_t step, double loss, double bpb) {
-    if (tty) fmt::print(stderr, "\r\033[K");
+  hooks.on_eval = [state](int64_t step, double loss, double bpb) {
+    if (state->bar) state->bar->clear_line();
     fmt::print("step {}: validation loss {:.4f} ({:.3f} bits per byte)\n", step, loss, bpb);
     std::fflush(stdout);
   };

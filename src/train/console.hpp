@@ -1,6 +1,6 @@
 #pragma once
-// What a training run shows on the terminal: a one-line status (step, loss, tokens/s, time left) that
-// rewrites itself on a terminal and prints every 10% otherwise, validation results, and sentences.
+// What a training run shows on the terminal: a progress bar (ui::ProgressBar: steps, loss, tokens/s, time
+// left), validation results, and sentences.
 #include "train/trainer.hpp"
 
 namespace minillm {
