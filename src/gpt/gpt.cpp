@@ -161,7 +161,9 @@ void Gpt::backward() {
   require(have_targets_, "GPT backward: the last forward had no targets, so there is no loss to differentiate");
   const int B = B_, T = T_, C = config_.n_embd, V = config_.vocab_size;
   const int N = B * T;
-  dacts_.zero();  // backward functions accumulate
+  // Backward functions accumulate, so the gradients they add into start at zero. (The block scratch is
+  // zeroed by block_backward itself, layer by layer.)
+  for (const char* name : {"dlogits", "dln_f", "dres_out"}) dacts_[name].zero();
 
   // The loss is the mean over N positions, so each position's loss has gradient 1/N.
   float* dlosses = dacts_["dlosses"].data;
