@@ -10,6 +10,7 @@
 #include "cli/command_registry.hpp"
 #include "core/error.hpp"
 #include "core/threads.hpp"
+#include "train/openmp_env.hpp"
 
 namespace minillm::cli {
 
@@ -31,6 +32,7 @@ void register_all(CLI::App& app) {
 }  // namespace minillm::cli
 
 int main(int argc, char** argv) {
+  minillm::ensure_passive_openmp_wait(argv);  // idle OpenMP threads must not spin on OpenBLAS's cores
   CLI::App app{"minillm: a from-scratch mini-LLM in C++ (tokenizer, embeddings, attention, GPT, training)"};
   app.name("minillm");
   app.set_version_flag("--version", std::string("minillm ") + MINILLM_VERSION);
