@@ -34,7 +34,7 @@ TEST(RowMajorIndex, TwoDimensionsVisitMemoryInOrder) {
   int64_t expected = 0;
   for (int64_t i = 0; i < 3; ++i)
     for (int64_t j = 0; j < 5; ++j)
-      EXPECT_EQ(ch00::offset_2d(i, j, 5), expected++) << "(" << i << ", " << j << ") in a 3x5 matrix";
+      ASSERT_EQ(ch00::offset_2d(i, j, 5), expected++) << "(" << i << ", " << j << ") in a 3x5 matrix";
 }
 
 TEST(RowMajorIndex, ThreeDimensions) {
@@ -46,7 +46,7 @@ TEST(RowMajorIndex, ThreeDimensions) {
   for (int64_t b = 0; b < 2; ++b)
     for (int64_t t = 0; t < 3; ++t)
       for (int64_t c = 0; c < 4; ++c)
-        EXPECT_EQ(ch00::offset_3d(b, t, c, 3, 4), expected++) << "(" << b << ", " << t << ", " << c << ") in [2, 3, 4]";
+        ASSERT_EQ(ch00::offset_3d(b, t, c, 3, 4), expected++) << "(" << b << ", " << t << ", " << c << ") in [2, 3, 4]";
 }
 
 // ---- transpose ----
@@ -69,7 +69,7 @@ TEST(Transpose, EveryElementMovesToItsMirrorPosition) {
   ch00::transpose(in.data(), out.data(), rows, cols);
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
-      EXPECT_EQ(out[j * rows + i], in[i * cols + j]) << "out(" << j << ", " << i << ") should be in(" << i << ", "
+      ASSERT_EQ(out[j * rows + i], in[i * cols + j]) << "out(" << j << ", " << i << ") should be in(" << i << ", "
                                                       << j << ") for a 5x7 input";
   ch00::transpose(out.data(), back.data(), cols, rows);
   EXPECT_EQ(back, in) << "transposing twice gives back the original matrix";
@@ -102,8 +102,8 @@ TEST(NaiveMatmul, MatchesBlasOnRectangularShapes) {
   minillm::matmul_ab(a.data(), b.data(), expected.data(), m, k, n);
   // Sums of 5 products of numbers in [-1, 1]: float32 rounding differences stay below 1e-6.
   for (int64_t i = 0; i < m * n; ++i)
-    EXPECT_NEAR(out[i], expected[i], 1e-5) << "out(" << i / n << ", " << i % n << ") of a [3,5]·[5,4] product";
-  EXPECT_EQ(out[m * n], kSentinel) << "matmul wrote past the end of out (it has m*n floats)";
+    ASSERT_NEAR(out[i], expected[i], 1e-5) << "out(" << i / n << ", " << i % n << ") of a [3,5]·[5,4] product";
+  ASSERT_EQ(out[m * n], kSentinel) << "matmul wrote past the end of out (it has m*n floats)";
 }
 
 // ---- matmul_backward ----

@@ -32,7 +32,7 @@ TEST(LookupRows, TheSeedExampleShape) {
   for (size_t i = 0; i < table.size(); ++i) table[i] = float(i % 1000) * 0.001f;
   const std::vector<float> out = lookup_rows(table, 10000, 300, {1, 5, 42, 999});
   ASSERT_EQ(out.size(), 4u * 300u) << "4 ids x 300 numbers";
-  EXPECT_EQ(out[3 * 300 + 7], table[999 * 300 + 7]) << "row 3 of the result is row 999 of the table";
+  ASSERT_EQ(out[3 * 300 + 7], table[999 * 300 + 7]) << "row 3 of the result is row 999 of the table";
 }
 
 TEST(LookupRows, AnIdOutsideTheTableIsAnError) {

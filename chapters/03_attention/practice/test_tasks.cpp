@@ -55,7 +55,7 @@ TEST(CausalMask, HidesExactlyTheFuture) {
   for (int t = 0; t < T; ++t)
     for (int s = 0; s < T; ++s) {
       if (s > t)
-        EXPECT_EQ(scores[t * T + s], -kInf) << "query " << t << " must not see the later key " << s;
+        ASSERT_EQ(scores[t * T + s], -kInf) << "query " << t << " must not see the later key " << s;
       else
         EXPECT_EQ(scores[t * T + s], static_cast<float>(t * T + s))
             << "query " << t << " may see key " << s << ": leave its score alone";
@@ -107,9 +107,9 @@ TEST(SingleHeadAttention, MatchesTheLibraryOnRandomInputs) {
   std::vector<float> att(T * T), out(T * hs);
   ch03::single_head_attention(q.data(), k.data(), v.data(), att.data(), out.data(), T, hs);
   for (int i = 0; i < T * T; ++i)
-    EXPECT_NEAR(att[i], want_att[i], 1e-5f) << "att(" << i / T << ", " << i % T << "): did you scale by 1/sqrt(hs)?";
+    ASSERT_NEAR(att[i], want_att[i], 1e-5f) << "att(" << i / T << ", " << i % T << "): did you scale by 1/sqrt(hs)?";
   for (int i = 0; i < T * hs; ++i)
-    EXPECT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / hs << ", " << i % hs << ")";
+    ASSERT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / hs << ", " << i % hs << ")";
 }
 
 }  // namespace

@@ -41,10 +41,10 @@ TEST(LayerNormForward, WeightBiasAndRowsFarFromZero) {
   minillm::layernorm_forward(want.data(), want_mean.data(), want_rstd.data(), x.data(), w.data(), b.data(), N, C);
   ch04::layernorm_forward(x.data(), w.data(), b.data(), out.data(), mean.data(), rstd.data(), N, C);
   for (int n = 0; n < N; ++n) {
-    EXPECT_NEAR(mean[n], want_mean[n], 1e-3f) << "mean of row " << n;
-    EXPECT_NEAR(rstd[n], want_rstd[n], 1e-3f * want_rstd[n]) << "rstd of row " << n << ": two passes?";
+    ASSERT_NEAR(mean[n], want_mean[n], 1e-3f) << "mean of row " << n;
+    ASSERT_NEAR(rstd[n], want_rstd[n], 1e-3f * want_rstd[n]) << "rstd of row " << n << ": two passes?";
   }
-  for (int i = 0; i < N * C; ++i) EXPECT_NEAR(out[i], want[i], 2e-3f) << "out(" << i / C << ", " << i % C << ")";
+  for (int i = 0; i < N * C; ++i) ASSERT_NEAR(out[i], want[i], 2e-3f) << "out(" << i / C << ", " << i % C << ")";
 }
 
 // ---- layernorm_backward ----
@@ -61,11 +61,11 @@ TEST(LayerNormBackward, MatchesTheLibrary) {
   ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx.data(), dw.data(),
                            db.data(), N, C);
   for (int c = 0; c < C; ++c) {
-    EXPECT_NEAR(db[c], want_db[c], 1e-5f) << "dbias[" << c << "] is the column sum of dout";
-    EXPECT_NEAR(dw[c], want_dw[c], 1e-4f) << "dweight[" << c << "] is the column sum of dout * xhat";
+    ASSERT_NEAR(db[c], want_db[c], 1e-5f) << "dbias[" << c << "] is the column sum of dout";
+    ASSERT_NEAR(dw[c], want_dw[c], 1e-4f) << "dweight[" << c << "] is the column sum of dout * xhat";
   }
   for (int i = 0; i < N * C; ++i)
-    EXPECT_NEAR(dx[i], want_dx[i], 1e-4f) << "dinp(" << i / C << ", " << i % C
+    ASSERT_NEAR(dx[i], want_dx[i], 1e-4f) << "dinp(" << i / C << ", " << i % C
                                           << "): did you subtract both row averages and multiply by rstd?";
 }
 
@@ -80,10 +80,10 @@ TEST(LayerNormBackward, Accumulates) {
   std::vector<float> dx2(N * C, 1.0f), dw2(C, 1.0f), db2(C, 1.0f);
   ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx2.data(), dw2.data(),
                            db2.data(), N, C);
-  for (int i = 0; i < N * C; ++i) EXPECT_NEAR(dx2[i], 1.0f + dx[i], 1e-6f) << "dinp must be added to (+=)";
+  for (int i = 0; i < N * C; ++i) ASSERT_NEAR(dx2[i], 1.0f + dx[i], 1e-6f) << "dinp must be added to (+=)";
   for (int c = 0; c < C; ++c) {
-    EXPECT_NEAR(dw2[c], 1.0f + dw[c], 1e-6f) << "dweight must be added to (+=)";
-    EXPECT_NEAR(db2[c], 1.0f + db[c], 1e-6f) << "dbias must be added to (+=)";
+    ASSERT_NEAR(dw2[c], 1.0f + dw[c], 1e-6f) << "dweight must be added to (+=)";
+    ASSERT_NEAR(db2[c], 1.0f + db[c], 1e-6f) << "dbias must be added to (+=)";
   }
 }
 
@@ -106,7 +106,7 @@ TEST(GeluBackward, MatchesTheLibraryAndAccumulates) {
   minillm::gelu_backward(want.data(), x.data(), dout.data(), n);
   ch04::gelu_backward(x.data(), dout.data(), dx.data(), n);
   for (int i = 0; i < n; ++i)
-    EXPECT_NEAR(dx[i], want[i], 1e-5f) << "at x = " << x[i] << " (the buffer started at 0.5: use +=)";
+    ASSERT_NEAR(dx[i], want[i], 1e-5f) << "at x = " << x[i] << " (the buffer started at 0.5: use +=)";
 }
 
 }  // namespace
