@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
+#include "io/data_dir.hpp"
 #include "tokenizer/tokenizer.hpp"
 #include "tokenizer/tokenizer_impl.hpp"
 
@@ -165,13 +166,7 @@ Tokenizer load_plain_tiktoken(const std::filesystem::path& file) {
 
 }  // namespace
 
-std::filesystem::path tiktoken_data_dir() {
-  if (const char* dir = std::getenv("MINILLM_DATA_DIR"); dir != nullptr && *dir != '\0') return dir;
-  // This file is src/tokenizer/tiktoken_file.cpp in the source tree; data/ is next to src/.
-  const std::filesystem::path source_data = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "data";
-  if (std::filesystem::is_directory(source_data)) return source_data;
-  return "data";
-}
+std::filesystem::path tiktoken_data_dir() { return data_dir(); }
 
 Tokenizer Tokenizer::from_tiktoken(const std::string& name_or_path) {
   if (const KnownEncoding* known = find_known(name_or_path)) {

@@ -101,9 +101,7 @@ class Tokenizer {
   std::shared_ptr<const Impl> impl_;  // immutable after construction: copies are cheap, threads may share
 };
 
-// Where data/ (with cache/tiktoken/) lives: $MINILLM_DATA_DIR if set, else the data/ folder of the source tree
-// this library was compiled from (found through __FILE__), if it exists,
-// else ./data.
+// Where data/ (with cache/tiktoken/) lives: the same as data_dir() in io/data_dir.hpp.
 std::filesystem::path tiktoken_data_dir();
 
 }  // namespace minillm
