@@ -43,6 +43,9 @@ help_text() {
 [fetch]       npm config get registry      (usually https://registry.npmjs.org/)
 [fetch]       npm ping
 [fetch]   - behind a proxy, tell npm about it: npm config set proxy http://HOST:PORT (and https-proxy)
+[fetch]   - "self-signed certificate in certificate chain": your network re-signs TLS with its own CA; give
+[fetch]     npm that CA: npm config set cafile /path/to/ca.pem (or add it to the system's store:
+[fetch]     copy it to /usr/local/share/ca-certificates/NAME.crt, then run update-ca-certificates)
 [fetch]   - or place the files by hand and re-run this script to verify them:
 HELP
   local entry
