@@ -5,7 +5,7 @@
 
 #include "tokenizer/train_bpe.hpp"
 
-int main() {
+void tokenizer_tour() {
   using namespace minillm;
 
   // 1. GPT-2's own tokenizer (after ./run fetch): exactly the ids tiktoken gives.
@@ -26,3 +26,14 @@ int main() {
   fmt::print("last id: {}\n", to_int(with_end.back()));  // 50256
 }
 // end lesson: code_example
+
+#include "core/error.hpp"
+
+int main() {
+  try {
+    tokenizer_tour();
+  } catch (const minillm::Error& e) {  // e.g. the gpt2 rank file is missing: the message says to run ./run fetch
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
+  }
+}
