@@ -127,6 +127,11 @@ void Canvas::text(int x, int y, std::string_view text, Rgb color, int scale, boo
   }
 }
 
+void Canvas::paste(int x, int y, const Canvas& other) {
+  for (int v = 0; v < other.height_; ++v)
+    for (int u = 0; u < other.width_; ++u) set_pixel(x + u, y + v, other.pixel(u, v));
+}
+
 std::string Canvas::encode_png() const {
   std::string png;
   auto append = [](void* context, void* data, int size) {

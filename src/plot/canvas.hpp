@@ -33,6 +33,9 @@ class Canvas {
   // with (x, y) then the bottom-left corner.
   void text(int x, int y, std::string_view text, Rgb color, int scale = 2, bool rotated = false);
 
+  // Copies `other` with its top-left corner at (x, y), clipped (panels side by side in one image).
+  void paste(int x, int y, const Canvas& other);
+
   // PNG bytes of the image (stb_image_write into memory).
   std::string encode_png() const;
   // encode_png() written atomically to `path`.

@@ -16,6 +16,9 @@ inline constexpr Rgb kWhite{255, 255, 255};
 inline constexpr Rgb kBlack{0, 0, 0};
 inline constexpr Rgb kAxisGrey{80, 80, 80};
 inline constexpr Rgb kGridGrey{232, 232, 232};
+// Heatmap cells that are masked (not allowed, as opposed to a small value): lighter than any colour-map
+// colour, so they read as "nothing here".
+inline constexpr Rgb kMaskedGrey{214, 214, 214};
 
 // Colour i of the categorical palette (wraps around after 8).
 Rgb palette_color(std::size_t i);

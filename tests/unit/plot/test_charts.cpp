@@ -1,6 +1,7 @@
 #include <cmath>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
@@ -32,6 +33,9 @@ bool region_has(const testing::Png& png, int x0, int y0, int x1, int y1, Rgb col
       if (png.at(x, y) == color) return true;
   return false;
 }
+
+// A canvas seen as a decoded PNG, for region_has on images that were not saved.
+testing::Png as_png(const Canvas& c) { return {c.width(), c.height(), std::string(c.rgb().begin(), c.rgb().end())}; }
 
 TEST(Canvas, ThickLinesCoverTheirWidthAndNoMore) {
   Canvas c(40, 30);
@@ -133,6 +137,53 @@ TEST(LineChart, BadInputIsExplained) {
   EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("log axis"), std::string::npos);
 }
 
+TEST(LineChart, LineWidthAndMarkersAreDrawnAsAsked) {
+  LineChartSpec spec;
+  // y from 2 to 8 on the axis: both lines lie between grid lines, away from the frame.
+  spec.series = {{"thin", {0, 10}, {2.5, 2.5}, Rgb{200, 0, 0}, 1.0, false},
+                 {"dotted", {0, 5, 10}, {7.5, 7.5, 7.5}, Rgb{0, 0, 200}, 1.0, true}};
+  const PlotArea a = line_chart_layout(spec);
+  const Canvas c = render_line_chart(spec);
+  const int thin_y = static_cast<int>(std::lround(a.to_px_y(2.5)));
+  EXPECT_EQ(c.pixel(static_cast<int>(a.to_px_x(5)), thin_y), (Rgb{200, 0, 0})) << "the 1-px line itself";
+  EXPECT_NE(c.pixel(static_cast<int>(a.to_px_x(5)), thin_y - 2), (Rgb{200, 0, 0}))
+      << "2 px above a 1-px line is off the line (the default 2.5 px would not be thinner than this)";
+  const int dot_y = static_cast<int>(std::lround(a.to_px_y(7.5)));
+  const int marker_x = static_cast<int>(std::lround(a.to_px_x(5))), between_x = static_cast<int>(std::lround(a.to_px_x(2.5)));
+  EXPECT_EQ(c.pixel(marker_x, dot_y - 2), (Rgb{0, 0, 200})) << "the marker at x=5 is wider than its 1-px line";
+  EXPECT_NE(c.pixel(between_x, dot_y - 2), (Rgb{0, 0, 200})) << "between markers only the thin line is drawn";
+  // The legend shows the marker too: a dot taller than the 1-px line swatch.
+  EXPECT_TRUE(region_has(as_png(c), a.right + 1, a.top, c.width() - 1, a.top + 80, Rgb{0, 0, 200}));
+  spec.series[0].line_width = 0;
+  EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("line width 0"), std::string::npos);
+}
+
+TEST(LineChart, ExplicitTicksOnALogXAxisSpanTheTicksAndSpaceDoublingsEvenly) {
+  LineChartSpec spec;
+  spec.x_label = "vocabulary size";
+  spec.series = {{"bytes per token", {256, 512, 1024, 2048}, {1, 2, 2.5, 3}, {}, 2.5, true}};
+  spec.log_x = true;
+  spec.x_ticks = {256, 512, 1024, 2048};
+  const PlotArea a = line_chart_layout(spec);
+  EXPECT_NEAR(a.to_px_x(256), a.left, 1e-9) << "the axis starts at the first tick, not at a power of ten";
+  EXPECT_NEAR(a.to_px_x(2048), a.right, 1e-9);
+  EXPECT_NEAR(a.to_px_x(512) - a.to_px_x(256), a.to_px_x(2048) - a.to_px_x(1024), 1e-9)
+      << "each doubling is the same distance on a log axis";
+  const auto path = output_path("line_log_x_ticks.png");
+  line_chart(path, spec);
+  const testing::Png png = load_png(path);
+  // A label under each tick ("512" in dark text), and a tick mark on the axis.
+  const Rgb text{30, 30, 30};
+  for (double v : spec.x_ticks) {
+    const int px = static_cast<int>(std::lround(a.to_px_x(v)));
+    EXPECT_TRUE(region_has(png, px - 12, a.bottom + 8, px + 12, a.bottom + 26, text)) << "label under tick " << v;
+    EXPECT_EQ(png.at(px, a.bottom + 3), kAxisGrey) << "tick mark at " << v;
+  }
+  EXPECT_EQ(png.at(a.to_px_x(512), a.to_px_y(2)), palette_color(0)) << "the point (512, 2)";
+  spec.series[0].x[0] = -1;
+  EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("log axis"), std::string::npos);
+}
+
 TEST(ScatterPlot, PointsHaveTheirGroupColourAndTheLegendNamesGroups) {
   ScatterSpec spec;
   spec.title = "Words in 2-D";
@@ -176,6 +227,103 @@ TEST(Heatmap, EachCellHasTheColourMapColourOfItsValue) {
   EXPECT_EQ(png.at(L.bar_left + L.bar_width / 2, L.bar_top + L.bar_height - 1), colormap_viridis(0));
 }
 
+// A causal attention pattern: row r may look at columns 0..r; the rest is masked.
+HeatmapSpec causal_heatmap(int n) {
+  HeatmapSpec spec;
+  spec.title = "causal";
+  spec.x_label = "keys";
+  spec.y_label = "queries";
+  spec.rows = n, spec.cols = n;
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < n; ++c) {
+      spec.values.push_back(c <= r ? 1.0 / (r + 1) : 100.0);  // 100 under the mask must not set the colour range
+      spec.masked.push_back(c > r);
+    }
+  for (int i = 0; i < n; ++i) {
+    spec.row_labels.push_back(fmt::format("q{}", i));
+    spec.col_labels.push_back(fmt::format("k{}", i));
+  }
+  spec.masked_label = "masked: the future";
+  spec.v_min = 0;
+  return spec;
+}
+
+TEST(Heatmap, MaskedCellsAreGreyAndLeftOutOfTheColourRange) {
+  const HeatmapSpec spec = causal_heatmap(4);
+  const auto path = output_path("heatmap_masked.png");
+  heatmap(path, spec);
+  const testing::Png png = load_png(path);
+  const HeatmapLayout L = heatmap_layout(spec);
+  EXPECT_DOUBLE_EQ(L.v_max, 1.0) << "the masked cells' value 100 is not part of the colour range";
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c) {
+      const Rgb want = c > r ? kMaskedGrey : colormap_viridis(1.0 / (r + 1));
+      EXPECT_EQ(png.at(L.cell_center_x(c), L.cell_center_y(r)), want) << "cell (" << r << ", " << c << ")";
+    }
+  // The legend under the grid: a grey swatch, then its text to the right.
+  EXPECT_EQ(png.at(L.mask_legend_x + 8, L.mask_legend_y + 8), kMaskedGrey);
+  const Rgb text{30, 30, 30};
+  EXPECT_TRUE(region_has(png, L.mask_legend_x + 20, L.mask_legend_y, L.mask_legend_x + 200, L.mask_legend_y + 16, text))
+      << "the masked label next to the swatch";
+  EXPECT_TRUE(region_has(png, 0, L.cell_center_y(1), 30, L.cell_center_y(2), text)) << "the y label, left of the rows";
+  EXPECT_TRUE(region_has(png, L.left, L.top + static_cast<int>(4 * L.cell_h) + 30, L.left + static_cast<int>(4 * L.cell_w),
+                         L.mask_legend_y - 1, text))
+      << "the x label between the column labels and the mask legend";
+  // Without a label (or without masked cells) there is no legend: the bottom row of pixels stays white.
+  HeatmapSpec plain = spec;
+  plain.masked_label.clear();
+  const HeatmapLayout P = heatmap_layout(plain);
+  const Canvas c = render_heatmap(plain);
+  EXPECT_GT(P.cell_h, L.cell_h) << "no room is kept for a legend that is not drawn: the grid gets it";
+  EXPECT_FALSE(region_has(as_png(c), 0, P.top + static_cast<int>(4 * P.cell_h) + 1, c.width() - 1, c.height() - 1,
+                          kMaskedGrey))
+      << "nothing grey under the grid";
+}
+
+TEST(Heatmap, CellSizeSetsSquareCellsAndTheImageGrowsAroundThem) {
+  HeatmapSpec spec = causal_heatmap(5);
+  spec.cell_size = 30;
+  const HeatmapLayout L = heatmap_layout(spec);
+  EXPECT_DOUBLE_EQ(L.cell_w, 30.0);
+  EXPECT_DOUBLE_EQ(L.cell_h, 30.0);
+  const Canvas c = render_heatmap(spec);
+  EXPECT_EQ(c.width(), L.width);
+  EXPECT_EQ(c.height(), L.height);
+  EXPECT_EQ(c.pixel(L.cell_center_x(0), L.cell_center_y(0)), colormap_viridis(1.0));
+  EXPECT_EQ(c.pixel(L.cell_center_x(4), L.cell_center_y(0)), kMaskedGrey);
+}
+
+TEST(Heatmap, PanelsSitSideBySideUnderOneTitle) {
+  HeatmapSpec first = causal_heatmap(3), second = causal_heatmap(3);
+  first.title = "head 0", second.title = "head 1";
+  first.color_bar = false;  // one colour bar, on the last panel, is enough when they share the range
+  first.v_max = second.v_max = 1.0;
+  for (double& v : second.values) v = v > 1 ? v : 1.0 - v;  // a different pattern in the second panel
+  first.cell_size = second.cell_size = 40;
+  const std::vector<HeatmapSpec> panels = {first, second};
+  const auto path = output_path("heatmap_panels.png");
+  heatmap_panels(path, panels, "Two heads");
+  const testing::Png png = load_png(path);
+  const int top = heatmap_panels_top("Two heads");
+  EXPECT_GT(top, 0) << "room for the shared title";
+  EXPECT_TRUE(region_has(png, 0, 0, png.width - 1, top - 1, kBlack)) << "the shared title";
+  const HeatmapLayout L0 = heatmap_layout(first), L1 = heatmap_layout(second);
+  EXPECT_EQ(L0.bar_width, 0) << "no colour bar on the first panel";
+  EXPECT_EQ(png.width, L0.width + L1.width);
+  const int x1 = heatmap_panel_x(panels, 1);
+  EXPECT_EQ(x1, L0.width);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c <= r; ++c) {
+      const std::size_t i = static_cast<std::size_t>(r) * 3 + c;
+      EXPECT_EQ(png.at(L0.cell_center_x(c), top + L0.cell_center_y(r)), L0.color_of(first.values[i]));
+      EXPECT_EQ(png.at(x1 + L1.cell_center_x(c), top + L1.cell_center_y(r)), L1.color_of(second.values[i]));
+    }
+  EXPECT_EQ(png.at(x1 + L1.cell_center_x(2), top + L1.cell_center_y(0)), kMaskedGrey);
+  EXPECT_EQ(png.at(x1 + L1.bar_left + L1.bar_width / 2, top + L1.bar_top), colormap_viridis(1))
+      << "the second panel keeps its colour bar";
+  EXPECT_NE(error_of([&] { render_heatmap_panels({}); }).find("no panels"), std::string::npos);
+}
+
 TEST(Heatmap, BadInputIsExplained) {
   HeatmapSpec spec;
   spec.rows = 2, spec.cols = 2;
@@ -186,6 +334,13 @@ TEST(Heatmap, BadInputIsExplained) {
   spec.values = {1, 2, 3, 4};
   spec.row_labels = {"only one"};
   EXPECT_NE(error_of([&] { render_heatmap(spec); }).find("2 rows but 1 row labels"), std::string::npos);
+  spec.row_labels.clear();
+  spec.masked = {false, true, false};
+  EXPECT_NE(error_of([&] { render_heatmap(spec); }).find("4 cells but 3 mask flags"), std::string::npos);
+  spec.masked = {false, true, false, false};
+  spec.values = {1, NAN, 3, 4};
+  EXPECT_NE(error_of([&] { render_heatmap(spec); }).find("(0, 1) is nan"), std::string::npos)
+      << "a NaN is a bug even under the mask";
 }
 
 }  // namespace
