@@ -1,35 +1,61 @@
 #include "nn/gelu.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include "nn/vector_exp.hpp"
 
 namespace minillm {
 
 namespace {
+
 const float kSqrt2OverPi = std::sqrt(2.0f / 3.14159265358979323846f);
 constexpr float kCubic = 0.044715f;
+
+// Both passes work through the array in chunks that stay in L1, each chunk in short loops that vectorise:
+//   e = exp(-2u) for the chunk, then the formula.
+// Why exp(-2u) and not tanh(u): 0.5 (1 + tanh u) = 1 / (1 + exp(-2u)) = sigmoid(2u), so GELU needs one
+// exp, no tanhf (a scalar library call: 18% of a training step), and no cancellation in 1 + tanh(u)
+// where tanh(u) is close to -1.
+constexpr int kChunk = 256;
+
+// e[j] = exp(-2u(x[j])) for j < n.
+void exp_minus_2u(float* e, const float* x, int n) {
+  for (int j = 0; j < n; ++j) e[j] = -2.0f * kSqrt2OverPi * (x[j] + kCubic * x[j] * x[j] * x[j]);
+  exp_in_place(e, n);
+}
+
 }  // namespace
 
-// out[i] = 0.5 x (1 + tanh(u)),  u = sqrt(2/pi) (x + 0.044715 x^3)
+// out[i] = 0.5 x (1 + tanh(u)) = x · sigmoid(2u),  u = sqrt(2/pi) (x + 0.044715 x^3)
 void gelu_forward(float* out, const float* inp, int n) {
+  const int chunks = (n + kChunk - 1) / kChunk;
 #pragma omp parallel for schedule(static)
-  for (int i = 0; i < n; ++i) {
-    const float x = inp[i];
-    const float u = kSqrt2OverPi * (x + kCubic * x * x * x);
-    out[i] = 0.5f * x * (1.0f + std::tanh(u));
+  for (int c = 0; c < chunks; ++c) {
+    const int begin = c * kChunk, len = std::min(kChunk, n - begin);
+    const float* x = inp + begin;
+    float e[kChunk];
+    exp_minus_2u(e, x, len);
+    for (int j = 0; j < len; ++j) out[begin + j] = x[j] / (1.0f + e[j]);
   }
 }
 
-// ACCUMULATES into dinp. Product rule on 0.5 x (1 + tanh u):
-//   d/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh² u) du/dx,   du/dx = sqrt(2/pi) (1 + 3·0.044715 x²)
+// ACCUMULATES into dinp. Product rule on x · s with s = sigmoid(2u), ds/du = 2 s (1 - s):
+//   d/dx = s + 2 x s (1 - s) du/dx,   du/dx = sqrt(2/pi) (1 + 3·0.044715 x²)
+// with 1 - s = e·s (e = exp(-2u)), exact also where s is tiny.
 void gelu_backward(float* dinp, const float* inp, const float* dout, int n) {
+  const int chunks = (n + kChunk - 1) / kChunk;
 #pragma omp parallel for schedule(static)
-  for (int i = 0; i < n; ++i) {
-    const float x = inp[i];
-    const float u = kSqrt2OverPi * (x + kCubic * x * x * x);
-    const float th = std::tanh(u);
-    const float du_dx = kSqrt2OverPi * (1.0f + 3.0f * kCubic * x * x);
-    const float local = 0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du_dx;
-    dinp[i] += local * dout[i];
+  for (int c = 0; c < chunks; ++c) {
+    const int begin = c * kChunk, len = std::min(kChunk, n - begin);
+    const float* x = inp + begin;
+    float e[kChunk];
+    exp_minus_2u(e, x, len);
+    for (int j = 0; j < len; ++j) {
+      const float s = 1.0f / (1.0f + e[j]);
+      const float du_dx = kSqrt2OverPi * (1.0f + 3.0f * kCubic * x[j] * x[j]);
+      dinp[begin + j] += (s + 2.0f * x[j] * s * (e[j] * s) * du_dx) * dout[begin + j];
+    }
   }
 }
 
