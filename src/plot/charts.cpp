@@ -124,7 +124,7 @@ void draw_legend(Canvas& c, const PlotArea& a, const std::vector<std::string>& n
   for (std::size_t i = 0; i < names.size(); ++i) {
     const int cy = a.top + 8 + row * static_cast<int>(i) + kGlyphHeight / 2;
     const Swatch& s = swatches[i];
-    if (s.line_width > 0) c.line(x0 + 8, cy, x0 + 28, cy, s.color, std::clamp(s.line_width, 1.5, 4.0));
+    if (s.line_width > 0) c.line(x0 + 8, cy, x0 + 28, cy, s.color, std::clamp(s.line_width, 2.0, 4.0));
     if (s.dot) c.fill_circle(x0 + 18, cy, 5, s.color);
     c.text(x0 + 36, cy - kGlyphHeight / 2, legend_text(names[i]), kText, kScale);
   }
@@ -150,9 +150,11 @@ double PlotArea::to_px_y(double y) const {
 
 namespace {
 
+// The legend lists the named series; a series without a name is left out (no legend if none has one).
 std::vector<std::string> series_names(const LineChartSpec& spec) {
   std::vector<std::string> names;
-  for (const Series& s : spec.series) names.push_back(s.name);
+  for (const Series& s : spec.series)
+    if (!s.name.empty()) names.push_back(s.name);
   return names;
 }
 
@@ -229,7 +231,7 @@ Canvas render_line_chart(const LineChartSpec& spec) {
   draw_frame_and_labels(c, axes, {spec.title, spec.x_label, spec.y_label});
   std::vector<Swatch> swatches;
   for (std::size_t i = 0; i < spec.series.size(); ++i)
-    swatches.push_back({colors[i], spec.series[i].line_width, spec.series[i].markers});
+    if (!spec.series[i].name.empty()) swatches.push_back({colors[i], spec.series[i].line_width, spec.series[i].markers});
   draw_legend(c, area, series_names(spec), swatches);
   return c;
 }

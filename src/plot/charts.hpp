@@ -25,7 +25,7 @@ struct PlotArea {
 };
 
 struct Series {
-  std::string name;
+  std::string name;          // the legend entry; empty = not in the legend (no legend if no series has a name)
   std::vector<double> x, y;
   std::optional<Rgb> color;  // default: palette_color(index)
   double line_width = 2.5;   // pixels; a thin light line suits a noisy series drawn under its trend

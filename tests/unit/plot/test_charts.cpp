@@ -164,6 +164,7 @@ TEST(LineChart, ExplicitTicksOnALogXAxisSpanTheTicksAndSpaceDoublingsEvenly) {
   spec.series = {{"bytes per token", {256, 512, 1024, 2048}, {1, 2, 2.5, 3}, {}, 2.5, true}};
   spec.log_x = true;
   spec.x_ticks = {256, 512, 1024, 2048};
+  spec.series[0].name.clear();  // one unnamed series: no legend, the plot takes the whole width
   const PlotArea a = line_chart_layout(spec);
   EXPECT_NEAR(a.to_px_x(256), a.left, 1e-9) << "the axis starts at the first tick, not at a power of ten";
   EXPECT_NEAR(a.to_px_x(2048), a.right, 1e-9);
@@ -180,6 +181,7 @@ TEST(LineChart, ExplicitTicksOnALogXAxisSpanTheTicksAndSpaceDoublingsEvenly) {
     EXPECT_EQ(png.at(px, a.bottom + 3), kAxisGrey) << "tick mark at " << v;
   }
   EXPECT_EQ(png.at(a.to_px_x(512), a.to_px_y(2)), palette_color(0)) << "the point (512, 2)";
+  EXPECT_GT(a.right, png.width - 40) << "no legend takes room on the right";
   spec.series[0].x[0] = -1;
   EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("log axis"), std::string::npos);
 }
