@@ -174,7 +174,8 @@ int run(int argc, char** argv) {
   std::vector<HeatmapPanel> panels;
   for (int h = 0; h < kHeads; ++h) panels.push_back({std::string("head: ") + names[h], att.data() + h * T * T});
   write_attention_heatmaps(options.out, words, panels);
-  fmt::print("\nWrote the attention heatmaps to {}\n  (rows = queries, columns = keys, darker = more attention).\n",
+  fmt::print("\nWrote the attention heatmaps to {}\n  (rows = queries, columns = keys, brighter = more attention,\n"
+             "  grey = the masked future).\n",
              options.out);
 
   measure_quadratic_cost(options.smoke);
