@@ -241,6 +241,16 @@ void line_chart(const std::filesystem::path& path, const LineChartSpec& spec) { 
 // ---- scatter plot ----
 
 namespace {
+// Nice tick values, but the axis spans exactly [lo, hi]: a scatter plot's points fill the picture instead
+// of leaving the space up to the next whole step empty.
+Ticks tight_ticks(double lo, double hi, int target_count) {
+  Ticks t = nice_ticks(lo, hi, target_count);
+  if (lo == hi) return t;  // one value: keep the widened range
+  t.lo = lo, t.hi = hi;
+  std::erase_if(t.values, [&](double v) { return v < lo - 1e-9 * t.step || v > hi + 1e-9 * t.step; });
+  return t;
+}
+
 Axes scatter_axes(const ScatterSpec& spec) {
   require(!spec.points.empty(), "scatter plot '{}' has no points; add at least one", spec.title);
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
@@ -253,11 +263,18 @@ Axes scatter_axes(const ScatterSpec& spec) {
             p.group, spec.group_names.size());
     x_lo = std::min(x_lo, p.x), x_hi = std::max(x_hi, p.x), y_lo = std::min(y_lo, p.y), y_hi = std::max(y_hi, p.y);
   }
-  // 5% of air on each side so points at the extremes are not cut by the frame.
+  // 5% of air on each side so points at the extremes are not cut by the frame, and on the right enough
+  // for the widest label (estimated from the image width: the exact plot width comes from the layout).
+  int label_px = 0;
+  for (const ScatterPoint& p : spec.points)
+    if (!p.label.empty()) label_px = std::max(label_px, text_width(p.label, kScale) + static_cast<int>(spec.point_radius) + 3);
+  const double plot_px = std::max(100, spec.width - 160 - legend_width(spec.group_names));
+  const double label_share = std::min(static_cast<double>(label_px) / plot_px, 0.3);
+  const double x_span = (x_hi - x_lo) * 1.1 / (1 - label_share);
   const double x_pad = 0.05 * (x_hi - x_lo), y_pad = 0.05 * (y_hi - y_lo);
-  return layout_axes({spec.title, spec.x_label, spec.y_label}, nice_ticks(x_lo - x_pad, x_hi + x_pad, 7),
-                     nice_ticks(y_lo - y_pad, y_hi + y_pad, 6), false, false, spec.width, spec.height,
-                     legend_width(spec.group_names));
+  return layout_axes({spec.title, spec.x_label, spec.y_label},
+                     tight_ticks(x_lo - x_pad, x_lo - x_pad + x_span, 7), tight_ticks(y_lo - y_pad, y_hi + y_pad, 6),
+                     false, false, spec.width, spec.height, legend_width(spec.group_names));
 }
 }  // namespace
 
