@@ -3,7 +3,6 @@
 //   ch02_demo            the seed lesson's example, "Hello, world!" through gpt2 and a table, then word2vec
 //                        on Moby Dick (./run fetch), neighbours, an analogy, and a 2D map (PNG) of words
 //   ch02_demo --smoke    the project's own small texts and tiny sizes: a second or so (used by tests)
-#include <unistd.h>
 
 #include <cmath>
 #include <algorithm>
@@ -26,6 +25,7 @@
 #include "io/atomic_file.hpp"
 #include "nn/embedding.hpp"
 #include "tokenizer/tokenizer.hpp"
+#include "ui/progress.hpp"
 
 using namespace minillm;
 
@@ -112,11 +112,14 @@ embed::WordVectors train_vectors(bool smoke) {
   fmt::print("   {} words. Each word predicts its neighbours within {} words; {} random words per pair play\n"
              "   the wrong answers. dim {}, {} epochs, words seen fewer than {} times are ignored.\n",
              words.size(), o.window, o.negative, o.dim, o.epochs, o.min_count);
-  const bool terminal = isatty(STDERR_FILENO);  // a progress line redrawn in place; logs get none
+  // Progress in words of the text, all epochs together; the loss is the mean since the epoch started.
+  const double total_words = static_cast<double>(words.size()) * o.epochs;
+  ui::ProgressBar bar("   training", total_words, "words");
   const embed::Word2VecResult r = embed::train_word2vec(words, o, [&](const embed::Word2VecProgress& p) {
-    if (terminal) std::fprintf(stderr, "\r   training: %3.0f%%  loss %.3f ", 100 * p.fraction_done, p.mean_loss);
+    bar.update(p.fraction_done * total_words, {{"loss", p.mean_loss}});
   });
-  if (terminal) std::fprintf(stderr, "\r%40s\r", "");
+  bar.update(total_words);
+  bar.finish();
   for (size_t e = 0; e < r.epoch_mean_loss.size(); e += smoke ? 5 : 1)
     fmt::print("   epoch {:>2}: mean loss per pair {:.3f}\n", e + 1, r.epoch_mean_loss[e]);
   fmt::print("   {} words in the vocabulary, trained in {:.1f} s ({:.0f} words/s).\n", r.vocabulary.size(), r.seconds,

@@ -1,9 +1,6 @@
 // `minillm embed train`, `minillm neighbours` (word vectors: chapter 02).
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,19 +19,11 @@
 #include "embed/word_map.hpp"
 #include "embed/word_vectors.hpp"
 #include "io/atomic_file.hpp"
+#include "ui/progress.hpp"
 
 namespace minillm::cli {
 
 namespace {
-
-// One line, redrawn in place on a terminal (a log file gets only the final line).
-void show_progress(const embed::Word2VecProgress& p, int epochs) {
-  if (!isatty(STDERR_FILENO)) return;
-  const int width = 30, filled = static_cast<int>(p.fraction_done * width);
-  std::fprintf(stderr, "\r  [%s%s] %3.0f%%  epoch %d/%d  loss %.3f ", std::string(size_t(filled), '#').c_str(),
-               std::string(size_t(width - filled), '.').c_str(), 100 * p.fraction_done, p.epoch + 1, epochs,
-               p.mean_loss);
-}
 
 void train_vectors(const embed::Word2VecOptions& options, const std::string& input, const std::string& out) {
   const std::vector<std::string> words = embed::split_words(read_file(input));
@@ -43,9 +32,15 @@ void train_vectors(const embed::Word2VecOptions& options, const std::string& inp
              "min count {}, {} thread{}.\n",
              options.dim, options.window, options.negative, options.epochs, options.min_count, options.threads,
              options.threads == 1 ? "" : "s");
-  const embed::Word2VecResult r =
-      embed::train_word2vec(words, options, [&](const embed::Word2VecProgress& p) { show_progress(p, options.epochs); });
-  if (isatty(STDERR_FILENO)) std::fprintf(stderr, "\n");
+  // Progress in words of the text, all epochs together (word2vec reports the fraction done); the loss is
+  // the mean since the current epoch started.
+  const double total_words = static_cast<double>(words.size()) * options.epochs;
+  ui::ProgressBar bar("word2vec", total_words, "words");
+  const embed::Word2VecResult r = embed::train_word2vec(words, options, [&](const embed::Word2VecProgress& p) {
+    bar.update(p.fraction_done * total_words, {{"loss", p.mean_loss}});
+  });
+  bar.update(total_words);
+  bar.finish();
   for (size_t e = 0; e < r.epoch_mean_loss.size(); ++e)
     fmt::print("  epoch {}: mean loss per pair {:.4f}\n", e + 1, r.epoch_mean_loss[e]);
   fmt::print("{} words in the vocabulary, {:.2f} s, {:.0f} words/s.\n", r.vocabulary.size(), r.seconds,

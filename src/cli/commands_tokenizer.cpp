@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <memory>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -14,6 +15,7 @@
 #include "io/atomic_file.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "tokenizer/utf8.hpp"
+#include "ui/progress.hpp"
 
 namespace minillm::cli {
 
@@ -61,14 +63,15 @@ void train_tokenizer(int vocab_size, const std::string& input, const std::string
   TrainOptions options;
   options.vocab_size = vocab_size;
   options.special_tokens = specials;
-  const bool show = isatty(fileno(stderr));
+  // The bar starts with the first merge, when the number of merges wanted is known.
+  std::unique_ptr<ui::ProgressBar> bar;
   options.on_merge = [&](int done, int total) {
-    if (show && (done % 64 == 0 || done == total))
-      fmt::print(stderr, "\rlearning merges: {}/{} ({:.0f}%)", done, total, 100.0 * done / total);
+    if (!bar) bar = std::make_unique<ui::ProgressBar>("learning merges", total, "merges");
+    bar->update(done);
   };
   fmt::print("training a byte-level BPE vocabulary of {} tokens on {} ({} bytes)\n", vocab_size, input, corpus.size());
   const TrainResult result = train_bpe(corpus, options);
-  if (show) fmt::print(stderr, "\n");
+  if (bar) bar->finish();
   result.tokenizer.save(out);
   const TokenIds ids = result.tokenizer.encode(corpus, AllowedSpecial::everything());
   fmt::print("{} unique pre-tokens, {} merges learned", result.unique_words, result.tokenizer.merges().size());
