@@ -20,12 +20,12 @@
 #include "embed/pca.hpp"
 #include "embed/tsne.hpp"
 #include "embed/word2vec.hpp"
+#include "embed/word2vec_progress.hpp"
 #include "embed/word_map.hpp"
 #include "embed/word_vectors.hpp"
 #include "io/atomic_file.hpp"
 #include "nn/embedding.hpp"
 #include "tokenizer/tokenizer.hpp"
-#include "ui/progress.hpp"
 
 using namespace minillm;
 
@@ -112,14 +112,7 @@ embed::WordVectors train_vectors(bool smoke) {
   fmt::print("   {} words. Each word predicts its neighbours within {} words; {} random words per pair play\n"
              "   the wrong answers. dim {}, {} epochs, words seen fewer than {} times are ignored.\n",
              words.size(), o.window, o.negative, o.dim, o.epochs, o.min_count);
-  // Progress in words of the text, all epochs together; the loss is the mean since the epoch started.
-  const double total_words = static_cast<double>(words.size()) * o.epochs;
-  ui::ProgressBar bar("   training", total_words, "words");
-  const embed::Word2VecResult r = embed::train_word2vec(words, o, [&](const embed::Word2VecProgress& p) {
-    bar.update(p.fraction_done * total_words, {{"loss", p.mean_loss}});
-  });
-  bar.update(total_words);
-  bar.finish();
+  const embed::Word2VecResult r = embed::train_word2vec_with_progress(words, o, "   training");
   for (size_t e = 0; e < r.epoch_mean_loss.size(); e += smoke ? 5 : 1)
     fmt::print("   epoch {:>2}: mean loss per pair {:.3f}\n", e + 1, r.epoch_mean_loss[e]);
   fmt::print("   {} words in the vocabulary, trained in {:.1f} s ({:.0f} words/s).\n", r.vocabulary.size(), r.seconds,

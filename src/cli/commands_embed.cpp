@@ -16,10 +16,10 @@
 #include "embed/pca.hpp"
 #include "embed/tsne.hpp"
 #include "embed/word2vec.hpp"
+#include "embed/word2vec_progress.hpp"
 #include "embed/word_map.hpp"
 #include "embed/word_vectors.hpp"
 #include "io/atomic_file.hpp"
-#include "ui/progress.hpp"
 
 namespace minillm::cli {
 
@@ -32,15 +32,7 @@ void train_vectors(const embed::Word2VecOptions& options, const std::string& inp
              "min count {}, {} thread{}.\n",
              options.dim, options.window, options.negative, options.epochs, options.min_count, options.threads,
              options.threads == 1 ? "" : "s");
-  // Progress in words of the text, all epochs together (word2vec reports the fraction done); the loss is
-  // the mean since the current epoch started.
-  const double total_words = static_cast<double>(words.size()) * options.epochs;
-  ui::ProgressBar bar("word2vec", total_words, "words");
-  const embed::Word2VecResult r = embed::train_word2vec(words, options, [&](const embed::Word2VecProgress& p) {
-    bar.update(p.fraction_done * total_words, {{"loss", p.mean_loss}});
-  });
-  bar.update(total_words);
-  bar.finish();
+  const embed::Word2VecResult r = embed::train_word2vec_with_progress(words, options);
   for (size_t e = 0; e < r.epoch_mean_loss.size(); ++e)
     fmt::print("  epoch {}: mean loss per pair {:.4f}\n", e + 1, r.epoch_mean_loss[e]);
   fmt::print("{} words in the vocabulary, {:.2f} s, {:.0f} words/s.\n", r.vocabulary.size(), r.seconds,
