@@ -18,6 +18,7 @@
 #include "attention_heatmap.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "core/threads.hpp"
 #include "nn/attention.hpp"
 
 namespace {
@@ -185,6 +186,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  minillm::ensure_passive_openmp_wait(argv);  // idle OpenMP threads must not spin on OpenBLAS's cores
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
+#include "core/threads.hpp"
 #include "nn/block.hpp"
 
 namespace {
@@ -184,6 +185,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  minillm::ensure_passive_openmp_wait(argv);  // idle OpenMP threads must not spin on OpenBLAS's cores
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

@@ -18,7 +18,6 @@
 #include "gpt/gpt.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/train_bpe.hpp"
-#include "train/openmp_env.hpp"
 
 using namespace minillm;
 

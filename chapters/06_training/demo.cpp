@@ -14,12 +14,13 @@
 #include <fmt/core.h>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "gpt/gpt.hpp"
 #include "io/atomic_file.hpp"
+#include "plot/charts.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "train/checkpoint.hpp"
 #include "train/console.hpp"
-#include "train/openmp_env.hpp"
 #include "train/trainer.hpp"
 
 namespace fs = std::filesystem;
@@ -148,8 +149,9 @@ std::vector<TokenId> show_neighbours(const Gpt& model, const Tokenizer& t) {
   return picked;
 }
 
-// The picked embeddings projected on their two main directions (PCA by power iteration), in the terminal.
-void show_2d_map(const Gpt& model, const Tokenizer& t, const std::vector<TokenId>& ids) {
+// The picked embeddings projected on their two main directions (PCA by power iteration), in the terminal
+// and as a PNG (`png`).
+void show_2d_map(const Gpt& model, const Tokenizer& t, const std::vector<TokenId>& ids, const fs::path& png) {
   if (ids.size() < 3) return;
   const float* wte = model.params()["wte"].data;
   const int C = model.config().n_embd, K = static_cast<int>(ids.size());
@@ -195,6 +197,15 @@ void show_2d_map(const Gpt& model, const Tokenizer& t, const std::vector<TokenId
   fmt::print("\nThe same tokens on a 2D map (their two main directions of variation, PCA):\n");
   for (const auto& line : grid) fmt::print("  |{}\n", line);
   fmt::print("  +{}\n", std::string(W, '-'));
+
+  plot::ScatterSpec spec;
+  spec.title = "The GPT's token embeddings (rows of wte), PCA";
+  spec.x_label = "direction 1 (most variation)";
+  spec.y_label = "direction 2";
+  spec.width = 900, spec.height = 600;
+  for (int k = 0; k < K; ++k) spec.points.push_back({px[k], py[k], shown(t, ids[k]), 0});
+  plot::scatter_plot(png, spec);
+  fmt::print("The same map as a picture: {}\n", png.string());
 }
 
 int run(const Options& o) {
@@ -260,7 +271,7 @@ int run(const Options& o) {
              hooks.sample_tokens, s.sample);
   LoadedCheckpoint ckpt = load_checkpoint(config.out_dir);
   const std::vector<TokenId> picked = show_neighbours(*ckpt.model, tok.tokenizer);
-  show_2d_map(*ckpt.model, tok.tokenizer, picked);
+  show_2d_map(*ckpt.model, tok.tokenizer, picked, fs::path(o.out) / "token_map.png");
   fmt::print("\nThe checkpoint is in {}: try\n  build/minillm generate --checkpoint {} --prompt \"Call me\"\n",
              config.out_dir, config.out_dir);
   return 0;

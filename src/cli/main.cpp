@@ -10,7 +10,6 @@
 #include "cli/command_registry.hpp"
 #include "core/error.hpp"
 #include "core/threads.hpp"
-#include "train/openmp_env.hpp"
 
 namespace minillm::cli {
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <thread>
 
+#include <unistd.h>
+
 #include <cblas.h>
 #include <omp.h>
 
@@ -39,6 +41,13 @@ void init_threads_from_env() {
   }
   unsigned cores = std::thread::hardware_concurrency();
   set_num_threads(cores == 0 ? 1 : static_cast<int>(cores));
+}
+
+void ensure_passive_openmp_wait(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;  // the user's choice (or we already re-executed)
+  setenv("OMP_WAIT_POLICY", "passive", 1);
+  execv("/proc/self/exe", argv);
+  // execv only returns on failure (no /proc): carry on with the default policy, just slower.
 }
 
 }  // namespace minillm

@@ -53,6 +53,7 @@ double sgemm_peak_gflops() {
 
 int main(int argc, char** argv) {
   using namespace minillm;
+  ensure_passive_openmp_wait(argv);  // idle OpenMP threads must not spin on OpenBLAS's cores
   const bool quick = argc > 1 && std::string(argv[1]) == "--quick";
   const BlockShape s{16, 128, 256, 4};
   const int iters = quick ? 5 : 15;

@@ -25,7 +25,6 @@
 #include "tokenizer/train_bpe.hpp"
 #include "train/adamw.hpp"
 #include "train/dataset.hpp"
-#include "train/openmp_env.hpp"
 #include "train/trainer.hpp"
 
 namespace fs = std::filesystem;
