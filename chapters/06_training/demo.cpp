@@ -203,7 +203,11 @@ void show_2d_map(const Gpt& model, const Tokenizer& t, const std::vector<TokenId
   spec.x_label = "direction 1 (most variation)";
   spec.y_label = "direction 2";
   spec.width = 900, spec.height = 600;
-  for (int k = 0; k < K; ++k) spec.points.push_back({px[k], py[k], shown(t, ids[k]), 0});
+  for (int k = 0; k < K; ++k) {
+    std::string word = t.decode(std::vector<TokenId>{ids[k]});  // " whale": the picture needs no quotes
+    word.erase(0, word.find_first_not_of(' '));
+    spec.points.push_back({px[k], py[k], word, 0});
+  }
   plot::scatter_plot(png, spec);
   fmt::print("The same map as a picture: {}\n", png.string());
 }
