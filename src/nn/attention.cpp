@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/matmul.hpp"
+#include "nn/vector_exp.hpp"
 
 namespace minillm {
 
@@ -59,14 +60,8 @@ void attention_forward(float* out, float* preatt, float* att, const float* qkv, 
     const int t = r % T;
     float* row = preatt + static_cast<size_t>(r) * T;
     float* p = att + static_cast<size_t>(r) * T;
-    float max = row[0];
-    for (int s = 1; s <= t; ++s) max = row[s] > max ? row[s] : max;
-    float sum = 0.0f;
-    for (int s = 0; s <= t; ++s) {
-      p[s] = std::exp(row[s] - max);
-      sum += p[s];
-    }
-    const float inv = 1.0f / sum;
+    const float max = row_max(row, t + 1);
+    const float inv = static_cast<float>(1.0 / exp_shifted_sum(p, row, max, t + 1));
     for (int s = 0; s <= t; ++s) p[s] *= inv;
     for (int s = t + 1; s < T; ++s) {
       row[s] = -std::numeric_limits<float>::infinity();

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "nn/vector_exp.hpp"
 
 namespace minillm {
 
@@ -30,13 +31,8 @@ void cross_entropy_forward(float* losses, float* probs, const float* logits, std
     const float* row = logits + static_cast<size_t>(n) * Vp;
     float* prob = probs + static_cast<size_t>(n) * Vp;
     // Subtract the row maximum so exp never overflows; softmax does not change.
-    float max_logit = row[0];
-    for (int i = 1; i < V; ++i) max_logit = std::max(max_logit, row[i]);
-    double sum = 0.0;  // double: summing thousands of terms
-    for (int i = 0; i < V; ++i) {
-      prob[i] = std::exp(row[i] - max_logit);
-      sum += prob[i];
-    }
+    const float max_logit = row_max(row, V);
+    const double sum = exp_shifted_sum(prob, row, max_logit, V);  // double: summing thousands of terms
     const float inv_sum = static_cast<float>(1.0 / sum);
     for (int i = 0; i < V; ++i) prob[i] *= inv_sum;
     for (int i = V; i < Vp; ++i) prob[i] = 0.0f;

@@ -55,4 +55,34 @@ inline void exp_in_place(float* x, int n) {
   for (int i = 0; i < n; ++i) x[i] = vector_exp(x[i]);
 }
 
+// Softmax building blocks for a row z[0..n), n >= 1. Both keep 8 running partial results: one running
+// max or sum is a chain of dependent operations that GCC must not reorder (no -ffast-math), so it runs
+// one element at a time; 8 independent chains vectorise.
+inline float row_max(const float* z, int n) {
+  float lanes[8];
+  for (int j = 0; j < 8; ++j) lanes[j] = z[0];
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) lanes[j] = z[i + j] > lanes[j] ? z[i + j] : lanes[j];
+  for (; i < n; ++i) lanes[0] = z[i] > lanes[0] ? z[i] : lanes[0];
+  float m = lanes[0];
+  for (int j = 1; j < 8; ++j) m = lanes[j] > m ? lanes[j] : m;
+  return m;
+}
+
+// p[i] = exp(z[i] - shift) (clamped as exp_in_place) for i < n; returns their sum, accumulated in double.
+// p may be z.
+inline double exp_shifted_sum(float* p, const float* z, float shift, int n) {
+  for (int i = 0; i < n; ++i) p[i] = z[i] - shift;
+  exp_in_place(p, n);
+  double lanes[8] = {};
+  int i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) lanes[j] += p[i + j];
+  for (; i < n; ++i) lanes[0] += p[i];
+  double sum = 0.0;
+  for (int j = 0; j < 8; ++j) sum += lanes[j];
+  return sum;
+}
+
 }  // namespace minillm
