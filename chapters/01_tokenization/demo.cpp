@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "io/atomic_file.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "tokenizer/utf8.hpp"
+#include "ui/progress.hpp"
 #include "bytes_per_token_chart.hpp"
 
 namespace {
@@ -177,11 +179,14 @@ int run(const Options& options) {
              options.vocab_size);
   TrainOptions train;
   train.vocab_size = options.vocab_size;
-  train.on_merge = [](int done, int total) {
-    if (done % 256 == 0 || done == total) fmt::print("  learned {} of {} merges\n", done, total);
+  std::unique_ptr<minillm::ui::ProgressBar> bar;  // made at the first merge, when the total is known
+  train.on_merge = [&](int done, int total) {
+    if (!bar) bar = std::make_unique<minillm::ui::ProgressBar>("  learning merges", total, "merges");
+    bar->update(done);
   };
   const auto start = std::chrono::steady_clock::now();
   const TrainResult result = train_bpe(corpus, train);
+  if (bar) bar->finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("  {} bytes, {} distinct words, {} merges in {:.2f} s\n", corpus.size(), result.unique_words,
              result.tokenizer.merges().size(), seconds);
