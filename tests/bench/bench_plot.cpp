@@ -6,10 +6,13 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "plot/charts.hpp"
+#include "train/loss_chart.hpp"
 
 namespace {
 
@@ -54,14 +57,40 @@ void report(const char* what, const std::function<Canvas()>& render) {
 }  // namespace
 
 int main() {
-  std::printf("Charts at 900x600: drawing plus PNG encoding, against PNG encoding alone (best of 5).\n");
+  std::printf("Charts (900x600 but the attention panels): drawing plus PNG encoding, against PNG encoding of the\n"
+              "same image alone (best of 5).\n");
   report("line chart, 1k points", [] { return render_line_chart(loss_curve(1000)); });
   report("line chart, 100k points", [] { return render_line_chart(loss_curve(100000)); });
+  report("trainer's loss.png, 100k steps", [] {
+    // What write_loss_chart draws: every step thin, its running mean, validation every 250 steps.
+    std::vector<std::pair<double, double>> train, val;
+    for (int i = 1; i <= 100000; ++i) {
+      train.push_back({double(i), 4.0 * std::exp(-i / 25000.0) + 1.5 + 0.2 * std::sin(i * 1.7)});
+      if (i % 250 == 0) val.push_back({double(i), 4.0 * std::exp(-i / 25000.0) + 1.7});
+    }
+    return render_line_chart(minillm::loss_chart_spec(train, val));
+  });
   report("heatmap 64x64", [] {
     HeatmapSpec spec;
     spec.rows = spec.cols = 64;
     for (int i = 0; i < 64 * 64; ++i) spec.values.push_back(std::sin(i * 0.01));
     return render_heatmap(spec);
+  });
+  report("attention, 3 panels of 16x16", [] {
+    // As chapter 03 draws them: causal mask, token labels on both axes, one colour bar.
+    std::vector<HeatmapSpec> panels(3);
+    for (std::size_t h = 0; h < panels.size(); ++h) {
+      HeatmapSpec& p = panels[h];
+      p.rows = p.cols = 16;
+      for (int q = 0; q < 16; ++q) {
+        p.row_labels.push_back(fmt::format("tok{}", q));
+        for (int k = 0; k < 16; ++k) p.values.push_back(k <= q ? 1.0 / (q + 1) : 0.0), p.masked.push_back(k > q);
+      }
+      p.col_labels = p.row_labels;
+      p.masked_label = "grey: the masked future";
+      p.v_min = 0.0, p.v_max = 1.0, p.cell_size = 28, p.color_bar = h + 1 == panels.size();
+    }
+    return render_heatmap_panels(panels, "Attention weights");
   });
   report("scatter, 500 labelled points", [] {
     ScatterSpec spec;
