@@ -1,8 +1,8 @@
 #pragma once
 // Charts saved as PNG files: line charts (loss curves), scatter plots (embeddings in 2-D) and heatmaps
-// (attention weights, one panel per head). Each takes a plain spec struct, checks it (an Error says what is wrong: empty
-// series, NaN, mismatched sizes, log axis with values <= 0), draws on a Canvas and writes the PNG
-// atomically. The *_layout functions expose where data lands in pixels, so tests (and curious readers)
+// (attention weights, one panel per head, the causal mask in grey). Each takes a plain spec struct, checks
+// it (an Error says what is wrong: empty series, NaN, mismatched sizes, log axis with values <= 0), draws
+// on a Canvas and writes the PNG atomically. The *_layout functions expose where data lands in pixels, so tests (and curious readers)
 // can find a point without repeating the layout arithmetic.
 #include <filesystem>
 #include <optional>
