@@ -43,6 +43,9 @@ void init_threads_from_env() {
   set_num_threads(cores == 0 ? 1 : static_cast<int>(cores));
 }
 
+BlasOnCallingThread::BlasOnCallingThread() { openblas_set_num_threads(1); }
+BlasOnCallingThread::~BlasOnCallingThread() { openblas_set_num_threads(num_threads()); }
+
 void ensure_passive_openmp_wait(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;  // the user's choice (or we already re-executed)
   setenv("OMP_WAIT_POLICY", "passive", 1);

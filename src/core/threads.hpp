@@ -13,6 +13,18 @@ int num_threads();
 void set_num_threads(int n);   // n >= 1; applies to OpenBLAS and OpenMP
 void init_threads_from_env();  // reads MINILLM_THREADS (a bad value is an Error naming it)
 
+// For BLAS calls made inside minillm's own parallel loops (one small gemm per attention head, say): while
+// it lives, OpenBLAS runs every call on the calling thread, so two OpenMP threads run two gemms side by
+// side instead of each waking OpenBLAS's pool for a gemm too small to split. Create it outside the
+// parallel region; the destructor restores num_threads().
+class BlasOnCallingThread {
+ public:
+  BlasOnCallingThread();
+  ~BlasOnCallingThread();
+  BlasOnCallingThread(const BlasOnCallingThread&) = delete;
+  BlasOnCallingThread& operator=(const BlasOnCallingThread&) = delete;
+};
+
 // OpenMP and OpenBLAS share the cores: minillm's parallel loops (libgomp) and OpenBLAS's gemms (its own
 // pthreads) take turns. By default libgomp's idle threads spin for a while after each parallel loop,
 // stealing the cores from the gemm that follows; on a 2-core machine a training step measured 5x slower

@@ -6,7 +6,8 @@
 //                                 out = att · V                          [T,hs]
 //   The heads are written side by side into out[B,T,C] (the input of c_proj).
 // Position t attends to positions 0..t only (the causal mask), so the model cannot peek at the future.
-// All products are per-head BLAS gemms over [T,hs] blocks (leading dimension 3C), no per-token loops.
+// All products are per-head BLAS gemms over [T,hs] blocks (leading dimension 3C), no per-token loops;
+// heads run in parallel, and causal row blocks skip most of the masked upper triangle.
 namespace minillm {
 
 // out[B,T,C]; preatt[B,NH,T,T] (scaled scores before softmax) and att[B,NH,T,T] (probabilities; the
