@@ -47,10 +47,14 @@ BlasOnCallingThread::BlasOnCallingThread() { openblas_set_num_threads(1); }
 BlasOnCallingThread::~BlasOnCallingThread() { openblas_set_num_threads(num_threads()); }
 
 void ensure_passive_openmp_wait(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;  // the user's choice (or we already re-executed)
-  setenv("OMP_WAIT_POLICY", "passive", 1);
+  bool changed = false;
+  // The user's choice wins (and after the re-execution both are set, so this runs once).
+  if (std::getenv("OMP_WAIT_POLICY") == nullptr) changed |= setenv("OMP_WAIT_POLICY", "passive", 1) == 0;
+  if (std::getenv("OPENBLAS_THREAD_TIMEOUT") == nullptr)
+    changed |= setenv("OPENBLAS_THREAD_TIMEOUT", "16", 1) == 0;
+  if (!changed) return;
   execv("/proc/self/exe", argv);
-  // execv only returns on failure (no /proc): carry on with the default policy, just slower.
+  // execv only returns on failure (no /proc): carry on with the default policies, just slower.
 }
 
 }  // namespace minillm

@@ -30,12 +30,18 @@ class BlasOnCallingThread {
 // stealing the cores from the gemm that follows; on a 2-core machine a training step measured 5x slower
 // (321 vs 1739 tokens/s, docs/benchmarks.md). OMP_WAIT_POLICY=passive makes them sleep instead.
 //
-// libgomp reads the variable once, when it loads (before main), so setting it later has no effect: this
-// function sets it and re-executes the program, unless the user has set it already.
+// OpenBLAS's idle worker threads do the same: after a gemm they spin (calling sched_yield) for
+// 2^OPENBLAS_THREAD_TIMEOUT cycles, 2^28 (~0.1 s) by default, so they spin through all of our parallel
+// loops. With the default, one training process in three ran 15% slower than the others (316 vs 275 ms
+// per step, the same binary; docs/benchmarks.md); with 2^16 cycles (~30 µs: long enough to cover
+// back-to-back gemms, short next to a parallel loop) no run was slow.
 //
-// Call first thing in main() of every program that trains or runs the layers. Returns normally when the
-// policy is in effect (or was chosen by the user); otherwise replaces the process (execv of
-// /proc/self/exe with the same arguments).
+// Both libraries read their variable once, when they load (before main), so setting it later has no
+// effect: this function sets each one the user has not set, and re-executes the program if it set any.
+//
+// Call first thing in main() of every program that trains or runs the layers. Returns normally when
+// both are in effect (or chosen by the user); otherwise replaces the process (execv of /proc/self/exe
+// with the same arguments).
 void ensure_passive_openmp_wait(char** argv);
 
 }  // namespace minillm
