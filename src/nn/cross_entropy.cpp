@@ -17,6 +17,18 @@ int checked_target(std::span<const TokenId> targets, int n, int V) {
   return target;
 }
 
+// One row: prob[0..Vp) = softmax of row[0..V) (0 beyond V); returns -log prob[target].
+MINILLM_AVX2_CLONE float softmax_row_loss(float* prob, const float* row, int target, int V, int Vp) {
+  // Subtract the row maximum so exp never overflows; softmax does not change.
+  const float max_logit = row_max(row, V);
+  const double sum = exp_shifted_sum(prob, row, max_logit, V);  // double: summing thousands of terms
+  const float inv_sum = static_cast<float>(1.0 / sum);
+  for (int i = 0; i < V; ++i) prob[i] *= inv_sum;
+  for (int i = V; i < Vp; ++i) prob[i] = 0.0f;
+  // -log p[target] computed as log(sum) - (logit - max): exact even when p underflows to 0.
+  return static_cast<float>(std::log(sum)) - (row[target] - max_logit);
+}
+
 }  // namespace
 
 void cross_entropy_forward(float* losses, float* probs, const float* logits, std::span<const TokenId> targets,
@@ -28,17 +40,8 @@ void cross_entropy_forward(float* losses, float* probs, const float* logits, std
 
 #pragma omp parallel for schedule(static)
   for (int n = 0; n < N; ++n) {
-    const float* row = logits + static_cast<size_t>(n) * Vp;
-    float* prob = probs + static_cast<size_t>(n) * Vp;
-    // Subtract the row maximum so exp never overflows; softmax does not change.
-    const float max_logit = row_max(row, V);
-    const double sum = exp_shifted_sum(prob, row, max_logit, V);  // double: summing thousands of terms
-    const float inv_sum = static_cast<float>(1.0 / sum);
-    for (int i = 0; i < V; ++i) prob[i] *= inv_sum;
-    for (int i = V; i < Vp; ++i) prob[i] = 0.0f;
-    // -log p[target] computed as log(sum) - (logit - max): exact even when p underflows to 0.
-    const int target = to_int(targets[static_cast<size_t>(n)]);
-    losses[n] = static_cast<float>(std::log(sum)) - (row[target] - max_logit);
+    const size_t offset = static_cast<size_t>(n) * Vp;
+    losses[n] = softmax_row_loss(probs + offset, logits + offset, to_int(targets[static_cast<size_t>(n)]), V, Vp);
   }
 }
 

@@ -14,6 +14,13 @@
 #include <bit>
 #include <cstdint>
 
+// For the functions whose loops call vector_exp: compiled twice, for AVX2 (8 floats per instruction)
+// and for the baseline x86-64 (SSE2, 4 floats), and the loader picks the one the CPU supports (GCC's
+// target_clones; the default build does not assume AVX2). The results are bit-identical, because
+// neither clone fuses a multiply and an add (FMA is a separate target feature, and ISO C++ mode does not
+// contract a*b+c). The inline helpers below are inlined into each clone and compiled for its target.
+#define MINILLM_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
+
 namespace minillm {
 
 inline constexpr float kVectorExpLimit = 80.0f;  // e^80 ~ 5.5e34 < FLT_MAX; e^-80 ~ 1.8e-35 > FLT_MIN
