@@ -1,5 +1,6 @@
 #include "nn/linear.hpp"
 
+#include <algorithm>
 #include <cstddef>
 
 #include "core/matmul.hpp"
@@ -9,13 +10,15 @@ namespace minillm {
 // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]
 // One BLAS gemm over all N = B*T rows at once: never a small gemm per token.
 void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC) {
-  matmul_abt(inp, weight, out, N, C, OC, Accumulate::Overwrite);
-  if (bias == nullptr) return;
-#pragma omp parallel for schedule(static)
-  for (int n = 0; n < N; ++n) {
-    float* row = out + static_cast<size_t>(n) * OC;
-    for (int o = 0; o < OC; ++o) row[o] += bias[o];
+  if (bias == nullptr) {
+    matmul_abt(inp, weight, out, N, C, OC, Accumulate::Overwrite);
+    return;
   }
+  // Every row starts as the bias and the gemm adds inp·Wᵀ onto it (beta = 1): one write pass over out,
+  // instead of BLAS zeroing it (beta = 0) and a second pass adding the bias.
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < N; ++n) std::copy(bias, bias + OC, out + static_cast<size_t>(n) * OC);
+  matmul_abt(inp, weight, out, N, C, OC, Accumulate::Add);
 }
 
 // ACCUMULATES (+=) into dinp[N,C], dweight[OC,C], dbias[OC]. From out = inp · Wᵀ + b:
