@@ -114,6 +114,26 @@ TEST(Word2VecTraining, LossGoesDownOnTheProjectText) {
   for (float v : r.vectors) ASSERT_TRUE(std::isfinite(v));
 }
 
+// With several threads each thread trains a private copy of the output rows and merges its changes once
+// per chunk (HotOutputRows): a merge that dropped a thread's changes, or applied them twice, would show
+// here as a loss far from one thread's.
+TEST(Word2VecTraining, TwoThreadsLearnAsWellAsOne) {
+  Word2VecOptions o;
+  o.dim = 16;
+  o.min_count = 2;
+  o.epochs = 30;
+  o.window = 3;
+  o.subsample = 0;
+  o.learning_rate = 0.05f;
+  const auto words = project_text();
+  const double one_thread = train_word2vec(words, o).epoch_mean_loss.back();
+  o.threads = 2;
+  const Word2VecResult two = train_word2vec(words, o);
+  EXPECT_NEAR(two.epoch_mean_loss.back(), one_thread, 0.05 * one_thread)
+      << "two threads should end at about the loss of one (one thread: " << one_thread << ")";
+  for (float v : two.output_vectors) ASSERT_TRUE(std::isfinite(v));
+}
+
 TEST(Word2VecTraining, OneThreadIsReproducible) {
   Word2VecOptions o;
   o.dim = 8;
