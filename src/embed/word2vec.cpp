@@ -11,6 +11,13 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 
+// GCC contracts a * b + c into one fused multiply-add (one rounding instead of two) wherever the target has
+// FMA, even in ISO C++ mode: the AVX2 clone of train_span would round differently from the generic one,
+// and one thread would give different bits on different CPUs. Off for this file's own functions.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 namespace minillm::embed {
 
 namespace {
@@ -254,8 +261,9 @@ inline double train_pair(Shared& s, HotOutputRows& out, int centre, int context,
 
 // One thread's share of one epoch: text[begin, end).
 // Compiled twice, for AVX2 CPUs and for any x86-64, and picked at load time: the dot products and updates
-// inlined here run 8 floats at a time where the CPU allows it. (The arithmetic is the same, ISO C++ mode
-// does not fuse multiply-adds, so both versions give the same bits.)
+// inlined here run 8 floats at a time where the CPU allows it. Both versions give the same bits: the
+// arithmetic is written out in the same order, and fp-contract=off (top of the file) keeps the AVX2 one
+// from fusing multiply-adds (checked: 1 thread, Moby Dick, identical vectors files from both).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v3", "default")))
 #endif
