@@ -18,6 +18,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
+#include "io/data_dir.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "tokenizer/utf8.hpp"
 #include "ui/progress.hpp"
@@ -88,7 +89,7 @@ std::string load_corpus(const Options& options) {
     fmt::print("Training text: {}\n", options.input);
     return read_file(options.input);
   }
-  const auto moby = tiktoken_data_dir() / "cache" / "moby_dick.txt";
+  const auto moby = data_dir() / "cache" / "moby_dick.txt";
   if (!options.smoke && std::filesystem::exists(moby)) {
     fmt::print("Training text: Moby Dick ({}).\n", moby.string());
     return read_file(moby);
@@ -152,7 +153,7 @@ std::vector<ChartPoint> measure_compression(const TrainResult& result, std::stri
 }
 
 void compare_with_gpt2(std::string_view corpus) {
-  if (!std::filesystem::exists(tiktoken_data_dir() / "cache" / "tiktoken" / "gpt2.json")) {
+  if (!std::filesystem::exists(data_dir() / "cache" / "tiktoken" / "gpt2.json")) {
     fmt::print("\nStep 5 (skipped): GPT-2's tokenizer is not downloaded; run ./run fetch to compare with it.\n");
     return;
   }
@@ -197,7 +198,7 @@ int run(const Options& options) {
   const std::vector<ChartPoint> points = measure_compression(result, corpus);
   if (!options.smoke) compare_with_gpt2(corpus);
 
-  const auto out_dir = tiktoken_data_dir() / "out";
+  const auto out_dir = output_dir();
   const auto chart = out_dir / (options.smoke ? "ch01_bytes_per_token_smoke.png" : "ch01_bytes_per_token.png");
   write_bytes_per_token_chart(chart, points);
   const auto saved = out_dir / (options.smoke ? "ch01_tokenizer_smoke.bpe" : "ch01_tokenizer.bpe");

@@ -24,6 +24,7 @@
 #include "embed/word_map.hpp"
 #include "embed/word_vectors.hpp"
 #include "io/atomic_file.hpp"
+#include "io/data_dir.hpp"
 #include "nn/embedding.hpp"
 #include "tokenizer/tokenizer.hpp"
 
@@ -64,7 +65,7 @@ void seed_example() {
 // Part 2: the diagram end to end: text -> tokens -> ids -> vectors.
 void hello_world(bool smoke) {
   fmt::print("\n2. Text to vectors: \"Hello, world!\" through the gpt2 tokenizer, then a table of 50257 rows.\n");
-  if (!std::filesystem::exists(tiktoken_data_dir() / "cache" / "tiktoken" / "gpt2.json")) {
+  if (!std::filesystem::exists(data_dir() / "cache" / "tiktoken" / "gpt2.json")) {
     fmt::print("   (skipped: gpt2's token list is not downloaded; run ./run fetch)\n");
     return;
   }
@@ -89,7 +90,7 @@ void hello_world(bool smoke) {
 }
 
 std::string training_text(bool smoke) {
-  const auto moby = tiktoken_data_dir() / "cache" / "moby_dick.txt";
+  const auto moby = data_dir() / "cache" / "moby_dick.txt";
   if (!smoke && std::filesystem::exists(moby)) {
     fmt::print("   Training text: Moby Dick ({}).\n", moby.string());
     return read_file(moby);
@@ -185,7 +186,7 @@ void word_map(const embed::WordVectors& v, bool smoke) {
   for (int i = 0; i < n; ++i)
     points.push_back({p.projected[size_t(i) * 2], p.projected[size_t(i) * 2 + 1], v.vocabulary().word(chosen[size_t(i)]),
                       clusters.assignment[size_t(i)]});
-  const auto path = tiktoken_data_dir() / "out" / (smoke ? "ch02_word_map_smoke.png" : "ch02_word_map.png");
+  const auto path = output_dir() / (smoke ? "ch02_word_map_smoke.png" : "ch02_word_map.png");
   embed::save_word_map_png(path, points, smoke ? "word vectors (project texts), PCA" : "Moby Dick word vectors, PCA");
   fmt::print("\nWrote the map {} (open it: same-coloured words are one k-means group).\n", path.string());
 
@@ -195,7 +196,7 @@ void word_map(const embed::WordVectors& v, bool smoke) {
   options.perplexity = std::min(10.0, (n - 1) / 3.0);
   const std::vector<float> xy = embed::tsne(data.data(), n, v.dim(), options);
   for (int i = 0; i < n; ++i) points[size_t(i)].x = xy[size_t(2 * i)], points[size_t(i)].y = xy[size_t(2 * i + 1)];
-  const auto tsne_path = tiktoken_data_dir() / "out" / (smoke ? "ch02_word_map_tsne_smoke.png" : "ch02_word_map_tsne.png");
+  const auto tsne_path = output_dir() / (smoke ? "ch02_word_map_tsne_smoke.png" : "ch02_word_map_tsne.png");
   embed::save_word_map_png(tsne_path, points, smoke ? "word vectors (project texts), t-SNE" : "Moby Dick word vectors, t-SNE");
   fmt::print("Wrote the t-SNE map {} (neighbours kept together; same colours as the PCA map).\n", tsne_path.string());
 }

