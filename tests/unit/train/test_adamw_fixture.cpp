@@ -1,35 +1,18 @@
-// The GPT against PyTorch: tests/fixtures/gpt/make_fixture.py runs the same tiny GPT-2 in torch and saves
-// its parameters, logits, loss, every gradient and the losses of 10 AdamW steps.
+// AdamW against PyTorch: 10 steps of AdamW (with gradient clipping) on the tiny GPT-2 of
+// tests/fixtures/gpt/make_fixture.py must give the losses torch.optim.AdamW gave.
 #include <cmath>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "gpt/gpt.hpp"
-#include "io/safetensors.hpp"
 #include "train/adamw.hpp"
+#include "../gpt/tiny_gpt_fixture.hpp"
 
 namespace minillm {
 namespace {
 
-const std::string kFixture = std::string(MINILLM_SOURCE_DIR) + "/tests/fixtures/gpt/gpt2_tiny.safetensors";
-constexpr int V = 64, T = 8, L = 2, NH = 2, C = 16, B = 2;
-
-struct Loaded {
-  SafetensorsFile file = load_safetensors(kFixture);
-  Gpt model{GptConfig{V, T, L, NH, C}};
-  TokenIds inputs, targets;
-
-  Loaded() {
-    for (const auto& entry : model.params().entries()) {
-      const Tensor& t = file.at("params." + entry.name);
-      EXPECT_EQ(t.shape(), entry.shape) << entry.name;
-      std::copy(t.values().begin(), t.values().end(), model.params()[entry.name].data);
-    }
-    for (float x : file.at("inputs").values()) inputs.push_back(token_id(std::lround(x)));
-    for (float x : file.at("targets").values()) targets.push_back(token_id(std::lround(x)));
-  }
-};
+using namespace tiny_gpt;
 
 TEST(AdamWFixture, TenAdamWStepsFollowPyTorchsLosses) {
   Loaded f;
