@@ -8,16 +8,21 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <fmt/core.h>
 
 #include "core/error.hpp"
+#include "core/rng.hpp"
 #include "core/threads.hpp"
+#include "embed/pca.hpp"
+#include "embed/word_map.hpp"
+#include "embed/word_vectors.hpp"
 #include "gpt/gpt.hpp"
 #include "io/atomic_file.hpp"
-#include "plot/charts.hpp"
+#include "io/data_dir.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "train/checkpoint.hpp"
 #include "train/console.hpp"
@@ -31,7 +36,7 @@ namespace {
 struct Options {
   double minutes = 5.0;
   int64_t steps = 0;
-  std::string out = (tiktoken_data_dir() / "out" / "ch06").string();  // data/out/ch06 of the source tree
+  std::string out = (output_dir() / "ch06").string();  // data/out/ch06 of the source tree
   bool smoke = false;
 };
 
@@ -67,7 +72,7 @@ Options parse(int argc, char** argv) {
 // Moby Dick if `./run fetch` got it; otherwise the project's own texts, put together into one file.
 std::string pick_corpus(const Options& o) {
   const fs::path root = MINILLM_SOURCE_DIR;
-  const fs::path moby = tiktoken_data_dir() / "cache" / "moby_dick.txt";
+  const fs::path moby = data_dir() / "cache" / "moby_dick.txt";
   if (!o.smoke && fs::exists(moby)) {
     fmt::print("The text: Moby Dick ({:.1f} MB), fetched by ./run fetch.\n", double(fs::file_size(moby)) / 1e6);
     return moby.string();
@@ -118,19 +123,15 @@ std::string shown(const Tokenizer& t, TokenId id) {
   return "'" + s + "'";
 }
 
-double cosine(const float* a, const float* b, int C) {
-  double ab = 0, aa = 0, bb = 0;
-  for (int c = 0; c < C; ++c) ab += double(a[c]) * b[c], aa += double(a[c]) * a[c], bb += double(b[c]) * b[c];
-  return ab / std::sqrt(aa * bb + 1e-30);
-}
-
 // Nearest neighbours (cosine similarity of wte rows) of a few words that are single tokens.
 std::vector<TokenId> show_neighbours(const Gpt& model, const Tokenizer& t) {
   const float* wte = model.params()["wte"].data;
   const int C = model.config().n_embd, V = model.config().vocab_size;
+  const auto row = [&](int v) { return std::span<const float>(wte + size_t(v) * C, size_t(C)); };
   std::vector<TokenId> picked;
   for (const char* word : {" whale", " sea", " ship", " captain", " boat", " man", " he", " she", " the", " and",
-                           " water", " white", " said", " was", " one", " two", " light", " house", " keeper"}) {
+                           " water", " white", " said", " was", " one", " two", " light", " house", " keeper",
+                           " of", " to", " in", " a", " it", " is"}) {  // the last ones for tiny vocabularies
     const TokenIds ids = t.encode_ordinary(word);
     if (ids.size() == 1) picked.push_back(ids[0]);
     if (picked.size() == 8) break;
@@ -140,7 +141,7 @@ std::vector<TokenId> show_neighbours(const Gpt& model, const Tokenizer& t) {
   for (TokenId id : picked) {
     std::vector<std::pair<double, int>> sims;
     for (int v = 0; v < V; ++v)
-      if (v != to_int(id)) sims.push_back({cosine(wte + size_t(to_int(id)) * C, wte + size_t(v) * C, C), v});
+      if (v != to_int(id)) sims.push_back({embed::cosine_similarity(row(to_int(id)), row(v)), v});
     std::partial_sort(sims.begin(), sims.begin() + 5, sims.end(), std::greater<>());
     std::string line;
     for (int i = 0; i < 5; ++i) line += fmt::format("{} {:.2f}  ", shown(t, token_id(sims[i].second)), sims[i].first);
@@ -149,48 +150,27 @@ std::vector<TokenId> show_neighbours(const Gpt& model, const Tokenizer& t) {
   return picked;
 }
 
-// The picked embeddings projected on their two main directions (PCA by power iteration), in the terminal
-// and as a PNG (`png`).
+// The picked embeddings projected on their two main directions of variation (chapter 02's PCA), in the
+// terminal and as a PNG (`png`, chapter 02's word map).
 void show_2d_map(const Gpt& model, const Tokenizer& t, const std::vector<TokenId>& ids, const fs::path& png) {
   if (ids.size() < 3) return;
   const float* wte = model.params()["wte"].data;
   const int C = model.config().n_embd, K = static_cast<int>(ids.size());
-  std::vector<double> x(size_t(K) * C), mean(size_t(C), 0.0);
-  for (int k = 0; k < K; ++k)
-    for (int c = 0; c < C; ++c) mean[c] += wte[size_t(to_int(ids[k])) * C + c] / K;
-  for (int k = 0; k < K; ++k)
-    for (int c = 0; c < C; ++c) x[size_t(k) * C + c] = wte[size_t(to_int(ids[k])) * C + c] - mean[c];
-  std::vector<std::vector<double>> axes;
-  for (int a = 0; a < 2; ++a) {
-    std::vector<double> v(size_t(C), 1.0 / std::sqrt(C));
-    for (int it = 0; it < 100; ++it) {  // v <- Xᵀ X v, minus the axes found already, normalised
-      std::vector<double> xv(size_t(K), 0.0), next(size_t(C), 0.0);
-      for (int k = 0; k < K; ++k)
-        for (int c = 0; c < C; ++c) xv[k] += x[size_t(k) * C + c] * v[c];
-      for (int k = 0; k < K; ++k)
-        for (int c = 0; c < C; ++c) next[c] += x[size_t(k) * C + c] * xv[k];
-      for (const auto& prev : axes) {
-        double d = 0;
-        for (int c = 0; c < C; ++c) d += next[c] * prev[c];
-        for (int c = 0; c < C; ++c) next[c] -= d * prev[c];
-      }
-      double norm = 0;
-      for (double n : next) norm += n * n;
-      norm = std::sqrt(norm) + 1e-30;
-      for (int c = 0; c < C; ++c) v[c] = next[c] / norm;
-    }
-    axes.push_back(v);
-  }
-  std::vector<double> px(static_cast<size_t>(K), 0.0), py(static_cast<size_t>(K), 0.0);
-  for (int k = 0; k < K; ++k)
-    for (int c = 0; c < C; ++c) px[k] += x[size_t(k) * C + c] * axes[0][c], py[k] += x[size_t(k) * C + c] * axes[1][c];
+  std::vector<float> rows;  // [K, C]: the picked rows of wte
+  for (TokenId id : ids) rows.insert(rows.end(), wte + size_t(to_int(id)) * C, wte + size_t(to_int(id) + 1) * C);
+  Rng rng(6);
+  const embed::PcaResult pca = embed::pca(rows.data(), K, C, 2, rng);
+  const auto x = [&](int k) { return pca.projected[size_t(k) * 2]; };
+  const auto y = [&](int k) { return pca.projected[size_t(k) * 2 + 1]; };
+
   const int W = 64, H = 16;
   std::vector<std::string> grid(H, std::string(W, ' '));
-  const auto [xmin, xmax] = std::minmax_element(px.begin(), px.end());
-  const auto [ymin, ymax] = std::minmax_element(py.begin(), py.end());
+  float xmin = x(0), xmax = x(0), ymin = y(0), ymax = y(0);
+  for (int k = 1; k < K; ++k)
+    xmin = std::min(xmin, x(k)), xmax = std::max(xmax, x(k)), ymin = std::min(ymin, y(k)), ymax = std::max(ymax, y(k));
   for (int k = 0; k < K; ++k) {
-    const int col = static_cast<int>((px[k] - *xmin) / (*xmax - *xmin + 1e-30) * (W - 12));
-    const int row = static_cast<int>((*ymax - py[k]) / (*ymax - *ymin + 1e-30) * (H - 1));
+    const int col = static_cast<int>((x(k) - xmin) / (xmax - xmin + 1e-30f) * (W - 12));
+    const int row = static_cast<int>((ymax - y(k)) / (ymax - ymin + 1e-30f) * (H - 1));
     const std::string label = shown(t, ids[k]);
     for (size_t i = 0; i < label.size() && col + int(i) < W; ++i) grid[row][col + i] = label[i];
   }
@@ -198,17 +178,13 @@ void show_2d_map(const Gpt& model, const Tokenizer& t, const std::vector<TokenId
   for (const auto& line : grid) fmt::print("  |{}\n", line);
   fmt::print("  +{}\n", std::string(W, '-'));
 
-  plot::ScatterSpec spec;
-  spec.title = "The GPT's token embeddings (rows of wte), PCA";
-  spec.x_label = "direction 1 (most variation)";
-  spec.y_label = "direction 2";
-  spec.width = 900, spec.height = 600;
+  std::vector<embed::MapPoint> points;
   for (int k = 0; k < K; ++k) {
     std::string word = t.decode(std::vector<TokenId>{ids[k]});  // " whale": the picture needs no quotes
     word.erase(0, word.find_first_not_of(' '));
-    spec.points.push_back({px[k], py[k], word, 0});
+    points.push_back({x(k), y(k), word, 0});
   }
-  plot::scatter_plot(png, spec);
+  embed::save_word_map_png(png, points, "The GPT's token embeddings (rows of wte), PCA", 900, 600);
   fmt::print("The same map as a picture: {}\n", png.string());
 }
 
@@ -231,7 +207,7 @@ int run(const Options& o) {
   config.corpus = corpus;
   config.tokenizer = tok_file.string();
   config.out_dir = (fs::path(o.out) / "run").string();
-  config.cache_dir = (tiktoken_data_dir() / "cache" / "tokens").string();
+  config.cache_dir = (data_dir() / "cache" / "tokens").string();
   if (o.smoke) {
     config.model = GptConfig{0, 32, 2, 2, 32};
     config.batch = 4;

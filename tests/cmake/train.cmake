@@ -1,7 +1,7 @@
 # Chapters 05-06: the GPT, its training loop and the CLI, run as a learner would (no downloads).
 add_test(NAME ch06.demo.smoke COMMAND ch06_demo --smoke --out "${CMAKE_BINARY_DIR}/tests/ch06-smoke")
 set_tests_properties(ch06.demo.smoke PROPERTIES LABELS "ch06;demo" TIMEOUT 120
-                     PASS_REGULAR_EXPRESSION "validation loss.*bits per byte.*A sample of 30 tokens.*Nearest neighbours")
+                     PASS_REGULAR_EXPRESSION "validation loss.*bits per byte.*A sample of 30 tokens.*Nearest neighbours.*same map as a picture: [^\n]*token_map.png")
 add_test(NAME ch06.demo.bad_option COMMAND ch06_demo --minutes zero)
 set_tests_properties(ch06.demo.bad_option PROPERTIES LABELS "ch06;demo"
                      PASS_REGULAR_EXPRESSION "error: --minutes zero is not a positive number of minutes")
