@@ -7,7 +7,7 @@
 #   - training on ~10 MB (Moby Dick 8 times, each copy letter-rotated) to show how training time grows.
 # Usage: tokenizer.sh BUILD_DIR [--quick]   (--quick: skips the 10 MB run)
 set -euo pipefail
-BUILD="${1:?usage: tokenizer.sh BUILD_DIR [--quick]}"
+BUILD="$(cd "${1:?usage: tokenizer.sh BUILD_DIR [--quick]}" && pwd)"  # absolute: node runs from a temp dir
 shift
 quick=0
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=1; done
