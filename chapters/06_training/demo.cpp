@@ -236,7 +236,7 @@ int run(const Options& o) {
   fmt::print("Step 3/4: training {} sequences of {} tokens per step, {}. Ctrl-C stops early and keeps the "
              "model.\n", config.batch, config.model.context_length,
              config.steps > 0 ? fmt::format("for {} steps", config.steps)
-                              : fmt::format("for {} minutes", config.minutes));
+                              : fmt::format("for {} minute{}", config.minutes, config.minutes == 1 ? "" : "s"));
   fmt::print("Watch the loss fall from about ln(vocabulary) = {:.2f} (uniform guessing).\n",
              std::log(double(config.model.vocab_size)));
   TrainHooks hooks = console_hooks(false);

@@ -20,11 +20,12 @@ std::string format_duration(double seconds) {
 TrainHooks console_hooks(bool quiet) {
   TrainHooks hooks;
   if (quiet) return hooks;
-  // The bar starts once the number of steps is known (with a time budget, after the first 3 steps), and
-  // counts the steps of this run (a resumed run starts part-way, so its rate and ETA stay right).
+  // The bar starts once the number of steps is known (with a time budget, after the first 3 steps) and
+  // counts only the steps after its start, on its own clock: steps done before it existed would otherwise
+  // look instantaneous (millions of steps/s), and a resumed run starts part-way.
   struct BarState {
     std::unique_ptr<ui::ProgressBar> bar;
-    int64_t first_step = -1;
+    int64_t origin = 0;  // the step the bar started after
   };
   auto state = std::make_shared<BarState>();
   hooks.say = [state](const std::string& text) {
@@ -33,10 +34,13 @@ TrainHooks console_hooks(bool quiet) {
     std::fflush(stdout);
   };
   hooks.on_step = [state](int64_t step, int64_t total, float loss, double tok_s, double /*seconds_left*/) {
-    if (state->first_step < 0) state->first_step = step - 1;
     if (total <= 0) return;
-    if (!state->bar) state->bar = std::make_unique<ui::ProgressBar>("training", double(total - state->first_step), "steps");
-    state->bar->update(double(step - state->first_step), {{"loss", loss}, {"k tok/s", tok_s / 1000.0}});
+    if (!state->bar) {
+      state->origin = step;
+      state->bar = std::make_unique<ui::ProgressBar>("training", double(total - step), "steps");
+      if (step < total) return;  // nothing measured on the bar's clock yet
+    }
+    state->bar->update(double(step - state->origin), {{"loss", loss}, {"k tok/s", tok_s / 1000.0}});
     if (step == total) state->bar->finish();
   };
   hooks.on_eval = [state](int64_t step, double loss, double bpb) {
