@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.hpp"
+#include "cli/validators.hpp"
 #include "core/error.hpp"
 #include "gpt/sampling.hpp"
 #include "io/atomic_file.hpp"
@@ -98,17 +99,18 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   train_cmd->add_option("--input", flags->input, "training text file");
   train_cmd->add_option("--tokenizer", flags->tokenizer, "tokenizer file or tiktoken name (default gpt2)");
   train_cmd->add_option("--out", flags->out, "checkpoint directory (default data/out/run)");
-  train_cmd->add_option("--steps", flags->steps, "number of optimizer steps");
-  train_cmd->add_option("--minutes", flags->minutes, "time budget instead of --steps");
-  train_cmd->add_option("--batch", flags->batch, "sequences per step (default 16)");
-  train_cmd->add_option("--context", flags->context, "tokens per sequence (default 128)");
-  train_cmd->add_option("--layers", flags->layers, "transformer blocks (default 4)");
-  train_cmd->add_option("--heads", flags->heads, "attention heads (default 4)");
-  train_cmd->add_option("--width", flags->width, "embedding width C (default 256)");
-  train_cmd->add_option("--lr", flags->lr, "peak learning rate (default 1e-3)");
-  train_cmd->add_option("--seed", flags->seed, "random seed");
-  train_cmd->add_option("--sample-tokens", flags->sample_tokens, "tokens to generate at the end (0: none)");
-  train_cmd->add_flag("--resume", flags->resume, "continue from the checkpoint in --out");
+  train_cmd->add_option("--steps", flags->steps, "number of optimizer steps")->check(positive());
+  train_cmd->add_option("--minutes", flags->minutes, "time budget instead of --steps")->check(positive());
+  train_cmd->add_option("--batch", flags->batch, "sequences per step (default 16)")->check(positive());
+  train_cmd->add_option("--context", flags->context, "tokens per sequence (default 128)")->check(positive());
+  train_cmd->add_option("--layers", flags->layers, "transformer blocks (default 4)")->check(positive());
+  train_cmd->add_option("--heads", flags->heads, "attention heads (default 4)")->check(positive());
+  train_cmd->add_option("--width", flags->width, "embedding width C (default 256)")->check(positive());
+  train_cmd->add_option("--lr", flags->lr, "peak learning rate (default 1e-3)")->check(positive());
+  train_cmd->add_option("--seed", flags->seed, "random seed")->check(non_negative());
+  train_cmd->add_option("--sample-tokens", flags->sample_tokens, "tokens to generate at the end (0: none)")
+      ->check(non_negative());
+  train_cmd->add_flag("--resume", flags->resume, "continue from the checkpoint in --out (which must hold one)");
   train_cmd->add_flag("--json", flags->json, "print one JSON summary line instead of progress");
   train_cmd->callback([flags] { run_train(*flags); });
 
@@ -122,7 +124,7 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   auto* gen_cmd = app.add_subcommand("generate", "Continue a prompt with a trained GPT");
   gen_cmd->add_option("--checkpoint", gen->checkpoint, "checkpoint directory")->required();
   gen_cmd->add_option("--prompt", gen->prompt, "text to continue");
-  gen_cmd->add_option("--tokens", gen->tokens, "tokens to generate (default 200)");
+  gen_cmd->add_option("--tokens", gen->tokens, "tokens to generate (default 200)")->check(non_negative());
   gen_cmd->add_option("--temperature", gen->sampling.temperature, "0 = greedy, 1 = the model's distribution");
   gen_cmd->add_option("--top-k", gen->sampling.top_k, "sample among the k likeliest tokens (0: all)");
   gen_cmd->add_option("--top-p", gen->sampling.top_p, "sample among the likeliest tokens holding this mass");
@@ -146,14 +148,14 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   auto* eval_cmd = app.add_subcommand("eval", "Loss and bits per byte of a trained GPT on a text file");
   eval_cmd->add_option("--checkpoint", ev->checkpoint, "checkpoint directory")->required();
   eval_cmd->add_option("--input", ev->input, "text file to score")->required();
-  eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass");
+  eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass (default 8)")->check(positive());
   eval_cmd->callback([ev] {
     LoadedCheckpoint ckpt = load_checkpoint(ev->checkpoint);
     const Tokenizer t = checkpoint_tokenizer(ckpt, ev->checkpoint);
     const TokenIds ids = t.encode_ordinary(read_file(ev->input));
     const int T = std::min<int>(ckpt.model->config().context_length, static_cast<int>(ids.size()) - 1);
     require(T >= 1, "{} is too short to score: it needs at least 2 tokens", ev->input);
-    const EvalResult r = evaluate(*ckpt.model, ids, t, std::max(1, ev->batch), T, 0);
+    const EvalResult r = evaluate(*ckpt.model, ids, t, ev->batch, T, 0);
     fmt::print("{}: {} tokens, loss {:.4f} nats per token, {:.4f} bits per byte\n", ev->input, r.tokens, r.loss,
                r.bits_per_byte);
   });

@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "CPU threads for BLAS and parallel loops (default: MINILLM_THREADS or all cores)")
       ->check(CLI::Range(1, 4096));
   app.parse_complete_callback([&] {
+    // Checked here, before any command runs, so a bad MINILLM_THREADS is one clear error for every command.
     if (threads > 0) minillm::set_num_threads(threads);
+    else minillm::init_threads_from_env();
   });
 
   try {

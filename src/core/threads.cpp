@@ -43,8 +43,8 @@ void init_threads_from_env() {
   set_num_threads(cores == 0 ? 1 : static_cast<int>(cores));
 }
 
-BlasOnCallingThread::BlasOnCallingThread() { openblas_set_num_threads(1); }
-BlasOnCallingThread::~BlasOnCallingThread() { openblas_set_num_threads(num_threads()); }
+BlasOnCallingThread::BlasOnCallingThread() : restore_(num_threads()) { openblas_set_num_threads(1); }
+BlasOnCallingThread::~BlasOnCallingThread() { openblas_set_num_threads(restore_); }
 
 void ensure_passive_openmp_wait(char** argv) {
   bool changed = false;

@@ -19,10 +19,13 @@ void init_threads_from_env();  // reads MINILLM_THREADS (a bad value is an Error
 // parallel region; the destructor restores num_threads().
 class BlasOnCallingThread {
  public:
-  BlasOnCallingThread();
-  ~BlasOnCallingThread();
+  BlasOnCallingThread();  // may throw (a bad MINILLM_THREADS, read here if nothing read it before)
+  ~BlasOnCallingThread();  // never throws: restores the count the constructor read
   BlasOnCallingThread(const BlasOnCallingThread&) = delete;
   BlasOnCallingThread& operator=(const BlasOnCallingThread&) = delete;
+
+ private:
+  int restore_;
 };
 
 // OpenMP and OpenBLAS share the cores: minillm's parallel loops (libgomp) and OpenBLAS's gemms (its own

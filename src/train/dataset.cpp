@@ -75,30 +75,44 @@ void sample_batch(const TokenIds& ids, int B, int T, Rng& rng, TokenIds& inputs,
 // end lesson: sample_batch
 
 EvalResult evaluate(Gpt& model, const TokenIds& ids, const Tokenizer& tokenizer, int B, int T, int max_batches) {
-  const int64_t windows = (static_cast<int64_t>(ids.size()) - 1) / T;
-  require(windows >= 1, "evaluate: {} ids are fewer than one window of {}", ids.size(), T + 1);
+  require(B >= 1 && T >= 1, "evaluate: batch {} and context {} must be at least 1", B, T);
+  require(ids.size() >= 2, "evaluate: {} token(s) leave nothing to predict; the text needs at least 2 tokens",
+          ids.size());
+  const int64_t predictions = static_cast<int64_t>(ids.size()) - 1;  // every id after the first is a target
+  const int64_t windows = predictions / T;                           // whole windows of T
   int64_t batches = (windows + B - 1) / B;
-  if (max_batches > 0) batches = std::min<int64_t>(batches, max_batches);
+  const bool everything = max_batches <= 0 || batches <= max_batches;
+  if (!everything) batches = max_batches;
+
   double nats = 0, bytes = 0;
   int64_t tokens = 0;
   TokenIds inputs, targets;
-  for (int64_t batch = 0; batch < batches; ++batch) {
+  // Scores `count` consecutive windows of `length` ids, the first starting at ids[first].
+  const auto score = [&](size_t first, int count, int length) {
     inputs.clear();
     targets.clear();
-    for (int b = 0; b < B; ++b) {  // consecutive windows; the last batch wraps to the start to stay full
-      const size_t o = static_cast<size_t>(((batch * B + b) % windows) * T);
-      inputs.insert(inputs.end(), ids.begin() + static_cast<std::ptrdiff_t>(o), ids.begin() + static_cast<std::ptrdiff_t>(o) + T);
-      targets.insert(targets.end(), ids.begin() + static_cast<std::ptrdiff_t>(o) + 1,
-                     ids.begin() + static_cast<std::ptrdiff_t>(o) + T + 1);
+    for (int b = 0; b < count; ++b) {
+      const auto o = static_cast<std::ptrdiff_t>(first + static_cast<size_t>(b) * length);
+      inputs.insert(inputs.end(), ids.begin() + o, ids.begin() + o + length);
+      targets.insert(targets.end(), ids.begin() + o + 1, ids.begin() + o + length + 1);
     }
-    model.forward(inputs, targets, B, T);
+    model.forward(inputs, targets, count, length);
     const float* losses = model.losses();
     for (size_t n = 0; n < targets.size(); ++n) {
       nats += losses[n];
       bytes += static_cast<double>(tokenizer.token_bytes(targets[n]).size());
     }
     tokens += static_cast<int64_t>(targets.size());
+  };
+  // Each window once: the last batch holds the windows that are left (it may be smaller than B), and when
+  // the whole text is scored, the ids after the last whole window form one shorter window.
+  for (int64_t batch = 0; batch < batches; ++batch) {
+    const int count = static_cast<int>(std::min<int64_t>(B, windows - batch * B));
+    score(static_cast<size_t>(batch * B * T), count, T);
   }
+  const int tail = static_cast<int>(predictions - windows * T);
+  if (everything && tail > 0) score(static_cast<size_t>(windows * T), 1, tail);
+
   EvalResult r;
   r.loss = nats / double(tokens);
   r.bits_per_byte = bytes > 0 ? nats / (std::log(2.0) * bytes) : 0.0;

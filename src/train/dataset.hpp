@@ -35,7 +35,9 @@ struct EvalResult {
   double bits_per_byte = 0;  // sum of nats / (ln 2 * UTF-8 bytes of the predicted tokens)
   int64_t tokens = 0;
 };
-// Scores the model on consecutive windows of `ids` (up to max_batches batches of B x T; 0 = all).
+// Scores the model on consecutive windows of T of `ids`, each target once: with max_batches = 0 every id
+// after the first (the ids after the last whole window as one shorter window); else at most max_batches
+// batches of B windows from the start.
 // Bits per byte is comparable across tokenizers: a tokenizer with longer tokens has fewer, harder tokens.
 EvalResult evaluate(Gpt& model, const TokenIds& ids, const Tokenizer& tokenizer, int B, int T, int max_batches);
 

@@ -143,7 +143,10 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   config.validate();
   num_threads();  // applies MINILLM_THREADS (or all cores) to OpenBLAS and OpenMP alike
   const std::filesystem::path out_dir = config.out_dir;
-  const bool resuming = config.resume && has_checkpoint(out_dir);
+  require(!config.resume || has_checkpoint(out_dir),
+          "--resume: {} holds no checkpoint (no state.json) to continue from; check --out, or drop --resume to "
+          "start a new run there", out_dir.string());
+  const bool resuming = config.resume;
 
   const Tokenizer tokenizer = Tokenizer::open(config.tokenizer);
   const std::string text = read_text(config.corpus);
@@ -196,6 +199,18 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
     s["tokenizer_hash"] = fmt::format("{:016x}", tokenizer_hash(tokenizer));
     save_checkpoint(out_dir, *model, &optimizer, s);
   };
+  // Saves the last parameters whose loss was finite (if this run has any) and stops with what to do.
+  auto diverged = [&](float loss, int64_t at_step, const std::vector<float>& good, int64_t good_step) {
+    std::string saved = "no step of this run had a finite loss, so nothing was saved";
+    if (good_step >= 0) {
+      std::copy(good.begin(), good.end(), model->params().data());
+      checkpoint(good_step);
+      saved = fmt::format("the parameters of step {}, the last with a finite loss, are saved in {}", good_step,
+                          out_dir.string());
+    }
+    fail("the training loss became {} at step {}: training diverged; {}. Try a lower --lr (now {}) or a longer "
+         "warmup", loss, at_step, saved, config.lr);
+  };
   std::vector<std::pair<double, double>> train_points, val_points;  // (step, loss) of this run, for loss.png
   auto validate_now = [&](int64_t at_step, TrainSummary& summary) {
     const EvalResult r = evaluate(*model, split.val, tokenizer, config.batch, T, config.eval_batches);
@@ -217,16 +232,20 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   const bool timed = total_steps == 0 || total_steps == std::numeric_limits<int64_t>::max();
   if (timed) total_steps = std::numeric_limits<int64_t>::max();
   const int64_t first_step = step;
+  // A loss turns non-finite one step after the update that ruined the parameters, so the last good
+  // parameters are the previous step's: keep a copy of them (one copy of the parameters per step, ~0.5%).
+  TensorArena& params = model->params();
+  std::vector<float> last_good(params.size()), candidate(params.size());
+  int64_t last_good_step = -1;
 
   while (step < total_steps) {
     const LrSchedule schedule{config.lr, config.min_lr, config.warmup, total_steps};
     sample_batch(split.train, config.batch, T, batch_rng, inputs, targets);
+    std::copy_n(params.data(), params.size(), candidate.data());
     const float loss = train_step(*model, optimizer, inputs, targets, config.batch, T, schedule.at(step), config.clip);
-    if (!std::isfinite(loss)) {
-      checkpoint(step);  // the failed step changed nothing: these are the parameters of the last good step
-      fail("the training loss became {} at step {}: training diverged. The last good state is saved in {}; "
-           "try a lower --lr (now {}) or a longer --warmup", loss, step, out_dir.string(), config.lr);
-    }
+    if (!std::isfinite(loss)) diverged(loss, step, last_good, last_good_step);
+    candidate.swap(last_good);  // its loss was finite: these parameters are good
+    last_good_step = step;
     ++step;
     summary.step_losses.push_back(loss);
     summary.train_loss = loss;

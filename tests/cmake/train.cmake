@@ -39,3 +39,21 @@ add_test(NAME train.cli.ctrl_c_saves_a_checkpoint
                  $<TARGET_FILE:minillm_cli> "${train_cli_text}" "${CMAKE_BINARY_DIR}/tests/train-cli-sigint")
 set_tests_properties(train.cli.ctrl_c_saves_a_checkpoint PROPERTIES LABELS "ch06;cli" TIMEOUT 60
                      PASS_REGULAR_EXPRESSION "Interrupted: saved a checkpoint at step [0-9]+ .*--resume.*checkpoint-present")
+
+# Bad values are one clear error each, never a silent fall-back to a default.
+add_test(NAME train.cli.bad_steps COMMAND minillm_cli train --steps 0 --input x)
+set_tests_properties(train.cli.bad_steps PROPERTIES LABELS "ch06;cli"
+                     PASS_REGULAR_EXPRESSION "error: --steps: must be a number greater than 0, not '0'")
+add_test(NAME train.cli.nan_learning_rate COMMAND minillm_cli train --lr nan --input x)
+set_tests_properties(train.cli.nan_learning_rate PROPERTIES LABELS "ch06;cli"
+                     PASS_REGULAR_EXPRESSION "error: --lr: must be a number greater than 0, not 'nan'")
+add_test(NAME train.cli.resume_without_checkpoint
+         COMMAND minillm_cli train --input "${train_cli_text}" --out "${CMAKE_BINARY_DIR}/tests/no-such-run" --resume --steps 2)
+set_tests_properties(train.cli.resume_without_checkpoint PROPERTIES LABELS "ch06;cli"
+                     PASS_REGULAR_EXPRESSION "error: --resume: .*no-such-run holds no checkpoint")
+add_test(NAME train.cli.bad_thread_count COMMAND ${CMAKE_COMMAND} -E env MINILLM_THREADS=abc $<TARGET_FILE:minillm_cli> tokenize hi)
+set_tests_properties(train.cli.bad_thread_count PROPERTIES LABELS "ch06;cli"
+                     PASS_REGULAR_EXPRESSION "error: MINILLM_THREADS='abc' is not a thread count")
+add_test(NAME ch05.demo.bad_thread_count COMMAND ${CMAKE_COMMAND} -E env MINILLM_THREADS=abc $<TARGET_FILE:ch05_demo> --smoke)
+set_tests_properties(ch05.demo.bad_thread_count PROPERTIES LABELS "ch05;demo"
+                     PASS_REGULAR_EXPRESSION "error: MINILLM_THREADS='abc' is not a thread count")

@@ -1,12 +1,15 @@
 // Schedule, data pipeline, checkpoints and the training loop.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
+#include "train/checkpoint.hpp"
 #include "train/dataset.hpp"
 #include "train/schedule.hpp"
 #include "train/trainer.hpp"
@@ -131,9 +134,59 @@ TEST(Trainer, DivergenceStopsWithAClearMessage) {
     FAIL() << "a learning rate of 1e30 must make the loss non-finite";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("diverged"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("the last with a finite loss, are saved"), std::string::npos) << e.what();
   }
-  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(c.out_dir) / "state.json"))
-      << "the last good state is saved";
+  // The saved parameters are the last good ones: their loss is finite, so a run can go on from them.
+  LoadedCheckpoint saved = load_checkpoint(c.out_dir);
+  const Tokenizer tokenizer = Tokenizer::open(c.tokenizer);
+  const TokenIds ids = tokenizer.encode_ordinary(read_file(kText));
+  const EvalResult r = evaluate(*saved.model, ids, tokenizer, 4, c.model.context_length, 2);
+  EXPECT_TRUE(std::isfinite(r.loss)) << "the checkpoint saved at divergence must hold parameters with a finite loss";
+  EXPECT_LT(saved.state["step"].get<int64_t>(), 20);
+}
+
+// A model to score texts with: tiny, untrained, the same every run.
+std::unique_ptr<Gpt> tiny_untrained_model(const Tokenizer& tokenizer, int context) {
+  auto model = std::make_unique<Gpt>(GptConfig{tokenizer.vocab_size(), context, 1, 2, 16});
+  Rng rng(5);
+  model->init_weights(rng);
+  return model;
+}
+
+TEST(Evaluate, ScoresEveryTokenOnceWhateverTheBatchSize) {
+  const Tokenizer tokenizer = Tokenizer::open(tiny_tokenizer());
+  TokenIds ids = tokenizer.encode_ordinary(read_file(kText));
+  ids.resize(std::min<size_t>(ids.size(), 203));  // 202 predictions: 12 windows of 16 and 10 left over
+  const std::unique_ptr<Gpt> owned = tiny_untrained_model(tokenizer, 16);
+  Gpt& model = *owned;
+
+  // The reference, computed here window by window: every id after the first is predicted once.
+  double nats = 0, bytes = 0;
+  for (size_t o = 0; o + 1 < ids.size(); o += 16) {
+    const size_t n = std::min<size_t>(16, ids.size() - 1 - o);
+    const TokenIds in(ids.begin() + o, ids.begin() + o + n), tg(ids.begin() + o + 1, ids.begin() + o + n + 1);
+    model.forward(in, tg, 1, static_cast<int>(n));
+    for (size_t i = 0; i < n; ++i) {
+      nats += model.losses()[i];
+      bytes += static_cast<double>(tokenizer.token_bytes(tg[i]).size());
+    }
+  }
+  for (int B : {1, 3, 8, 20}) {
+    const EvalResult r = evaluate(model, ids, tokenizer, B, 16, 0);
+    EXPECT_EQ(r.tokens, static_cast<int64_t>(ids.size()) - 1) << "batch " << B << ": each target counted once";
+    EXPECT_NEAR(r.loss, nats / double(ids.size() - 1), 1e-5) << "batch " << B;
+    EXPECT_NEAR(r.bits_per_byte, nats / (std::log(2.0) * bytes), 1e-5)
+        << "batch " << B << ": bits per byte = total nats / (ln 2 x UTF-8 bytes of the predicted tokens)";
+  }
+}
+
+TEST(Evaluate, AShortTextIsOneShortWindowAndOneTokenIsAnError) {
+  const Tokenizer tokenizer = Tokenizer::open(tiny_tokenizer());
+  const TokenIds ids = tokenizer.encode_ordinary("The keeper lit the lamp.");
+  ASSERT_LT(ids.size(), 17u);
+  const std::unique_ptr<Gpt> model = tiny_untrained_model(tokenizer, 16);
+  EXPECT_EQ(evaluate(*model, ids, tokenizer, 8, 16, 0).tokens, static_cast<int64_t>(ids.size()) - 1);
+  EXPECT_THROW(evaluate(*model, TokenIds{ids[0]}, tokenizer, 8, 16, 0), Error) << "one token predicts nothing";
 }
 
 TEST(Trainer, ConfigJsonRejectsUnknownKeys) {
