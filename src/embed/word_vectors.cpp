@@ -128,6 +128,10 @@ WordVectors WordVectors::load_text(const std::filesystem::path& path) {
             "{}: the first line \"{}\" is not a word2vec text header \"<number of words> <dimensions>\"",
             path.string(), header.substr(0, 80));
   }
+  // Every number takes at least 2 bytes (a digit and a space): a header promising more is not this file's.
+  require(V * dim <= static_cast<long long>(text.size() / 2),
+          "{}: the header promises {} words of {} numbers, more than a file of {} bytes can hold", path.string(), V,
+          dim, text.size());
   std::vector<std::string> words;
   std::vector<float> vectors;
   words.reserve(static_cast<size_t>(V));
@@ -143,16 +147,23 @@ WordVectors WordVectors::load_text(const std::filesystem::path& path) {
     p = space;
     for (long long d = 0; d < dim; ++d) {
       while (p < end && *p == ' ') ++p;
+      require(p < end, "{}: line {} (word \"{}\") has {} numbers where the header says {}", path.string(), i + 2,
+              words.back(), d, dim);
       float v = 0;
       const auto [next, ec] = std::from_chars(p, end, v);
-      require(ec == std::errc(), "{}: line {} (word \"{}\") has {} numbers where the header says {}", path.string(),
-              i + 2, words.back(), d, dim);
+      const char* token_end = std::find(p, end, ' ');
+      require(ec == std::errc() && (next == token_end || *next == '\r') && std::isfinite(v),
+              "{}: line {} (word \"{}\"): number {} is \"{}\", not a finite float", path.string(), i + 2,
+              words.back(), d + 1, std::string(p, token_end).substr(0, 40));
       vectors.push_back(v);
       p = next;
     }
     while (p < end && (*p == ' ' || *p == '\r')) ++p;
     require(p == end, "{}: line {} (word \"{}\") has more than {} numbers", path.string(), i + 2, words.back(), dim);
   }
+  while (std::getline(in, line))
+    require(line.find_first_not_of(" \r") == std::string::npos,
+            "{}: the header promises {} words, but the file has more lines after them", path.string(), V);
   return WordVectors(Vocabulary::from_words(std::move(words)), std::move(vectors), static_cast<int>(dim));
 }
 

@@ -147,8 +147,9 @@ Tokenizer load_plain_tiktoken(const std::filesystem::path& file) {
   const std::string stem = file.stem().string();
   const KnownEncoding* known = find_known(stem);
   require(known != nullptr,
-          "{}: a .tiktoken file has no pattern or special tokens, so its name must say which encoding it is ({})",
-          file.string(), known_names());
+          "{} is not a tokenizer minillm can read: a minillm tokenizer starts with the line \"minillm-bpe 1\", a "
+          "tiktoken rank file is the npm package's NAME.json or a plain NAME.tiktoken whose NAME says which "
+          "encoding it is ({})", file.string(), known_names());
   const std::string text = read_file(file);
   std::vector<std::string> tokens;
   int line_number = 0;

@@ -140,6 +140,11 @@ Tokenizer Tokenizer::load(const std::filesystem::path& file) {
 
 Tokenizer Tokenizer::open(const std::string& name_or_path) {
   const std::filesystem::path path(name_or_path);
+  require(!std::filesystem::is_directory(path), "{} is a folder, not a tokenizer: give a tokenizer file (from "
+          "`minillm train-tokenizer`) or an encoding name such as gpt2", name_or_path);
+  require(path.extension() != ".bpe" || std::filesystem::exists(path),
+          "the tokenizer file {} does not exist; train one with `minillm train-tokenizer --out {}`", name_or_path,
+          name_or_path);
   if (std::filesystem::is_regular_file(path)) {
     std::ifstream in(path, std::ios::binary);
     std::string first(kMagic.size(), '\0');

@@ -73,6 +73,26 @@ TEST(WordVectorsTest, TextFormatRoundTripsExactly) {
   std::filesystem::remove(path);
 }
 
+// Each kind of damage to a vectors file gets its own message (not bad_alloc, not a wrong count).
+TEST(WordVectorsTest, DamagedFilesSayWhatIsWrong) {
+  const auto path = std::filesystem::temp_directory_path() / "minillm_embed_test_damaged.txt";
+  const auto expect_error = [&](std::string_view text, const std::string& words) {
+    write_file_atomically(path, text);
+    try {
+      WordVectors::load_text(path);
+      ADD_FAILURE() << "loading \"" << text << "\" must throw";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  expect_error("100000000 100000\nthe 1 2\n", "more than a file of");
+  expect_error("1 2\nthe 1 nan\n", "number 2 is \"nan\", not a finite float");
+  expect_error("1 2\nthe 1 2x\n", "number 2 is \"2x\", not a finite float");
+  expect_error("1 2\nthe 1 1e40\n", "number 2 is \"1e40\", not a finite float");
+  expect_error("1 2\nthe 1 2\nsea 3 4\n", "the file has more lines after them");
+  std::filesystem::remove(path);
+}
+
 TEST(Pca, FindsTheKnownMainAxis) {
   // Points spread 10x more along (3, 4)/5 than along (-4, 3)/5, shifted away from the origin.
   Rng rng(2);

@@ -90,5 +90,23 @@ TEST(TokenizerFile, UnknownEncodingListsTheValidOnes) {
   }
 }
 
+// Tokenizer::open takes anything a user might type after --tokenizer / --encoding: each mistake is named.
+TEST(TokenizerFile, OpenSaysWhatIsWrongWithWhatItWasGiven) {
+  const auto expect_error = [](const std::string& what, const std::string& words) {
+    try {
+      Tokenizer::open(what);
+      ADD_FAILURE() << "opening " << what << " must throw";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  expect_error(temp_file("missing.bpe").string(), "missing.bpe does not exist; train one");
+  expect_error(std::filesystem::temp_directory_path().string(), "is a folder, not a tokenizer");
+  const auto notes = temp_file("notes.txt");
+  write_file_atomically(notes, std::string_view("shopping list\n"));
+  expect_error(notes.string(), "is not a tokenizer minillm can read");
+  std::filesystem::remove(notes);
+}
+
 }  // namespace
 }  // namespace minillm
