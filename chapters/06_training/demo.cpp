@@ -90,8 +90,8 @@ std::string pick_corpus(const Options& o) {
   return out.string();
 }
 
-// A loss curve in the terminal: one column per slice of steps (its mean loss), '*' for training and 'o'
-// for validation. The same numbers are in loss.csv for any plotting tool.
+// The training loss curve in the terminal: one column per slice of steps, a '*' at its mean loss. loss.png
+// adds the validation losses; loss.csv has every number for any plotting tool.
 void print_loss_curve(const std::vector<float>& losses, const fs::path& csv) {
   if (losses.size() < 2) return;
   const int width = 60, height = 12;
