@@ -35,6 +35,14 @@ std::vector<float> first_principal_axis(const std::vector<float>& data, int n, i
   throw minillm::practice::NotImplemented("first_principal_axis");
 }
 
+std::vector<float> project_to_2d(const std::vector<float>& data, int n, int d) {
+  // TODO(project_to_2d): 1) centre the points (subtract each column's mean); 2) axis1 =
+  // first_principal_axis(centred, n, d); 3) rest = each centred point minus (point . axis1) * axis1;
+  // 4) axis2 = first_principal_axis(rest, n, d); 5) for each point push back (centred . axis1) and then
+  // (centred . axis2).
+  throw minillm::practice::NotImplemented("project_to_2d");
+}
+
 std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::vector<float>& centroids, int k) {
   // TODO(kmeans_step): assignment[i] = the c with the smallest squared distance sum_j (x_ij - centroid_cj)^2
   // (strictly smaller replaces, so ties keep the smaller c). Then sum the points of each cluster and count

@@ -25,6 +25,11 @@ int closest_row(const std::vector<float>& table, int V, int C, int query);
 // and run power iteration on it.
 std::vector<float> first_principal_axis(const std::vector<float>& data, int n, int d);
 
+// Task project_to_2d: PCA to 2D, the map of the lesson. Returns [n, 2]: each point's coordinates along the
+// first two principal axes (x along the first, y along the second), measured from the mean. The second axis
+// is the first axis of what is left once each centred point's component along the first is removed.
+std::vector<float> project_to_2d(const std::vector<float>& data, int n, int d);
+
 // Task kmeans_step: one round of k-means. Give each point ([n, d]) to its nearest centroid ([k, d]; ties:
 // the smaller centroid), then move each centroid to the mean of its points (a centroid with no points stays
 // where it is). Updates `centroids` in place and returns the assignment.

@@ -79,6 +79,47 @@ TEST(FirstPrincipalAxis, FindsTheDirectionOfMostSpread) {
   EXPECT_NEAR(axis[1], 2 / std::sqrt(5.0f), 1e-3);
 }
 
+TEST(ProjectTo2d, GivesEachPointsCoordinatesAlongTheTwoMainAxes) {
+  // 15 points in 3D: mean + 5s * (0.6, 0.8, 0) + 2t * (0, 0, 1) for s in -2..2 and t in -1..1. The spread
+  // along the first direction (5s) is larger than along the second (2t), and the two are uncorrelated,
+  // so PCA's 2D map must put each point at (5s, 2t) exactly.
+  std::vector<float> data;
+  for (int s = -2; s <= 2; ++s)
+    for (int t = -1; t <= 1; ++t) {
+      data.push_back(7 + 5.0f * s * 0.6f);
+      data.push_back(-3 + 5.0f * s * 0.8f);
+      data.push_back(1 + 2.0f * t);
+    }
+  const std::vector<float> xy = project_to_2d(data, 15, 3);
+  ASSERT_EQ(xy.size(), 30u) << "two coordinates per point";
+  int point = 0;
+  for (int s = -2; s <= 2; ++s)
+    for (int t = -1; t <= 1; ++t, ++point) {
+      ASSERT_NEAR(xy[size_t(point * 2)], 5.0f * s, 1e-3) << "point " << point << ": x is its position along (0.6, 0.8, 0)";
+      ASSERT_NEAR(xy[size_t(point * 2 + 1)], 2.0f * t, 1e-3) << "point " << point << ": y is its position along (0, 0, 1)";
+    }
+}
+
+TEST(ProjectTo2d, TheTwoCoordinatesAreUncorrelatedAndXSpreadsMore) {
+  // Any cloud: x and y of PCA's map have mean 0, no correlation, and x varies at least as much as y.
+  std::vector<float> data;
+  for (int i = 0; i < 40; ++i)
+    for (int j = 0; j < 4; ++j) data.push_back(float((i * 7 + j * 13) % 11) + 0.5f * float(j) * float(i % 5));
+  const std::vector<float> xy = project_to_2d(data, 40, 4);
+  ASSERT_EQ(xy.size(), 80u);
+  double mx = 0, my = 0, xx = 0, yy = 0, xy_sum = 0;
+  for (int i = 0; i < 40; ++i) mx += xy[size_t(2 * i)] / 40.0, my += xy[size_t(2 * i + 1)] / 40.0;
+  for (int i = 0; i < 40; ++i) {
+    const double x = xy[size_t(2 * i)] - mx, y = xy[size_t(2 * i + 1)] - my;
+    xx += x * x, yy += y * y, xy_sum += x * y;
+  }
+  EXPECT_NEAR(mx, 0, 1e-3) << "coordinates are measured from the mean";
+  EXPECT_NEAR(my, 0, 1e-3);
+  EXPECT_NEAR(xy_sum / std::sqrt(xx * yy), 0, 1e-3) << "the second axis is perpendicular to the first";
+  EXPECT_GE(xx, yy) << "the first axis is the one with the most spread";
+  EXPECT_GT(yy, 0) << "the second axis still carries spread";
+}
+
 TEST(KmeansStep, AssignsToNearestAndMovesCentroids) {
   const std::vector<float> data = {0, 0, 0, 2, 10, 10, 10, 12};  // two pairs of points
   std::vector<float> centroids = {1, 1, 9, 9};

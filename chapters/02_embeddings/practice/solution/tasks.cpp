@@ -70,6 +70,33 @@ std::vector<float> first_principal_axis(const std::vector<float>& data, int n, i
   return axis;
 }
 
+std::vector<float> project_to_2d(const std::vector<float>& data, int n, int d) {
+  std::vector<float> centred(data);
+  for (int j = 0; j < d; ++j) {
+    double mean = 0;
+    for (int i = 0; i < n; ++i) mean += data[size_t(i * d + j)] / n;
+    for (int i = 0; i < n; ++i) centred[size_t(i * d + j)] -= static_cast<float>(mean);
+  }
+  const auto along = [&](const std::vector<float>& points, const std::vector<float>& axis, int i) {
+    double dot = 0;
+    for (int j = 0; j < d; ++j) dot += double(points[size_t(i * d + j)]) * axis[size_t(j)];
+    return dot;
+  };
+  const std::vector<float> axis1 = first_principal_axis(centred, n, d);
+  std::vector<float> rest(centred);  // each point minus its component along axis 1
+  for (int i = 0; i < n; ++i) {
+    const double x = along(centred, axis1, i);
+    for (int j = 0; j < d; ++j) rest[size_t(i * d + j)] -= static_cast<float>(x * axis1[size_t(j)]);
+  }
+  const std::vector<float> axis2 = first_principal_axis(rest, n, d);
+  std::vector<float> xy;
+  for (int i = 0; i < n; ++i) {
+    xy.push_back(static_cast<float>(along(centred, axis1, i)));
+    xy.push_back(static_cast<float>(along(centred, axis2, i)));
+  }
+  return xy;
+}
+
 std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::vector<float>& centroids, int k) {
   std::vector<int> assignment(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
