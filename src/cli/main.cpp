@@ -38,7 +38,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.failure_message([](const CLI::App* failed, const CLI::Error& e) {
     // One line saying what was wrong, one saying where to look.
+    // A bad option of a subcommand is reported by the top-level app: name the subcommand that was parsed.
     std::string path = failed->get_parent() == nullptr ? "minillm" : "minillm " + failed->get_name();
+    for (const CLI::App* sub = failed; failed->get_parent() == nullptr && !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().front();
+      path += " " + sub->get_name();
+    }
     return fmt::format("error: {}\nhint: run '{} --help' to see the accepted options\n", e.what(), path);
   });
   int threads = 0;
