@@ -233,7 +233,8 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   if (timed) total_steps = std::numeric_limits<int64_t>::max();
   const int64_t first_step = step;
   // A loss turns non-finite one step after the update that ruined the parameters, so the last good
-  // parameters are the previous step's: keep a copy of them (one copy of the parameters per step, ~0.5%).
+  // parameters are the previous step's: keep a copy of them (one copy per step: 17 MB, ~0.7 ms of a 340 ms
+  // step for the default model).
   TensorArena& params = model->params();
   std::vector<float> last_good(params.size()), candidate(params.size());
   int64_t last_good_step = -1;
