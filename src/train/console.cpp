@@ -40,7 +40,7 @@ TrainHooks console_hooks(bool quiet) {
       state->bar = std::make_unique<ui::ProgressBar>("training", double(total - step), "steps");
       if (step < total) return;  // nothing measured on the bar's clock yet
     }
-    state->bar->update(double(step - state->origin), {{"loss", loss}, {"k tok/s", tok_s / 1000.0}});
+    state->bar->update(double(step - state->origin), {{"loss", loss}, {"tok/s", tok_s}});
     if (step == total) state->bar->finish();
   };
   hooks.on_eval = [state](int64_t step, double loss, double bpb) {

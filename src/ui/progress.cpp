@@ -76,10 +76,12 @@ std::string format_progress_line(std::string_view label, double done, double tot
                        format_clock(elapsed_seconds));
   }
   for (const auto& [name, value] : metrics) {
-    // Fixed decimals keep a changing loss from jumping about ("3.2100" then "3.1987"); tiny or huge use %g.
+    // Fixed decimals keep a changing loss from jumping about ("3.2100" then "3.1987"); counts and rates of
+    // a thousand or more read best as "5.33k"; tiny values use %g.
     const double a = std::fabs(value);
-    line += (a == 0 || (a >= 1e-3 && a < 1e5)) ? fmt::format("  {} {:.4f}", name, value)
-                                               : fmt::format("  {} {:.4g}", name, value);
+    if (a >= 1e3 && std::isfinite(a)) line += fmt::format("  {} {}", name, format_count(value));
+    else if (a == 0 || a >= 1e-3) line += fmt::format("  {} {:.4f}", name, value);
+    else line += fmt::format("  {} {:.4g}", name, value);
   }
   return line;
 }

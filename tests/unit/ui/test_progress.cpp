@@ -61,6 +61,9 @@ TEST(ProgressFormat, LineShowsPercentBarCountsRateTimesAndMetrics) {
   EXPECT_NE(line.find("0:10 elapsed"), std::string::npos) << line;
   EXPECT_NE(line.find("0:30 left"), std::string::npos) << "750 steps at 25/s: " << line;
   EXPECT_NE(line.find("loss 3.2100"), std::string::npos) << "metrics with 4 fixed decimals: " << line;
+  const std::string rates = format_progress_line("training", 1, 2, "steps", 1, {{"tok/s", 5328.4}, {"lr", 3e-5}});
+  EXPECT_NE(rates.find("tok/s 5.33k"), std::string::npos) << "a thousand or more: 3 significant digits: " << rates;
+  EXPECT_NE(rates.find("lr 3e-05"), std::string::npos) << "tiny values in %g: " << rates;
 }
 
 TEST(ProgressFormat, UnknownTotalShowsCountAndRateOnly) {
