@@ -280,16 +280,65 @@ Axes scatter_axes(const ScatterSpec& spec) {
 
 PlotArea scatter_layout(const ScatterSpec& spec) { return scatter_axes(spec).area; }
 
+namespace {
+using Box = LabelBox;
+
+long overlap(const Box& a, const Box& b) {  // shared pixels
+  const long w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0) + 1, h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0) + 1;
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+// Where each point's label goes: beside its point on the right if that is free, else on the left, above or
+// below, or diagonally; "free" means clear of the labels placed so far, of every other point, and of the
+// frame. Where no place is free, the one overlapping least. Labels are placed in point order.
+std::vector<Box> place_labels(const ScatterSpec& spec, const PlotArea& a) {
+  const int r = static_cast<int>(std::ceil(spec.point_radius)), gap = 3, h = kGlyphHeight;
+  std::vector<Box> dots, labels;
+  for (const ScatterPoint& p : spec.points) {
+    const int x = static_cast<int>(a.to_px_x(p.x)), y = static_cast<int>(a.to_px_y(p.y));
+    dots.push_back({x - r, y - r, x + r, y + r});
+  }
+  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+    if (spec.points[i].label.empty()) {
+      labels.push_back({0, 0, -1, -1});  // takes no room
+      continue;
+    }
+    const int w = text_width(spec.points[i].label, kScale);
+    const int x = (dots[i].x0 + dots[i].x1) / 2, y = (dots[i].y0 + dots[i].y1) / 2;
+    const int right = x + r + gap, left = x - r - gap - w, centre = x - w / 2;
+    const int middle = y - h / 2, above = y - r - gap - h, below = y + r + gap;
+    const Box candidates[] = {{right, middle, right + w, middle + h}, {left, middle, left + w, middle + h},
+                              {centre, above, centre + w, above + h},  {centre, below, centre + w, below + h},
+                              {right, above, right + w, above + h},    {right, below, right + w, below + h},
+                              {left, above, left + w, above + h},      {left, below, left + w, below + h}};
+    Box best = candidates[0];
+    long best_cost = -1;
+    for (const Box& b : candidates) {
+      long cost = 0;
+      for (const Box& l : labels) cost += overlap(b, l);
+      for (std::size_t j = 0; j < dots.size(); ++j)
+        if (j != i) cost += overlap(b, dots[j]);
+      if (b.x0 < a.left + 1 || b.x1 > a.right - 1 || b.y0 < a.top + 1 || b.y1 > a.bottom - 1) cost += 1000000;
+      if (best_cost < 0 || cost < best_cost) best = b, best_cost = cost;
+      if (cost == 0) break;
+    }
+    labels.push_back(best);
+  }
+  return labels;
+}
+}  // namespace
+
+std::vector<LabelBox> scatter_label_boxes(const ScatterSpec& spec) { return place_labels(spec, scatter_layout(spec)); }
+
 Canvas render_scatter(const ScatterSpec& spec) {
   const Axes axes = scatter_axes(spec);
   const PlotArea& a = axes.area;
   Canvas c(spec.width, spec.height);
   draw_grid(c, axes);
-  // Labels first, then points on top, so a label never hides a point.
-  for (const ScatterPoint& p : spec.points)
-    if (!p.label.empty())
-      c.text(static_cast<int>(a.to_px_x(p.x) + spec.point_radius + 3),
-             static_cast<int>(a.to_px_y(p.y)) - kGlyphHeight / 2, p.label, kText, kScale);
+  // Labels first, then points on top, so a label never hides a point (and the labels avoid the points).
+  const std::vector<Box> labels = place_labels(spec, a);
+  for (std::size_t i = 0; i < spec.points.size(); ++i)
+    if (!spec.points[i].label.empty()) c.text(labels[i].x0, labels[i].y0, spec.points[i].label, kText, kScale);
   for (const ScatterPoint& p : spec.points)
     c.fill_circle(a.to_px_x(p.x), a.to_px_y(p.y), spec.point_radius, palette_color(static_cast<std::size_t>(p.group)));
   draw_frame_and_labels(c, axes, {spec.title, spec.x_label, spec.y_label});

@@ -62,6 +62,12 @@ struct ScatterSpec {
 };
 
 PlotArea scatter_layout(const ScatterSpec& spec);
+// Where render_scatter draws each point's label: a pixel box (inclusive) beside its point, chosen to keep
+// clear of the other labels and points where it can (an empty label gets an empty box, x1 < x0).
+struct LabelBox {
+  int x0, y0, x1, y1;
+};
+std::vector<LabelBox> scatter_label_boxes(const ScatterSpec& spec);
 Canvas render_scatter(const ScatterSpec& spec);
 void scatter_plot(const std::filesystem::path& path, const ScatterSpec& spec);
 

@@ -208,6 +208,36 @@ TEST(ScatterPlot, PointsHaveTheirGroupColourAndTheLegendNamesGroups) {
   EXPECT_NE(error_of([&] { render_scatter(spec); }).find("is nan"), std::string::npos);
 }
 
+// Close points (a cluster of words on a map) must not print their labels over each other or over the dots.
+TEST(ScatterPlot, LabelsOfNearbyPointsDoNotOverlap) {
+  ScatterSpec spec;
+  spec.title = "a crowded corner";
+  for (int i = 0; i < 5; ++i) spec.points.push_back({0.1 * i, 0.05 * (i % 2), fmt::format("label{}", i), 0});
+  for (int i = 0; i < 20; ++i) spec.points.push_back({double(i % 5), 5.0 + double(i / 5), "", 0});  // the rest
+  spec.points.push_back({4, 2.5, "alone", 0});
+  const PlotArea a = scatter_layout(spec);
+  const std::vector<LabelBox> boxes = scatter_label_boxes(spec);
+  ASSERT_EQ(boxes.size(), spec.points.size());
+  const auto shared = [](const LabelBox& p, const LabelBox& q) {
+    return std::min(p.x1, q.x1) >= std::max(p.x0, q.x0) && std::min(p.y1, q.y1) >= std::max(p.y0, q.y0);
+  };
+  for (int i = 0; i < 5; ++i) {
+    for (int j = 0; j < i; ++j) EXPECT_FALSE(shared(boxes[i], boxes[j])) << "labels " << j << " and " << i << " overlap";
+    for (int j = 0; j < 5; ++j) {
+      if (j == i) continue;
+      const int x = static_cast<int>(a.to_px_x(spec.points[j].x)), y = static_cast<int>(a.to_px_y(spec.points[j].y));
+      EXPECT_FALSE(shared(boxes[i], {x - 4, y - 4, x + 4, y + 4})) << "label " << i << " covers point " << j;
+    }
+  }
+  // With room to spare, a label sits just right of its point, vertically centred on it.
+  const LabelBox& alone = boxes.back();
+  const int x = static_cast<int>(a.to_px_x(4)), y = static_cast<int>(a.to_px_y(2.5));
+  EXPECT_GT(alone.x0, x);
+  EXPECT_LT(alone.x0, x + 12);
+  EXPECT_LT(alone.y0, y);
+  EXPECT_GT(alone.y1, y);
+}
+
 TEST(Heatmap, EachCellHasTheColourMapColourOfItsValue) {
   HeatmapSpec spec;
   spec.title = "Attention weights";
