@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "core/threads.hpp"
+#include "io/data_dir.hpp"
 #include "nn/attention.hpp"
 
 namespace {
@@ -29,7 +30,7 @@ constexpr int kC = kHeads * kHeadSize;
 
 struct Options {
   std::string text = "the captain saw the whale and the whale saw the captain";
-  std::string out = std::string(MINILLM_SOURCE_DIR) + "/data/out/ch03_attention.png";
+  std::string out = (minillm::output_dir() / "ch03_attention.png").string();
   bool smoke = false;
 };
 

@@ -30,7 +30,7 @@ int run(bool smoke) {
   const Tokenizer tokenizer = train_bpe(text, tok_options).tokenizer;
   GptConfig config{4096, 128, 4, 4, 256};  // chapter 06's default model
   if (smoke) config = GptConfig{300, 32, 2, 2, 32};
-  fmt::print("Chapter 05: the GPT, assembled from chapter 03's blocks and chapter 02's embeddings.\n\n");
+  fmt::print("Chapter 05: the GPT, assembled from chapter 04's blocks and chapter 02's embeddings.\n\n");
   fmt::print("Config: vocabulary V = {}, context T = {}, L = {} blocks, {} heads, width C = {}.\n\n",
              config.vocab_size, config.context_length, config.n_layer, config.n_head, config.n_embd);
 

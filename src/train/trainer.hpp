@@ -34,7 +34,7 @@ struct TrainConfig {
   int checkpoint_every = 200;
   uint64_t seed = 1337;
   double val_fraction = 0.1;
-  bool resume = false;     // continue from out_dir's checkpoint if there is one
+  bool resume = false;     // continue from out_dir's checkpoint (an Error if there is none)
   int64_t stop_after = -1; // stop (with a checkpoint) after this many steps, keeping the schedule of `steps`
 
   void validate() const;
