@@ -225,9 +225,15 @@ void check_files(Context& cx, const std::string& chapter_dir) {
         cx.problem("practice/manifest.json", 0,
                    fmt::format("task {} names practice/{}, which does not exist", task.name, task.file));
       }
-      if (!fs::is_regular_file(practice / "solution" / task.file)) {
+      const fs::path solution = practice / "solution" / task.file;
+      if (!fs::is_regular_file(solution)) {
         cx.problem("practice/manifest.json", 0,
                    fmt::format("task {} has no solution: add practice/solution/{}", task.name, task.file));
+      } else if (read_file(solution).find("#include \"../") != std::string::npos) {
+        // A learner who copies the solution over their file must get a file that compiles there too.
+        cx.problem("practice/solution/" + task.file, 0,
+                   "includes a header by a \"../\" path, which breaks when the file is copied into practice/: "
+                   "write #include \"tasks.hpp\" (the build finds it through the practice folder)");
       }
     }
   } catch (const Error& e) {

@@ -136,6 +136,15 @@ TEST(LessonCheck, TheChapterNeedsItsFiles) {
   EXPECT_NE(messages.find("\"chapter\" is \"89\" but the folder is 90_fake"), std::string::npos) << messages;
 }
 
+TEST(LessonCheck, ASolutionMustStillCompileWhenCopiedOverTheLearnersFile) {
+  FixtureCopy copy;
+  const fs::path solution = copy.dir.path() / "chapters/90_fake/practice/solution/tasks.cpp";
+  copy.replace_in(solution, "#include \"tasks.hpp\"", "#include \"../tasks.hpp\"");
+  const std::string messages = all_messages(check_chapter(copy.dir.path(), "90_fake", false));
+  EXPECT_NE(messages.find("practice/solution/tasks.cpp: includes a header by a \"../\" path"), std::string::npos)
+      << messages;
+}
+
 TEST(LessonCheck, TheBrokenFixtureFailsWithoutSections) {
   const LessonCheck check = check_chapter(testing::fixture("broken"), "91_broken", false);
   const std::string messages = all_messages(check);

@@ -1,5 +1,5 @@
 // Chapter 01 practice: reference solution.
-#include "../tasks.hpp"
+#include "tasks.hpp"  // found through the practice folder, so this file also works copied there
 
 #include <regex>
 

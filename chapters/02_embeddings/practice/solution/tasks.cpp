@@ -1,5 +1,5 @@
 // Chapter 02 practice: reference solutions.
-#include "../tasks.hpp"
+#include "tasks.hpp"  // found through the practice folder, so this file also works copied there
 
 #include <cmath>
 
