@@ -22,6 +22,7 @@
 #include "core/threads.hpp"
 #include "io/data_dir.hpp"
 #include "plot/charts.hpp"
+#include "ui/usage.hpp"
 
 namespace {
 
@@ -228,6 +229,12 @@ void chart_rates_by_size(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch00_demo [--size N] [--smoke]
+  (no option)   multiply two 1024x1024 matrices three ways (naive, cache-blocked, BLAS) and compare
+  --size N      another size, 1 to 4096
+  --smoke       a 64x64 run that finishes in a blink (used by the tests)
+It ends by timing every method over a range of sizes and drawing GFLOP/s against n in data/out/.
+)")) return 0;
   try {
     const Options options = parse_options(argc, argv);
     run(options);

@@ -23,6 +23,7 @@
 #include "tokenizer/utf8.hpp"
 #include "ui/progress.hpp"
 #include "bytes_per_token_chart.hpp"
+#include "ui/usage.hpp"
 
 namespace {
 
@@ -212,6 +213,12 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch01_demo [--vocab-size N] [--input FILE] [--smoke]
+  (no option)       train a BPE tokenizer on Moby Dick (after ./run fetch) with 4096 tokens
+  --vocab-size N    another vocabulary size (257 to 65536)
+  --input FILE      train on your own text
+  --smoke           the project's own small texts and 512 tokens (used by the tests)
+)")) return 0;
   try {
     return run(parse_options(argc, argv));
   } catch (const minillm::Error& e) {

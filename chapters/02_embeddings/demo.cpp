@@ -27,6 +27,7 @@
 #include "io/data_dir.hpp"
 #include "nn/embedding.hpp"
 #include "tokenizer/tokenizer.hpp"
+#include "ui/usage.hpp"
 
 using namespace minillm;
 
@@ -204,6 +205,11 @@ void word_map(const embed::WordVectors& v, bool smoke) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch02_demo [--smoke]
+  (no option)   "Hello, world!" through gpt2 and an embedding table, then word2vec on Moby Dick (after
+                ./run fetch): neighbours, an analogy and 2D maps of words (PNG, in data/out/)
+  --smoke       the project's own small texts and tiny sizes (used by the tests)
+)")) return 0;
   try {
     bool smoke = false;
     for (int i = 1; i < argc; ++i) {

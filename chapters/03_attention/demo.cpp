@@ -21,6 +21,7 @@
 #include "core/threads.hpp"
 #include "io/data_dir.hpp"
 #include "nn/attention.hpp"
+#include "ui/usage.hpp"
 
 namespace {
 
@@ -188,6 +189,12 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   minillm::ensure_passive_openmp_wait(argv);  // idle OpenMP threads must not spin on OpenBLAS's cores
+  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch03_demo [--text "..."] [--out PATH] [--smoke]
+  (no option)   causal self-attention on a built-in sentence; heatmaps in data/out/ch03_attention.png
+  --text "..."  your own sentence (words split on spaces, at most 16 words)
+  --out PATH    write the picture somewhere else
+  --smoke       small timing sizes (used by the tests)
+)")) return 0;
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

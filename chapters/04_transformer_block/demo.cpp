@@ -16,6 +16,7 @@
 #include "core/tensor.hpp"
 #include "core/threads.hpp"
 #include "nn/block.hpp"
+#include "ui/usage.hpp"
 
 namespace {
 
@@ -186,6 +187,11 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   minillm::ensure_passive_openmp_wait(argv);  // idle OpenMP threads must not spin on OpenBLAS's cores
+  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch04_demo [--smoke]
+  (no option)   one GPT-2 block (B=8 T=128 C=256 NH=4) taken apart: LayerNorm, the residual stream, a
+                gradient check and the cost of forward + backward
+  --smoke       tiny sizes (used by the tests)
+)")) return 0;
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

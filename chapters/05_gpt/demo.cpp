@@ -18,6 +18,7 @@
 #include "gpt/gpt.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/train_bpe.hpp"
+#include "ui/usage.hpp"
 
 using namespace minillm;
 
@@ -89,6 +90,11 @@ int run(bool smoke) {
 
 int main(int argc, char** argv) {
   ensure_passive_openmp_wait(argv);
+  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch05_demo [--smoke]
+  (no option)   the GPT-2 architecture assembled: parameters by name, FLOPs per token, an untrained
+                model's loss on real text, one timed forward + backward
+  --smoke       a tiny model (used by the tests)
+)")) return 0;
   try {
     bool smoke = false;
     for (int i = 1; i < argc; ++i) {

@@ -27,6 +27,7 @@
 #include "train/checkpoint.hpp"
 #include "train/console.hpp"
 #include "train/trainer.hpp"
+#include "ui/usage.hpp"
 
 namespace fs = std::filesystem;
 using namespace minillm;
@@ -261,6 +262,14 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   ensure_passive_openmp_wait(argv);
+  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch06_demo [--minutes M] [--steps N] [--out DIR] [--smoke]
+  (no option)   train a tokenizer and a small GPT on Moby Dick (after ./run fetch) for 5 minutes, then
+                show the loss curve, a sample and the learned token embeddings
+  --minutes M   another time budget
+  --steps N     a number of steps instead
+  --out DIR     where the model, loss.png and token_map.png go (default data/out/ch06)
+  --smoke       a tiny model for a few steps on the project's own texts (used by the tests)
+)")) return 0;
   try {
     return run(parse(argc, argv));
   } catch (const Error& e) {
