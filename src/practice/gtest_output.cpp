@@ -75,11 +75,17 @@ GtestRun parse_gtest_output(std::string_view output) {
       continue;
     }
     if (!current) continue;
-    if (test_after_tag(line, kOk) || test_after_tag(line, kSkipped)) {
+    if (test_after_tag(line, kOk)) {
       // A test can print "Failure" lines and still end OK only with EXPECT_NONFATAL_FAILURE; trust the tag.
       run.passed.push_back(current->name);
       current.reset();
       message = nullptr;
+    } else if (test_after_tag(line, kSkipped)) {
+      // A skipped test checked nothing: it must not make a task done or a solution pass.
+      current->skipped = true;
+      current->where.emplace_back();
+      current->failures.emplace_back("skipped (GTEST_SKIP): a skipped test checks nothing, so it does not pass");
+      finish_failed();
     } else if (test_after_tag(line, kFailed)) {
       finish_failed();
     } else if (auto where = failure_location(line)) {
