@@ -50,6 +50,10 @@ TEST(RoundTrip, EncodeUsesTheLearnedMerges) {
       << "aaab -> (aa)(ab) -> 258, then d, 258, a, c";
   EXPECT_EQ(encode_basic("ab", merges), (std::vector<int>{257}));
   EXPECT_EQ(encode_basic("aaa", merges), (std::vector<int>{256, 97})) << "merges apply left to right";
+  // The earliest-learned merge goes first, wherever it is: (b, c) was learned before (a, b), so "abc" is
+  // a + (bc), not (ab) + c (applying the leftmost mergeable pair first would give that).
+  EXPECT_EQ(encode_basic("abc", {{98, 99}, {97, 98}}), (std::vector<int>{97, 256}))
+      << "merge rank, not position, decides which pair merges first";
 }
 
 TEST(RoundTrip, DecodeInvertsEncode) {

@@ -37,12 +37,14 @@ TEST(LookupRows, TheSeedExampleShape) {
 
 TEST(LookupRows, AnIdOutsideTheTableIsAnError) {
   try {
-    lookup_rows(small_table(), 4, 3, {1, 4});
-    FAIL() << "id 4 in a table of 4 rows (valid ids 0..3) must throw minillm::Error";
+    lookup_rows(small_table(), 4, 3, {1, 7});
+    FAIL() << "id 7 in a table of 4 rows (valid ids 0..3) must throw minillm::Error";
   } catch (const minillm::Error& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find('4'), std::string::npos) << "the message should name the id and V: " << message;
+    EXPECT_NE(message.find('7'), std::string::npos) << "the message should name the id (7): " << message;
+    EXPECT_NE(message.find('4'), std::string::npos) << "and the table's size V (4): " << message;
   }
+  EXPECT_THROW(lookup_rows(small_table(), 4, 3, {4}), minillm::Error) << "id V itself is one past the end";
   EXPECT_THROW(lookup_rows(small_table(), 4, 3, {-1}), minillm::Error) << "negative ids are outside too";
 }
 
@@ -63,6 +65,11 @@ TEST(ClosestRow, FindsTheMostSimilarOtherRow) {
                                     2.0f, 0.3f};  // 2 dog
   EXPECT_EQ(closest_row(table, 3, 2, 0), 2) << "cat's closest is dog, not itself";
   EXPECT_EQ(closest_row(table, 3, 2, 1), 2) << "car (0, 1): dog's angle to it is smaller than cat's";
+  // Similarity is the angle, not the dot product: a long vector pointing elsewhere is not close.
+  const std::vector<float> lengths = {1.0f, 0.0f,    // 0 short, pointing right
+                                      0.9f, 0.1f,    // 1 short, almost the same direction
+                                      10.0f, 10.0f}; // 2 long, 45 degrees away: the largest dot product
+  EXPECT_EQ(closest_row(lengths, 3, 2, 0), 1) << "cosine picks row 1; a raw dot product would pick row 2";
 }
 
 TEST(FirstPrincipalAxis, FindsTheDirectionOfMostSpread) {

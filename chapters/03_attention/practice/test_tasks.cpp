@@ -32,6 +32,12 @@ TEST(StableSoftmax, HugeAndTinyLogitsDoNotOverflow) {
     EXPECT_NEAR(probs[1], 0.75f, 1e-4f) << "adding " << offset << " to every logit must not change softmax";
     EXPECT_EQ(probs[2], 0.0f) << "exp(-200) relative to the others is 0 in float32";
   }
+  // The largest logit is not the first one: subtract the maximum, not logits[0].
+  const float logits[2] = {0.0f, 1000.0f};
+  float probs[2];
+  ch03::stable_softmax(logits, probs, 2);
+  EXPECT_NEAR(probs[1], 1.0f, 1e-6f) << "softmax(0, 1000) is (0, 1): exp(1000) overflows unless the max is subtracted";
+  EXPECT_NEAR(probs[0], 0.0f, 1e-6f);
 }
 
 TEST(StableSoftmax, SingleValueAndMinusInfinity) {

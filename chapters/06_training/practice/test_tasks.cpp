@@ -56,10 +56,29 @@ TEST(AdamWStep, WeightDecayIsDecoupled) {
   EXPECT_NEAR(p[0], 2.0f * (1.0f - 0.05f), 1e-6);
 }
 
+TEST(AdamWStep, TwoStepsMatchTorchOptimAdamW) {
+  // torch.optim.AdamW([p], lr=0.1, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.5) from p = [1, -2], with
+  // gradients [0.5, -3] then [-0.2, 1], gives these numbers (printed by torch 1.13). Adding the decay to the
+  // gradient (Adam's L2) would give p = [0.8160, -1.8331]; forgetting m or v between steps also misses.
+  std::vector<float> p = {1.0f, -2.0f}, m(2, 0.0f), v(2, 0.0f);
+  ch06::adamw_step(p, {0.5f, -3.0f}, m, v, 1, 0.1f, 0.9f, 0.95f, 1e-8f, 0.5f);
+  EXPECT_NEAR(p[0], 0.849999964f, 1e-5) << "after step 1";
+  EXPECT_NEAR(p[1], -1.79999995f, 1e-5) << "after step 1";
+  ch06::adamw_step(p, {-0.2f, 1.0f}, m, v, 2, 0.1f, 0.9f, 0.95f, 1e-8f, 0.5f);
+  EXPECT_NEAR(p[0], 0.772620261f, 1e-5) << "after step 2 (bias correction with t = 2)";
+  EXPECT_NEAR(p[1], -1.66956925f, 1e-5) << "after step 2";
+  EXPECT_NEAR(m[0], 0.0249999966f, 1e-6) << "m = 0.9 m + 0.1 g, carried over from step 1";
+  EXPECT_NEAR(m[1], -0.170000017f, 1e-6);
+  EXPECT_NEAR(v[0], 0.0138750002f, 1e-6) << "v = 0.95 v + 0.05 g^2, carried over from step 1";
+  EXPECT_NEAR(v[1], 0.477500021f, 1e-6);
+}
+
 TEST(LrAt, WarmupCosineAndFloor) {
   EXPECT_NEAR(ch06::lr_at(0, 1.0f, 0.1f, 10, 110), 0.1f, 1e-7) << "step 0 of 10 warmup steps: max/10";
   EXPECT_NEAR(ch06::lr_at(10, 1.0f, 0.1f, 10, 110), 1.0f, 1e-6) << "the peak right after warmup";
   EXPECT_NEAR(ch06::lr_at(60, 1.0f, 0.1f, 10, 110), 0.55f, 1e-6) << "halfway: (max + min) / 2";
+  EXPECT_NEAR(ch06::lr_at(35, 1.0f, 0.1f, 10, 110), 0.868198f, 1e-5)
+      << "a quarter of the way: min + (max - min) (1 + cos(pi / 4)) / 2 (a straight line would give 0.775)";
   EXPECT_NEAR(ch06::lr_at(200, 1.0f, 0.1f, 10, 110), 0.1f, 1e-7) << "after the end: min_lr";
 }
 

@@ -35,6 +35,19 @@ TEST(Sampling, FrequenciesFollowTheSoftmax) {
   EXPECT_NEAR(counts[2] / double(draws), 0.2, 0.02);
 }
 
+TEST(Sampling, TemperatureHalfSquaresTheProbabilities) {
+  // Dividing the logits by T = 0.5 doubles them: p_i^2 / sum p_j^2 = (0.25, 0.09, 0.04) / 0.38.
+  // (Multiplying by T instead would give p^0.5; ignoring T would give p itself.)
+  Rng rng(6);
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.2f)};
+  std::map<int, int> counts;
+  const int draws = 20000;
+  for (int i = 0; i < draws; ++i) ++counts[to_int(sample_token(logits, {0.5f, 0, 1.0f}, rng))];
+  EXPECT_NEAR(counts[0] / double(draws), 0.25 / 0.38, 0.02);
+  EXPECT_NEAR(counts[1] / double(draws), 0.09 / 0.38, 0.02);
+  EXPECT_NEAR(counts[2] / double(draws), 0.04 / 0.38, 0.02);
+}
+
 TEST(Sampling, TopKTwoNeverPicksTheThird) {
   Rng rng(4);
   const std::vector<float> logits = {1.0f, 0.9f, 0.8f};

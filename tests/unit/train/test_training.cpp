@@ -26,6 +26,7 @@ TEST(LrSchedule, WarmupThenCosineToMin) {
   EXPECT_FLOAT_EQ(s.at(9), 1.0f) << "the last warmup step reaches the peak";
   EXPECT_FLOAT_EQ(s.at(10), 1.0f) << "the cosine starts at the peak";
   EXPECT_NEAR(s.at(60), 0.55f, 1e-6) << "halfway through the decay: (max + min) / 2";
+  EXPECT_NEAR(s.at(35), 0.868198f, 1e-5) << "a quarter of the way: a cosine, not a straight line (0.775)";
   EXPECT_FLOAT_EQ(s.at(110), 0.1f);
   EXPECT_FLOAT_EQ(s.at(500), 0.1f) << "after the end it stays at min_lr";
   EXPECT_THROW((LrSchedule{1.0f, 2.0f, 0, 10}.validate()), Error) << "min_lr above max_lr";
