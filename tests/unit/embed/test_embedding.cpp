@@ -1,6 +1,7 @@
 // The embedding layer: lookup, scatter-add backward (repeated ids accumulate), errors, and the seed's
 // example sizes.
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -93,6 +94,37 @@ TEST(EmbeddingBackward, MatchesFiniteDifferences) {
     const double minus = loss();
     table[i] = saved;
     EXPECT_NEAR(dtable[i], (plus - minus) / (2 * h), 1e-3) << "table entry " << i;
+  }
+}
+
+TEST(TokenPositionEmbedding, BackwardMatchesFiniteDifferencesForBothTables) {
+  const int B = 2, T = 3, C = 2, V = 4, maxT = 5;
+  std::vector<float> wte(V * C), wpe(maxT * C), weights(B * T * C);
+  Rng rng(8);
+  rng.fill_normal(wte, 0, 1);
+  rng.fill_normal(wpe, 0, 1);
+  rng.fill_normal(weights, 0, 1);
+  const TokenIds ids = ids_of({3, 1, 3, 0, 3, 2});
+  const auto loss = [&] {  // L = sum out * weights, so dL/dout = weights
+    std::vector<float> out(B * T * C);
+    token_position_forward(out.data(), ids, wte.data(), wpe.data(), B, T, C, V);
+    double s = 0;
+    for (size_t i = 0; i < out.size(); ++i) s += double(out[i]) * weights[i];
+    return s;
+  };
+  std::vector<float> dwte(V * C, 0.0f), dwpe(maxT * C, 0.0f);
+  token_position_backward(dwte.data(), dwpe.data(), ids, weights.data(), B, T, C, V);
+  const float h = 1e-2f;
+  for (auto [table, grad, name] : {std::tuple{&wte, &dwte, "wte"}, std::tuple{&wpe, &dwpe, "wpe"}}) {
+    for (size_t i = 0; i < table->size(); ++i) {
+      const float saved = (*table)[i];
+      (*table)[i] = saved + h;
+      const double plus = loss();
+      (*table)[i] = saved - h;
+      const double minus = loss();
+      (*table)[i] = saved;
+      EXPECT_NEAR((*grad)[i], (plus - minus) / (2 * h), 1e-3) << name << " entry " << i;
+    }
   }
 }
 
