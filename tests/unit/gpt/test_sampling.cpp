@@ -1,4 +1,5 @@
-#include <map>
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -24,28 +25,31 @@ TEST(Sampling, TopKOneAndTinyTopPKeepOnlyTheBest) {
   }
 }
 
-TEST(Sampling, FrequenciesFollowTheSoftmax) {
-  Rng rng(3);
-  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.2f)};
-  std::map<int, int> counts;
+// How often each token comes up in 20,000 draws with these options.
+std::vector<double> frequencies(const std::vector<float>& logits, const SamplingOptions& options, uint64_t seed) {
+  Rng rng(seed);
+  std::vector<double> share(logits.size(), 0.0);
   const int draws = 20000;
-  for (int i = 0; i < draws; ++i) ++counts[to_int(sample_token(logits, {1.0f, 0, 1.0f}, rng))];
-  EXPECT_NEAR(counts[0] / double(draws), 0.5, 0.02);
-  EXPECT_NEAR(counts[1] / double(draws), 0.3, 0.02);
-  EXPECT_NEAR(counts[2] / double(draws), 0.2, 0.02);
+  for (int i = 0; i < draws; ++i) share[size_t(to_int(sample_token(logits, options, rng)))] += 1.0 / draws;
+  return share;
+}
+
+TEST(Sampling, FrequenciesFollowTheSoftmax) {
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.2f)};
+  const std::vector<double> share = frequencies(logits, {1.0f, 0, 1.0f}, 3);
+  EXPECT_NEAR(share[0], 0.5, 0.02);
+  EXPECT_NEAR(share[1], 0.3, 0.02);
+  EXPECT_NEAR(share[2], 0.2, 0.02);
 }
 
 TEST(Sampling, TemperatureHalfSquaresTheProbabilities) {
   // Dividing the logits by T = 0.5 doubles them: p_i^2 / sum p_j^2 = (0.25, 0.09, 0.04) / 0.38.
   // (Multiplying by T instead would give p^0.5; ignoring T would give p itself.)
-  Rng rng(6);
   const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.2f)};
-  std::map<int, int> counts;
-  const int draws = 20000;
-  for (int i = 0; i < draws; ++i) ++counts[to_int(sample_token(logits, {0.5f, 0, 1.0f}, rng))];
-  EXPECT_NEAR(counts[0] / double(draws), 0.25 / 0.38, 0.02);
-  EXPECT_NEAR(counts[1] / double(draws), 0.09 / 0.38, 0.02);
-  EXPECT_NEAR(counts[2] / double(draws), 0.04 / 0.38, 0.02);
+  const std::vector<double> share = frequencies(logits, {0.5f, 0, 1.0f}, 6);
+  EXPECT_NEAR(share[0], 0.25 / 0.38, 0.02);
+  EXPECT_NEAR(share[1], 0.09 / 0.38, 0.02);
+  EXPECT_NEAR(share[2], 0.04 / 0.38, 0.02);
 }
 
 TEST(Sampling, TopKTwoNeverPicksTheThird) {
