@@ -84,7 +84,7 @@ GtestRun parse_gtest_output(std::string_view output) {
       // A skipped test checked nothing: it must not make a task done or a solution pass.
       current->skipped = true;
       current->where.emplace_back();
-      current->failures.emplace_back("skipped (GTEST_SKIP): a skipped test checks nothing, so it does not pass");
+      current->failures.emplace_back("skipped: a test that skips itself checks nothing, so it does not pass");
       finish_failed();
     } else if (test_after_tag(line, kFailed)) {
       finish_failed();

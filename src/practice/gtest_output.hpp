@@ -13,7 +13,7 @@ struct FailedTest {
   std::vector<std::string> where;     // parallel to failures: "test_tasks.cpp:12" ("" when gtest had no file)
   bool not_implemented = false;       // the stub's NotImplemented was thrown
   bool crashed = false;               // started but never finished (the binary died inside it)
-  bool skipped = false;               // GTEST_SKIP: counted as failed, since it checked nothing
+  bool skipped = false;               // gtest reported it [ SKIPPED ]: counted as failed, it checked nothing
 };
 
 struct GtestRun {

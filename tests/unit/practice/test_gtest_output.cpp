@@ -52,7 +52,7 @@ TEST(GtestOutput, ASkippedTestIsNotAPass) {
       "[ RUN      ] Cosine.Works\n[       OK ] Cosine.Works (0 ms)\n"
       "[ RUN      ] Cosine.Later\ntest_tasks.cpp:9: Skipped\n\n[  SKIPPED ] Cosine.Later (0 ms)\n");
   EXPECT_EQ(run.passed, (std::vector<std::string>{"Cosine.Works"}));
-  ASSERT_EQ(run.failed.size(), 1u) << "GTEST_SKIP checks nothing: neither a done task nor a passing solution";
+  ASSERT_EQ(run.failed.size(), 1u) << "a skipped test checks nothing: neither a done task nor a passing solution";
   EXPECT_EQ(run.failed[0].name, "Cosine.Later");
   EXPECT_TRUE(run.failed[0].skipped);
   EXPECT_NE(run.failed[0].failures.at(0).find("skipped"), std::string::npos);
