@@ -281,9 +281,7 @@ Axes scatter_axes(const ScatterSpec& spec) {
 PlotArea scatter_layout(const ScatterSpec& spec) { return scatter_axes(spec).area; }
 
 namespace {
-using Box = LabelBox;
-
-long overlap(const Box& a, const Box& b) {  // shared pixels
+long overlap(const LabelBox& a, const LabelBox& b) {  // shared pixels
   const long w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0) + 1, h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0) + 1;
   return w > 0 && h > 0 ? w * h : 0;
 }
@@ -291,9 +289,9 @@ long overlap(const Box& a, const Box& b) {  // shared pixels
 // Where each point's label goes: beside its point on the right if that is free, else on the left, above or
 // below, or diagonally; "free" means clear of the labels placed so far, of every other point, and of the
 // frame. Where no place is free, the one overlapping least. Labels are placed in point order.
-std::vector<Box> place_labels(const ScatterSpec& spec, const PlotArea& a) {
+std::vector<LabelBox> place_labels(const ScatterSpec& spec, const PlotArea& a) {
   const int r = static_cast<int>(std::ceil(spec.point_radius)), gap = 3, h = kGlyphHeight;
-  std::vector<Box> dots, labels;
+  std::vector<LabelBox> dots, labels;
   for (const ScatterPoint& p : spec.points) {
     const int x = static_cast<int>(a.to_px_x(p.x)), y = static_cast<int>(a.to_px_y(p.y));
     dots.push_back({x - r, y - r, x + r, y + r});
@@ -307,15 +305,15 @@ std::vector<Box> place_labels(const ScatterSpec& spec, const PlotArea& a) {
     const int x = (dots[i].x0 + dots[i].x1) / 2, y = (dots[i].y0 + dots[i].y1) / 2;
     const int right = x + r + gap, left = x - r - gap - w, centre = x - w / 2;
     const int middle = y - h / 2, above = y - r - gap - h, below = y + r + gap;
-    const Box candidates[] = {{right, middle, right + w, middle + h}, {left, middle, left + w, middle + h},
+    const LabelBox candidates[] = {{right, middle, right + w, middle + h}, {left, middle, left + w, middle + h},
                               {centre, above, centre + w, above + h},  {centre, below, centre + w, below + h},
                               {right, above, right + w, above + h},    {right, below, right + w, below + h},
                               {left, above, left + w, above + h},      {left, below, left + w, below + h}};
-    Box best = candidates[0];
+    LabelBox best = candidates[0];
     long best_cost = -1;
-    for (const Box& b : candidates) {
+    for (const LabelBox& b : candidates) {
       long cost = 0;
-      for (const Box& l : labels) cost += overlap(b, l);
+      for (const LabelBox& l : labels) cost += overlap(b, l);
       for (std::size_t j = 0; j < dots.size(); ++j)
         if (j != i) cost += overlap(b, dots[j]);
       if (b.x0 < a.left + 1 || b.x1 > a.right - 1 || b.y0 < a.top + 1 || b.y1 > a.bottom - 1) cost += 1000000;
@@ -336,7 +334,7 @@ Canvas render_scatter(const ScatterSpec& spec) {
   Canvas c(spec.width, spec.height);
   draw_grid(c, axes);
   // Labels first, then points on top, so a label never hides a point (and the labels avoid the points).
-  const std::vector<Box> labels = place_labels(spec, a);
+  const std::vector<LabelBox> labels = place_labels(spec, a);
   for (std::size_t i = 0; i < spec.points.size(); ++i)
     if (!spec.points[i].label.empty()) c.text(labels[i].x0, labels[i].y0, spec.points[i].label, kText, kScale);
   for (const ScatterPoint& p : spec.points)

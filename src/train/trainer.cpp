@@ -146,7 +146,6 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   require(!config.resume || has_checkpoint(out_dir),
           "--resume: {} holds no checkpoint (no state.json) to continue from; check --out, or drop --resume to "
           "start a new run there", out_dir.string());
-  const bool resuming = config.resume;
 
   const Tokenizer tokenizer = Tokenizer::open(config.tokenizer);
   const std::string text = read_text(config.corpus);
@@ -163,7 +162,7 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   Rng batch_rng(config.seed);
   int64_t step = 0, total_steps = config.steps;
   nlohmann::json state;
-  if (resuming) {
+  if (config.resume) {
     LoadedCheckpoint ckpt = load_checkpoint(out_dir);
     state = ckpt.state;
     require(ckpt.model->config() == config.model,
@@ -184,7 +183,7 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
     std::filesystem::remove(out_dir / "loss.csv");
   }
   AdamW optimizer(model->params(), config.adamw);
-  if (resuming) load_optimizer_state(out_dir, *model, optimizer, state);
+  if (config.resume) load_optimizer_state(out_dir, *model, optimizer, state);
   say(hooks, fmt::format("GPT-2 model: {} layers, {} heads, width {}, context {}, vocabulary {}: {:.2f} M "
                          "parameters.", config.model.n_layer, config.model.n_head, config.model.n_embd, T,
                          config.model.vocab_size, double(gpt_parameter_count(config.model)) / 1e6));
@@ -198,18 +197,6 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
     s["tokenizer"] = config.tokenizer;
     s["tokenizer_hash"] = fmt::format("{:016x}", tokenizer_hash(tokenizer));
     save_checkpoint(out_dir, *model, &optimizer, s);
-  };
-  // Saves the last parameters whose loss was finite (if this run has any) and stops with what to do.
-  auto diverged = [&](float loss, int64_t at_step, const std::vector<float>& good, int64_t good_step) {
-    std::string saved = "no step of this run had a finite loss, so nothing was saved";
-    if (good_step >= 0) {
-      std::copy(good.begin(), good.end(), model->params().data());
-      checkpoint(good_step);
-      saved = fmt::format("the parameters of step {}, the last with a finite loss, are saved in {}", good_step,
-                          out_dir.string());
-    }
-    fail("the training loss became {} at step {}: training diverged; {}. Try a lower --lr (now {}) or a longer "
-         "warmup", loss, at_step, saved, config.lr);
   };
   std::vector<std::pair<double, double>> train_points, val_points;  // (step, loss) of this run, for loss.png
   auto validate_now = [&](int64_t at_step, TrainSummary& summary) {
@@ -239,12 +226,25 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   std::vector<float> last_good(params.size()), candidate(params.size());
   int64_t last_good_step = -1;
 
+  // Saves the last parameters whose loss was finite (if this run has any) and stops with what to do.
+  auto diverged = [&](float loss, int64_t at_step) {
+    std::string saved = "no step of this run had a finite loss, so nothing was saved";
+    if (last_good_step >= 0) {
+      std::copy(last_good.begin(), last_good.end(), params.data());
+      checkpoint(last_good_step);
+      saved = fmt::format("the parameters of step {}, the last with a finite loss, are saved in {}", last_good_step,
+                          out_dir.string());
+    }
+    fail("the training loss became {} at step {}: training diverged; {}. Try a lower --lr (now {}) or a longer "
+         "warmup", loss, at_step, saved, config.lr);
+  };
+
   while (step < total_steps) {
     const LrSchedule schedule{config.lr, config.min_lr, config.warmup, total_steps};
     sample_batch(split.train, config.batch, T, batch_rng, inputs, targets);
     std::copy_n(params.data(), params.size(), candidate.data());
     const float loss = train_step(*model, optimizer, inputs, targets, config.batch, T, schedule.at(step), config.clip);
-    if (!std::isfinite(loss)) diverged(loss, step, last_good, last_good_step);
+    if (!std::isfinite(loss)) diverged(loss, step);
     candidate.swap(last_good);  // its loss was finite: these parameters are good
     last_good_step = step;
     ++step;
