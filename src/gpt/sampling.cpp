@@ -1,11 +1,13 @@
 #include "gpt/sampling.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <vector>
 
 #include "core/error.hpp"
+#include "gpt/kv_cache.hpp"
 
 namespace minillm {
 
@@ -55,13 +57,71 @@ TokenId sample_token(std::span<const float> logits, const SamplingOptions& optio
 }
 // end lesson: sample_token
 
-TokenIds generate(Gpt& model, TokenIds tokens, int count, const SamplingOptions& options, Rng& rng) {
-  require(!tokens.empty(), "generate: the prompt is empty; give the model at least one token to continue");
+namespace {
+
+void check_prompt(const GptConfig& config, std::span<const TokenId> prompt) {
+  require(!prompt.empty(), "generate: the prompt is empty; give the model at least one token to continue");
+  for (TokenId id : prompt)
+    require(to_int(id) >= 0 && to_int(id) < config.vocab_size,
+            "generate: prompt token {} is outside the model's vocabulary of {}", to_int(id), config.vocab_size);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+// lesson: generate
+Generation generate(const Gpt& model, std::span<const TokenId> prompt, const GenerateOptions& options, Rng& rng,
+                    const OnToken& on_token) {
+  const GptConfig& config = model.config();
+  check_prompt(config, prompt);
+  require(options.max_new_tokens >= 0, "generate: cannot generate {} tokens", options.max_new_tokens);
+  options.sampling.validate();
+  const int maxT = config.context_length, keep = std::max(1, maxT / 2);
+  Generation result;
+  if (options.max_new_tokens == 0) return result;
+
+  auto start = std::chrono::steady_clock::now();
+  Decoder decoder(model);
+  const size_t window = std::min(prompt.size(), static_cast<size_t>(maxT));  // a long prompt: its last maxT tokens
+  std::span<const float> logits = decoder.prefill(prompt.last(window));
+  result.prefill_seconds = seconds_since(start);
+  start = std::chrono::steady_clock::now();
+  for (;;) {
+    const TokenId next = sample_token(logits, options.sampling, rng);
+    if (options.stop_token && next == *options.stop_token) {
+      result.stopped = true;
+      break;
+    }
+    result.ids.push_back(next);
+    if (on_token) on_token(next);
+    if (static_cast<int>(result.ids.size()) == options.max_new_tokens) break;
+    if (decoder.full()) {  // slide: keep the newest maxT/2 tokens (with `next`) and prefill them again
+      TokenIds recent(decoder.tokens().end() - (keep - 1), decoder.tokens().end());
+      recent.push_back(next);
+      logits = decoder.prefill(recent);
+    } else {
+      logits = decoder.step(next);
+    }
+  }
+  result.decode_seconds = seconds_since(start);
+  return result;
+}
+// end lesson: generate
+
+TokenIds generate(const Gpt& model, TokenIds tokens, int count, const SamplingOptions& options, Rng& rng) {
+  require(count >= 0, "generate: cannot generate {} tokens", count);
+  const Generation g = generate(model, tokens, GenerateOptions{count, options, std::nullopt}, rng);
+  tokens.insert(tokens.end(), g.ids.begin(), g.ids.end());
+  return tokens;
+}
+
+TokenIds generate_without_cache(Gpt& model, TokenIds tokens, int count, const SamplingOptions& options, Rng& rng) {
+  check_prompt(model.config(), tokens);
   require(count >= 0, "generate: cannot generate {} tokens", count);
   const int V = model.config().vocab_size;
-  for (TokenId id : tokens)
-    require(to_int(id) >= 0 && to_int(id) < V, "generate: prompt token {} is outside the model's vocabulary of {}",
-            to_int(id), V);
   for (int i = 0; i < count; ++i) {
     const int T = std::min<int>(static_cast<int>(tokens.size()), model.config().context_length);
     std::span<const TokenId> window(tokens.data() + tokens.size() - static_cast<size_t>(T), static_cast<size_t>(T));

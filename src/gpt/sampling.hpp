@@ -4,6 +4,8 @@
 //   top_k        keep only the k most likely tokens (0: all)
 //   top_p        keep the smallest set of most likely tokens whose probabilities add up to p (1: all)
 // The draw uses the project's Rng, so a seed reproduces a sample exactly.
+#include <functional>
+#include <optional>
 #include <span>
 
 #include "core/rng.hpp"
@@ -22,8 +24,41 @@ struct SamplingOptions {
 // One token id from logits[V].
 TokenId sample_token(std::span<const float> logits, const SamplingOptions& options, Rng& rng);
 
-// Appends `count` sampled tokens to `prompt` and returns the whole sequence. The model sees at most its
-// context_length last tokens. An empty prompt is an Error (the model needs something to continue).
-TokenIds generate(Gpt& model, TokenIds prompt, int count, const SamplingOptions& options, Rng& rng);
+// What to generate: at most max_new_tokens tokens; stop earlier when stop_token (usually <|endoftext|>, the
+// token GPT-2 puts between documents) is sampled. The stop token itself is not part of the result.
+struct GenerateOptions {
+  int max_new_tokens = 200;
+  SamplingOptions sampling;
+  std::optional<TokenId> stop_token;
+};
+
+struct Generation {
+  TokenIds ids;                 // the new tokens (without the prompt, without the stop token)
+  bool stopped = false;         // true when generation ended at stop_token, false when the budget ran out
+  double prefill_seconds = 0;   // time to run the prompt (the first prefill)
+  double decode_seconds = 0;    // time for everything after it
+};
+
+// Called with each new token as soon as it is sampled (to print it, say); not called for the stop token.
+using OnToken = std::function<void(TokenId)>;
+
+// Continues `prompt` with the KV cache (kv_cache.hpp): one prefill, then one step per token. When the
+// cache is full, the window slides: the last maxT/2 tokens are prefilled again and decoding goes on.
+//
+// Same seed, same text: the draws come from `rng` alone, and the logits are bit-identical for any thread
+// count (the one-position kernels sum in a fixed order; the prefill's BLAS products split rows, not
+// sums, between threads), so a seed gives the same ids for 1 or N threads on one machine and build
+// (tested). Across machines it is not promised: OpenBLAS picks its kernels for the CPU it runs on, and a
+// different summation order can flip a near-tie between two tokens.
+Generation generate(const Gpt& model, std::span<const TokenId> prompt, const GenerateOptions& options, Rng& rng,
+                    const OnToken& on_token = {});
+
+// Appends `count` sampled tokens to `prompt` and returns the whole sequence (no stop token). An empty
+// prompt is an Error (the model needs something to continue).
+TokenIds generate(const Gpt& model, TokenIds prompt, int count, const SamplingOptions& options, Rng& rng);
+
+// The same sampling without a cache: every token runs the whole window (the last maxT tokens) through the
+// model again. Quadratically slower; kept as the reference the cache is tested and benchmarked against.
+TokenIds generate_without_cache(Gpt& model, TokenIds prompt, int count, const SamplingOptions& options, Rng& rng);
 
 }  // namespace minillm

@@ -1,5 +1,5 @@
 # Every chapter demo answers --help with its usage on stdout and exit status 0.
-foreach(nn 00 01 02 03 04 05 06)
+foreach(nn 00 01 02 03 04 05 06 07)
   add_test(NAME ch${nn}.demo.help COMMAND ${CMAKE_COMMAND} -E env sh -c "\"$0\" --help; echo \"exit status $?\""
                                   $<TARGET_FILE:ch${nn}_demo>)
   set_tests_properties(ch${nn}.demo.help PROPERTIES LABELS "ch${nn};demo"

@@ -1,0 +1,58 @@
+#pragma once
+// Incremental decoding with a KV cache: generating a token costs one position through the model, not the
+// whole window again.
+//
+// A GPT's position t depends only on positions 0..t (the causal mask), so when a new token is appended,
+// every earlier position's keys and values stay exactly what they were. The Decoder keeps them, per layer:
+//   k[l][maxT, C], v[l][maxT, C]       2 · L · maxT · C floats (GPT-2 124M at 1,024 tokens: 75.5 MB)
+//   prefill(prompt)  runs the whole prompt through every layer at once (big matrix products), stores its
+//                    keys and values, and returns the logits of the LAST position only
+//   step(token)      runs one new position through every layer: its query attends over the cache, its key
+//                    and value are appended; returns that position's logits[V]
+// The cached logits equal the full forward's on the same tokens (tests/unit/gpt/test_kv_cache.cpp).
+//
+// Context full: the cache holds at most maxT positions. step() on a full cache is an Error; generate()
+// (sampling.hpp) then slides the window: it keeps the last maxT/2 tokens and prefills them again.
+#include <span>
+#include <vector>
+
+#include "core/tensor.hpp"
+#include "core/token_id.hpp"
+#include "gpt/gpt.hpp"
+#include "nn/block.hpp"
+
+namespace minillm {
+
+// Bytes of the K and V caches for T positions: 2 (K and V) · L · T · C · 4 bytes.
+int64_t kv_cache_bytes(const GptConfig& config, int T);
+
+class Decoder {
+ public:
+  // Reads the weights of `model` (which must outlive the decoder and not change while it decodes).
+  explicit Decoder(const Gpt& model);
+
+  // Forgets the cache and runs tokens[T] (1 <= T <= maxT) at positions 0..T-1. Returns logits[V] of
+  // position T-1 (valid until the next call).
+  std::span<const float> prefill(std::span<const TokenId> tokens);
+  // Runs `token` at position length(); returns its logits[V]. Error if the cache is empty or full.
+  std::span<const float> step(TokenId token);
+
+  int length() const { return static_cast<int>(tokens_.size()); }
+  bool full() const { return length() == config_.context_length; }
+  const TokenIds& tokens() const { return tokens_; }  // the tokens in the cache, oldest first
+
+ private:
+  void check_token(TokenId token) const;
+  std::span<const float> head(const float* x);  // ln_f and the tied output head for one position
+
+  GptConfig config_;
+  std::vector<BlockParams> layers_;  // resolved once
+  const float *wte_, *wpe_, *ln_f_weight_, *ln_f_bias_;
+  std::vector<float> k_, v_;         // [L, maxT, C] each
+  TokenIds tokens_;
+  // Scratch for one position: x, ln, qkv, atty, proj, fc, gelu, scores, logits.
+  std::vector<float> x_, ln_, qkv_, atty_, proj_, fch_, gelu_, scores_, logits_;
+  float mean_ = 0, rstd_ = 0;
+};
+
+}  // namespace minillm
