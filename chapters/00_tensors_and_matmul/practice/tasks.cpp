@@ -38,4 +38,36 @@ void matmul_backward(const float* a, const float* b, const float* dout, float* d
   throw minillm::practice::NotImplemented("matmul_backward");
 }
 
+std::vector<double> numerical_gradient(const std::function<double(const std::vector<double>&)>& f,
+                                       const std::vector<double>& x, double h) {
+  // TODO(numerical_gradient): for each coordinate i, evaluate f at a copy of x with x[i] nudged up by h and
+  // at one with x[i] nudged down by h, and turn the difference of the two values into a slope. Only x[i]
+  // moves; every other coordinate stays where it was.
+  throw minillm::practice::NotImplemented("numerical_gradient");
+}
+
+float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& w, float& b,
+                            float lr) {
+  // TODO(gradient_descent_step): compute the mean squared error of the line over the points, and its
+  // derivative with respect to w and with respect to b (work them out on paper with the chain rule, as the
+  // lesson does). Then step: each parameter moves by lr times its derivative, downhill. Return the loss
+  // you computed before moving.
+  throw minillm::practice::NotImplemented("gradient_descent_step");
+}
+
+void linear_forward(const float* inp, const float* weight, const float* bias, float* out, int64_t N, int64_t C,
+                    int64_t OC) {
+  // TODO(linear_forward): every output (n, o) is the dot product of input row n with weight row o, plus
+  // bias[o] when there is a bias. Note that weight is stored [OC, C]: row o holds the weights of output o.
+  throw minillm::practice::NotImplemented("linear_forward");
+}
+
+void linear_backward(const float* dout, const float* inp, const float* weight, float* dinp, float* dweight,
+                     float* dbias, int64_t N, int64_t C, int64_t OC) {
+  // TODO(linear_backward): ask for each input, weight and bias which outputs it touched in the forward pass
+  // and with what factor; its gradient collects dout of those outputs times that factor. A bias is added to
+  // one output column in every row. ADD to dinp, dweight and dbias (skip dbias when it is nullptr).
+  throw minillm::practice::NotImplemented("linear_backward");
+}
+
 }  // namespace ch00

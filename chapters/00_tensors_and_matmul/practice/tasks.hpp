@@ -1,7 +1,10 @@
 #pragma once
-// Chapter 00 practice: flat row-major buffers and the matrix multiply, forward and backward.
+// Chapter 00 practice: flat row-major buffers, the matrix multiply forward and backward, gradients from
+// zero (a derivative by finite differences, one step of gradient descent) and the linear layer.
 // All matrices are float buffers in row-major order; shapes are in the comments.
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 namespace ch00 {
 
@@ -22,5 +25,30 @@ void matmul(const float* a, const float* b, float* out, int64_t m, int64_t k, in
 //   db[k, n] += aᵀ · dout
 void matmul_backward(const float* a, const float* b, const float* dout, float* da, float* db, int64_t m,
                      int64_t k, int64_t n);
+
+// Task numerical_gradient: the gradient of f at x, estimated by finite differences. grad[i] says how much
+// f(x) changes per unit change of x[i] alone (the other coordinates held fixed); use a step of size h on
+// both sides of x[i] (central differences). Returns a vector the size of x.
+std::vector<double> numerical_gradient(const std::function<double(const std::vector<double>&)>& f,
+                                       const std::vector<double>& x, double h);
+
+// Task gradient_descent_step: fitting a line y = w x + b to the points (xs[i], ys[i]) by gradient descent.
+// The loss is the mean squared error, the average over the points of (w xs[i] + b - ys[i])^2. One step
+// computes that loss and its gradient with respect to w and b at the current w and b, then moves w and b
+// against their gradients by the learning rate lr. Returns the loss BEFORE the step.
+float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& w, float& b,
+                            float lr);
+
+// Task linear_forward: the linear layer (PyTorch's nn.Linear). inp is [N, C] (N rows of C inputs), weight
+// is [OC, C] (one row of C weights per output, stored like PyTorch), bias is [OC] or nullptr (no bias).
+//   out[N, OC] = inp · weightᵀ + bias      (overwrites out)
+void linear_forward(const float* inp, const float* weight, const float* bias, float* out, int64_t N, int64_t C,
+                    int64_t OC);
+
+// Task linear_backward: the backward of linear_forward, given dout[N, OC] = dLoss/dout. ACCUMULATES (+=)
+// the gradients of the loss with respect to inp into dinp[N, C], weight into dweight[OC, C] and bias into
+// dbias[OC] (dbias may be nullptr: a layer without bias).
+void linear_backward(const float* dout, const float* inp, const float* weight, float* dinp, float* dweight,
+                     float* dbias, int64_t N, int64_t C, int64_t OC);
 
 }  // namespace ch00

@@ -7,6 +7,7 @@
 
 #include "core/matmul.hpp"
 #include "core/rng.hpp"
+#include "nn/linear.hpp"
 #include "tasks.hpp"
 
 namespace {
@@ -166,6 +167,190 @@ TEST(MatmulBackward, MatchesFiniteDifferences) {
     double numeric = (loss(a64, plus, dout, m, k, n) - loss(a64, minus, dout, m, k, n)) / (2 * h);
     EXPECT_NEAR(db[idx], numeric, tol) << "db(" << idx / n << ", " << idx % n << "): how much the loss changes "
                                        << "when b(" << idx / n << ", " << idx % n << ") is nudged";
+  }
+}
+
+// ---- numerical_gradient ----
+
+TEST(NumericalGradient, QuadraticWithACrossTerm) {
+  // f(x0, x1) = x0^2 + 3 x1^2 + x0 x1. By hand: df/dx0 = 2 x0 + x1 = 4, df/dx1 = 6 x1 + x0 = 13 at (1, 2).
+  // Central differences are exact for a quadratic (up to rounding); a one-sided difference is off by h.
+  const auto f = [](const std::vector<double>& x) { return x[0] * x[0] + 3 * x[1] * x[1] + x[0] * x[1]; };
+  const std::vector<double> grad = ch00::numerical_gradient(f, {1.0, 2.0}, 1e-3);
+  ASSERT_EQ(grad.size(), 2u) << "one slope per coordinate of x";
+  EXPECT_NEAR(grad[0], 4.0, 1e-6) << "df/dx0 = 2 x0 + x1 = 4 at (1, 2); nudge x0 alone, on both sides";
+  EXPECT_NEAR(grad[1], 13.0, 1e-6) << "df/dx1 = 6 x1 + x0 = 13 at (1, 2); nudge x1 alone, on both sides";
+}
+
+TEST(NumericalGradient, StepsByHOnBothSides) {
+  // f(x) = x^3 at x = 2 with h = 0.1: (2.1^3 - 1.9^3) / 0.2 = (9.261 - 6.859) / 0.2 = 12.01 (the true
+  // slope is 12; central differences are off by h^2 = 0.01 here). A one-sided difference gives 12.61, a step
+  // of 2h on each side 12.04.
+  const auto f = [](const std::vector<double>& x) { return x[0] * x[0] * x[0]; };
+  const std::vector<double> grad = ch00::numerical_gradient(f, {2.0}, 0.1);
+  ASSERT_EQ(grad.size(), 1u);
+  EXPECT_NEAR(grad[0], 12.01, 1e-9) << "(f(x + h) - f(x - h)) / (2h) for f = x^3, x = 2, h = 0.1";
+}
+
+TEST(NumericalGradient, AgreesWithMatmulBackward) {
+  // The gradient of sum(a·b ⊙ dout) with respect to a is dout · bᵀ (chapter 00's matmul backward, here
+  // computed by the library's BLAS path): the finite differences must find the same numbers.
+  const int64_t m = 2, k = 3, n = 2;
+  const std::vector<float> b = random_values(k * n, 7), dout = random_values(m * n, 8);
+  const std::vector<float> a = random_values(m * k, 9);
+  std::vector<float> expected(m * k, 0.0f);
+  minillm::matmul_abt(dout.data(), b.data(), expected.data(), m, n, k);
+  const auto f = [&](const std::vector<double>& a64) { return loss(a64, {b.begin(), b.end()}, dout, m, k, n); };
+  const std::vector<double> grad = ch00::numerical_gradient(f, {a.begin(), a.end()}, 1e-3);
+  ASSERT_EQ(grad.size(), static_cast<size_t>(m * k));
+  for (int64_t i = 0; i < m * k; ++i) EXPECT_NEAR(grad[i], expected[i], 1e-5) << "entry " << i << " of da";
+}
+
+// ---- gradient_descent_step ----
+
+TEST(GradientDescentStep, OneStepByHand) {
+  // Points (0, 1), (1, 3), (2, 5) lie on y = 2x + 1. From w = b = 0 the residuals w x + b - y are -1, -3, -5:
+  //   loss  = (1 + 9 + 25) / 3 = 35/3
+  //   dL/dw = 2/3 * (0*(-1) + 1*(-3) + 2*(-5)) = -26/3      dL/db = 2/3 * (-1 - 3 - 5) = -6
+  //   with lr = 0.1: w = 0 - 0.1 * (-26/3) = 0.8667, b = 0 - 0.1 * (-6) = 0.6
+  const std::vector<float> xs = {0, 1, 2}, ys = {1, 3, 5};
+  float w = 0.0f, b = 0.0f;
+  const float loss = ch00::gradient_descent_step(xs, ys, w, b, 0.1f);
+  EXPECT_NEAR(loss, 35.0f / 3.0f, 1e-5) << "the mean of the squared residuals (1 + 9 + 25) / 3, before the step";
+  EXPECT_NEAR(w, 0.1f * 26.0f / 3.0f, 1e-5) << "w moves against dL/dw = -26/3 by lr = 0.1";
+  EXPECT_NEAR(b, 0.6f, 1e-5) << "b moves against dL/db = -6 by lr = 0.1";
+}
+
+TEST(GradientDescentStep, ThePerfectLineDoesNotMove) {
+  const std::vector<float> xs = {-1, 0, 3}, ys = {-1, 1, 7};  // exactly y = 2x + 1
+  float w = 2.0f, b = 1.0f;
+  EXPECT_EQ(ch00::gradient_descent_step(xs, ys, w, b, 0.5f), 0.0f) << "no residual, no loss";
+  EXPECT_EQ(w, 2.0f) << "at the minimum the gradient is 0, so w stays";
+  EXPECT_EQ(b, 1.0f) << "at the minimum the gradient is 0, so b stays";
+}
+
+TEST(GradientDescentStep, StepIsTheFiniteDifferenceSlope) {
+  // The step must be -lr times the loss's slope. The slope is measured here by central differences of the
+  // mean squared error in double, independently of the task's code.
+  const std::vector<float> xs = {0.5f, -1.0f, 2.0f, 0.25f}, ys = {1.0f, -2.0f, 0.5f, 3.0f};
+  const auto mse = [&](double w, double b) {
+    double total = 0.0;
+    for (size_t i = 0; i < xs.size(); ++i) total += (w * xs[i] + b - ys[i]) * (w * xs[i] + b - ys[i]);
+    return total / static_cast<double>(xs.size());
+  };
+  const float w0 = 0.3f, b0 = -0.2f, lr = 0.01f;
+  const double h = 1e-4;
+  const double slope_w = (mse(w0 + h, b0) - mse(w0 - h, b0)) / (2 * h);
+  const double slope_b = (mse(w0, b0 + h) - mse(w0, b0 - h)) / (2 * h);
+  float w = w0, b = b0;
+  const float loss = ch00::gradient_descent_step(xs, ys, w, b, lr);
+  EXPECT_NEAR(loss, mse(w0, b0), 1e-5) << "the loss is the MEAN of the squared residuals";
+  EXPECT_NEAR(w, w0 - lr * slope_w, 1e-5) << "w must move by -lr * dL/dw (dL/dw = " << slope_w << ")";
+  EXPECT_NEAR(b, b0 - lr * slope_b, 1e-5) << "b must move by -lr * dL/db (dL/db = " << slope_b << ")";
+}
+
+TEST(GradientDescentStep, ManyStepsFindTheLine) {
+  const std::vector<float> xs = {-2, -1, 0, 1, 2}, ys = {-3, -1, 1, 3, 5};  // y = 2x + 1
+  float w = 0.0f, b = 0.0f, previous = std::numeric_limits<float>::infinity();
+  for (int step = 0; step < 200; ++step) {
+    const float loss = ch00::gradient_descent_step(xs, ys, w, b, 0.1f);
+    ASSERT_LE(loss, previous) << "with a small learning rate the loss must not go up (step " << step << ")";
+    previous = loss;
+  }
+  EXPECT_NEAR(w, 2.0f, 1e-3) << "200 steps of lr 0.1 find the slope of y = 2x + 1";
+  EXPECT_NEAR(b, 1.0f, 1e-3) << "200 steps of lr 0.1 find the intercept of y = 2x + 1";
+}
+
+// ---- linear_forward ----
+
+TEST(LinearForward, SmallExampleByHand) {
+  // inp = [1 2 3; 4 5 6], weight = [1 0 -1; 2 1 0] (row o = weights of output o), bias = [10 20]:
+  //   out(0, 0) = 1 - 3 + 10 = 8     out(0, 1) = 2 + 2 + 20 = 24
+  //   out(1, 0) = 4 - 6 + 10 = 8     out(1, 1) = 8 + 5 + 20 = 33
+  const std::vector<float> inp = {1, 2, 3, 4, 5, 6}, weight = {1, 0, -1, 2, 1, 0}, bias = {10, 20};
+  std::vector<float> out(4, std::numeric_limits<float>::quiet_NaN());
+  ch00::linear_forward(inp.data(), weight.data(), bias.data(), out.data(), 2, 3, 2);
+  EXPECT_EQ(out, (std::vector<float>{8, 24, 8, 33})) << "out = inp · weightᵀ + bias (weight is [OC, C])";
+  ch00::linear_forward(inp.data(), weight.data(), nullptr, out.data(), 2, 3, 2);
+  EXPECT_EQ(out, (std::vector<float>{-2, 4, -2, 13})) << "bias == nullptr means no bias: out = inp · weightᵀ";
+}
+
+TEST(LinearForward, MatchesTheLibraryLayer) {
+  const int64_t N = 3, C = 5, OC = 4;  // all different, so a swapped dimension shows
+  const std::vector<float> inp = random_values(N * C, 10), weight = random_values(OC * C, 11);
+  const std::vector<float> bias = random_values(OC, 12);
+  std::vector<float> out(N * OC + 1, 0.0f), expected(N * OC, 0.0f);
+  out[N * OC] = kSentinel;
+  ch00::linear_forward(inp.data(), weight.data(), bias.data(), out.data(), N, C, OC);
+  minillm::linear_forward(expected.data(), inp.data(), weight.data(), bias.data(), N, C, OC);
+  for (int64_t i = 0; i < N * OC; ++i)
+    ASSERT_NEAR(out[i], expected[i], 1e-5) << "out(" << i / OC << ", " << i % OC << ") of a [3, 5] -> [3, 4] layer";
+  EXPECT_EQ(out[N * OC], kSentinel) << "out is [N, OC] = [3, 4]: nothing may be written past it";
+}
+
+// ---- linear_backward ----
+
+TEST(LinearBackward, SmallExampleByHand) {
+  // N = 2 rows, C = 1 input, OC = 1 output: out(n) = inp(n) * 3 + bias. With dout = [1; 10]:
+  //   dinp = dout * 3 = [3; 30]     dweight = 1*1 + 10*2 = 21     dbias = 1 + 10 = 11 (summed over rows)
+  const std::vector<float> inp = {1, 2}, weight = {3}, dout = {1, 10};
+  std::vector<float> dinp = {0, 0}, dweight = {0}, dbias = {0};
+  ch00::linear_backward(dout.data(), inp.data(), weight.data(), dinp.data(), dweight.data(), dbias.data(), 2, 1, 1);
+  EXPECT_EQ(dinp, (std::vector<float>{3, 30})) << "each input row's gradient is its dout times the weight";
+  EXPECT_EQ(dweight[0], 21.0f) << "the weight was used in both rows: dweight = sum_n dout(n) * inp(n) = 1 + 20";
+  EXPECT_EQ(dbias[0], 11.0f) << "the bias was added in both rows: dbias = sum_n dout(n) = 1 + 10";
+}
+
+TEST(LinearBackward, AccumulatesAndAcceptsNoBias) {
+  const std::vector<float> inp = {1, 2}, weight = {3}, dout = {1, 10};
+  std::vector<float> dinp = {100, 100}, dweight = {100}, dbias = {100};
+  ch00::linear_backward(dout.data(), inp.data(), weight.data(), dinp.data(), dweight.data(), dbias.data(), 2, 1, 1);
+  EXPECT_EQ(dinp, (std::vector<float>{103, 130})) << "dinp must be ADDED to, not overwritten";
+  EXPECT_EQ(dweight[0], 121.0f) << "dweight must be ADDED to, not overwritten";
+  EXPECT_EQ(dbias[0], 111.0f) << "dbias must be ADDED to, not overwritten";
+  ch00::linear_backward(dout.data(), inp.data(), weight.data(), dinp.data(), dweight.data(), nullptr, 2, 1, 1);
+  EXPECT_EQ(dweight[0], 142.0f) << "with dbias == nullptr the other gradients are still accumulated";
+}
+
+// Loss = sum_no out(n, o) * dout(n, o) for out = inp · weightᵀ + bias, in double.
+double linear_loss(const std::vector<double>& inp, const std::vector<double>& weight, const std::vector<double>& bias,
+                   const std::vector<float>& dout, int64_t N, int64_t C, int64_t OC) {
+  double total = 0.0;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t o = 0; o < OC; ++o) {
+      double out = bias[o];
+      for (int64_t c = 0; c < C; ++c) out += inp[n * C + c] * weight[o * C + c];
+      total += out * dout[n * OC + o];
+    }
+  return total;
+}
+
+TEST(LinearBackward, MatchesFiniteDifferences) {
+  const int64_t N = 3, C = 4, OC = 2;
+  const std::vector<float> inp = random_values(N * C, 13), weight = random_values(OC * C, 14);
+  const std::vector<float> bias = random_values(OC, 15), dout = random_values(N * OC, 16);
+  std::vector<float> dinp(N * C + 1, 0.0f), dweight(OC * C + 1, 0.0f), dbias(OC + 1, 0.0f);
+  dinp[N * C] = dweight[OC * C] = dbias[OC] = kSentinel;
+  ch00::linear_backward(dout.data(), inp.data(), weight.data(), dinp.data(), dweight.data(), dbias.data(), N, C, OC);
+  EXPECT_EQ(dinp[N * C], kSentinel) << "dinp is [N, C] = [3, 4] like inp";
+  EXPECT_EQ(dweight[OC * C], kSentinel) << "dweight is [OC, C] = [2, 4] like weight";
+  EXPECT_EQ(dbias[OC], kSentinel) << "dbias is [OC] = [2] like bias";
+
+  // The loss is linear in each single entry, so central differences are exact up to rounding.
+  std::vector<double> x[3] = {{inp.begin(), inp.end()}, {weight.begin(), weight.end()}, {bias.begin(), bias.end()}};
+  const std::vector<float>* analytic[3] = {&dinp, &dweight, &dbias};
+  const char* names[3] = {"dinp", "dweight", "dbias"};
+  const double h = 1e-3;
+  for (int which = 0; which < 3; ++which) {
+    for (size_t i = 0; i < x[which].size(); ++i) {
+      const double saved = x[which][i];
+      x[which][i] = saved + h;
+      const double up = linear_loss(x[0], x[1], x[2], dout, N, C, OC);
+      x[which][i] = saved - h;
+      const double down = linear_loss(x[0], x[1], x[2], dout, N, C, OC);
+      x[which][i] = saved;
+      EXPECT_NEAR((*analytic[which])[i], (up - down) / (2 * h), 1e-5) << names[which] << "[" << i << "]";
+    }
   }
 }
 

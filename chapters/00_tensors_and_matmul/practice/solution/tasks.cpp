@@ -38,4 +38,61 @@ void matmul_backward(const float* a, const float* b, const float* dout, float* d
       for (int64_t j = 0; j < n; ++j) db[p * n + j] += a[i * k + p] * dout[i * n + j];
 }
 
+std::vector<double> numerical_gradient(const std::function<double(const std::vector<double>&)>& f,
+                                       const std::vector<double>& x, double h) {
+  std::vector<double> grad(x.size());
+  std::vector<double> nudged = x;
+  for (size_t i = 0; i < x.size(); ++i) {
+    nudged[i] = x[i] + h;
+    const double up = f(nudged);
+    nudged[i] = x[i] - h;
+    const double down = f(nudged);
+    nudged[i] = x[i];
+    grad[i] = (up - down) / (2 * h);  // central difference: error O(h^2) rather than O(h)
+  }
+  return grad;
+}
+
+float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& w, float& b,
+                            float lr) {
+  // loss = 1/n sum r_i^2 with r_i = w x_i + b - y_i; dloss/dr_i = 2 r_i / n, dr_i/dw = x_i, dr_i/db = 1.
+  const float n = static_cast<float>(xs.size());
+  float loss = 0.0f, dw = 0.0f, db = 0.0f;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const float r = w * xs[i] + b - ys[i];
+    loss += r * r / n;
+    dw += 2.0f * r * xs[i] / n;
+    db += 2.0f * r / n;
+  }
+  w -= lr * dw;
+  b -= lr * db;
+  return loss;
+}
+
+void linear_forward(const float* inp, const float* weight, const float* bias, float* out, int64_t N, int64_t C,
+                    int64_t OC) {
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t o = 0; o < OC; ++o) {
+      float sum = bias ? bias[o] : 0.0f;
+      for (int64_t c = 0; c < C; ++c) sum += inp[n * C + c] * weight[o * C + c];
+      out[n * OC + o] = sum;
+    }
+  }
+}
+
+void linear_backward(const float* dout, const float* inp, const float* weight, float* dinp, float* dweight,
+                     float* dbias, int64_t N, int64_t C, int64_t OC) {
+  // out(n, o) = sum_c inp(n, c) weight(o, c) + bias(o)
+  for (int64_t n = 0; n < N; ++n) {
+    for (int64_t o = 0; o < OC; ++o) {
+      const float g = dout[n * OC + o];
+      for (int64_t c = 0; c < C; ++c) {
+        dinp[n * C + c] += g * weight[o * C + c];     // dinp = dout · weight
+        dweight[o * C + c] += g * inp[n * C + c];     // dweight = doutᵀ · inp
+      }
+      if (dbias) dbias[o] += g;                       // dbias = sum over rows of dout
+    }
+  }
+}
+
 }  // namespace ch00
