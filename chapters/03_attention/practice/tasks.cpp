@@ -32,4 +32,32 @@ void single_head_attention(const float* q, const float* k, const float* v, float
   throw minillm::practice::NotImplemented("single_head_attention");
 }
 
+void softmax_backward(const float* probs, const float* dprobs, float* dlogits, int n) {
+  // TODO(softmax_backward): work out on paper how probs[i] changes when logits[j] changes (two cases: i == j
+  // and i != j), then let each logit collect dprobs[i] times that, summed over i. Written out, the sum
+  // simplifies so that one pass computes a single number per row and a second pass uses it. ADD to dlogits.
+  throw minillm::practice::NotImplemented("softmax_backward");
+}
+
+void split_heads(const float* qkv, float* q, float* k, float* v, int T, int C, int NH) {
+  // TODO(split_heads): hs = C / NH. For every head h, position t and i < hs, find where the query, key and
+  // value numbers of head h sit in the row qkv[t] (3C numbers) and copy them to q, k and v [NH, T, hs].
+  throw minillm::practice::NotImplemented("split_heads");
+}
+
+void merge_heads(const float* heads, float* out, int T, int C, int NH) {
+  // TODO(merge_heads): the opposite move: for every head h, position t and i < hs, copy heads[h, t, i] to
+  // its place in row t of out[T, C], where head h owns the h-th block of hs columns.
+  throw minillm::practice::NotImplemented("merge_heads");
+}
+
+void single_head_attention_backward(const float* q, const float* k, const float* v, const float* att,
+                                    const float* dout, float* dq, float* dk, float* dv, int T, int hs) {
+  // TODO(single_head_attention_backward): walk the forward's steps backwards, each one a backward you have
+  // met: out = att · v (a matmul: gives datt and dv), the row softmax (gives the gradient of the scaled
+  // scores; masked entries have probability 0 and get none), the scores q · kᵀ scaled by 1/sqrt(hs) (a matmul
+  // and a constant factor: gives dq and dk). Keep datt and dscores in local buffers; ADD to dq, dk, dv.
+  throw minillm::practice::NotImplemented("single_head_attention_backward");
+}
+
 }  // namespace ch03

@@ -17,4 +17,25 @@ void causal_mask(float* scores, int T);
 // q, k, v are [T, hs]. att[T, T] receives the attention probabilities (0 above the diagonal).
 void single_head_attention(const float* q, const float* k, const float* v, float* att, float* out, int T, int hs);
 
+// Task softmax_backward: the backward of stable_softmax for one row of n values. probs is the row's output,
+// dprobs = dLoss/dprobs. ACCUMULATES dLoss/dlogits into dlogits (+=). Every probability depends on every
+// logit of the row (they share the sum below the fraction).
+void softmax_backward(const float* probs, const float* dprobs, float* dlogits, int n);
+
+// Task split_heads: GPT-2's c_attn gives one row qkv[t] of 3C numbers per position: the query (first C),
+// the key (next C) and the value (last C), each the NH heads of hs = C / NH numbers side by side.
+// Write head h's queries, keys and values as q[NH, T, hs], k[NH, T, hs], v[NH, T, hs]:
+// q[h, t, :] is the h-th block of hs numbers in the query part of qkv[t].
+void split_heads(const float* qkv, float* q, float* k, float* v, int T, int C, int NH);
+
+// Task merge_heads: the heads' outputs heads[NH, T, hs] side by side again: out[T, C] where row t is head
+// 0's row t, then head 1's row t, ... (the layout attn.c_proj reads).
+void merge_heads(const float* heads, float* out, int T, int C, int NH);
+
+// Task single_head_attention_backward: the backward of single_head_attention. Given q, k, v [T, hs], the
+// probabilities att [T, T] it computed and dout [T, hs] = dLoss/dout, ACCUMULATE dLoss/dq, dLoss/dk and
+// dLoss/dv into dq, dk, dv [T, hs].
+void single_head_attention_backward(const float* q, const float* k, const float* v, const float* att,
+                                    const float* dout, float* dq, float* dk, float* dv, int T, int hs);
+
 }  // namespace ch03

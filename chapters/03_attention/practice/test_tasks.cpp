@@ -1,12 +1,14 @@
 // Tests for chapter 03's practice tasks. Each suite is one task of manifest.json.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "core/rng.hpp"
 #include "nn/attention.hpp"
+#include "nn/softmax.hpp"
 #include "tasks.hpp"
 
 namespace {
@@ -116,6 +118,255 @@ TEST(SingleHeadAttention, MatchesTheLibraryOnRandomInputs) {
     ASSERT_NEAR(att[i], want_att[i], 1e-5f) << "att(" << i / T << ", " << i % T << "): did you scale by 1/sqrt(hs)?";
   for (int i = 0; i < T * hs; ++i)
     ASSERT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / hs << ", " << i % hs << ")";
+}
+
+std::vector<float> normal_values(int count, uint64_t seed) {
+  minillm::Rng rng(seed);
+  std::vector<float> values(static_cast<size_t>(count));
+  rng.fill_normal(values, 0.0f, 1.0f);
+  return values;
+}
+
+// softmax of one row in double, written out here so the tests do not depend on the task's own softmax.
+std::vector<double> softmax64(const std::vector<double>& z) {
+  double max = z[0];
+  for (double x : z) max = std::max(max, x);
+  std::vector<double> p(z.size());
+  double sum = 0.0;
+  for (size_t i = 0; i < z.size(); ++i) sum += (p[i] = std::exp(z[i] - max));
+  for (double& x : p) x /= sum;
+  return p;
+}
+
+// ---- softmax_backward ----
+
+TEST(SoftmaxBackward, TwoValuesByHand) {
+  // probs = (1/4, 3/4) and dprobs = (1, 0): the loss is probs[0]. sum_i dprobs_i p_i = 1/4, so
+  // dlogits = (1/4 * (1 - 1/4), 3/4 * (0 - 1/4)) = (3/16, -3/16): raising logit 0 raises probs[0].
+  const float probs[2] = {0.25f, 0.75f}, dprobs[2] = {1.0f, 0.0f};
+  float dlogits[2] = {0.0f, 0.0f};
+  ch03::softmax_backward(probs, dprobs, dlogits, 2);
+  EXPECT_NEAR(dlogits[0], 0.1875f, 1e-6f) << "d probs[0] / d logits[0] = p0 (1 - p0) = 3/16";
+  EXPECT_NEAR(dlogits[1], -0.1875f, 1e-6f) << "d probs[0] / d logits[1] = -p0 p1 = -3/16: the other logit counts too";
+}
+
+TEST(SoftmaxBackward, AnEqualGradientOnEveryProbabilityChangesNothing) {
+  // The probabilities always sum to 1, so a loss that weighs them all equally is constant: zero gradient.
+  const float probs[3] = {0.2f, 0.5f, 0.3f}, dprobs[3] = {2.0f, 2.0f, 2.0f};
+  float dlogits[3] = {1.0f, 1.0f, 1.0f};
+  ch03::softmax_backward(probs, dprobs, dlogits, 3);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NEAR(dlogits[i], 1.0f, 1e-6f) << "dlogits[" << i << "]: it started at 1 and must be ADDED 0 to";
+}
+
+TEST(SoftmaxBackward, MatchesFiniteDifferencesAndTheLibrary) {
+  const int n = 7;
+  const std::vector<float> logits = normal_values(n, 21), dprobs = normal_values(n, 22);
+  std::vector<double> z(logits.begin(), logits.end());
+  const std::vector<double> p64 = softmax64(z);
+  const std::vector<float> probs(p64.begin(), p64.end());
+  std::vector<float> dlogits(n + 1, 0.0f), library(n, 0.0f);
+  dlogits[n] = -777.0f;
+  ch03::softmax_backward(probs.data(), dprobs.data(), dlogits.data(), n);
+  minillm::softmax_backward(library.data(), probs.data(), dprobs.data(), 1, n);
+  EXPECT_EQ(dlogits[n], -777.0f) << "dlogits has n values: nothing may be written past them";
+  // loss(z) = sum_i dprobs_i softmax(z)_i, differentiated by central differences in double.
+  const auto loss = [&](const std::vector<double>& zz) {
+    const std::vector<double> pp = softmax64(zz);
+    double total = 0.0;
+    for (int i = 0; i < n; ++i) total += dprobs[i] * pp[i];
+    return total;
+  };
+  const double h = 1e-5;
+  for (int j = 0; j < n; ++j) {
+    std::vector<double> up = z, down = z;
+    up[j] += h;
+    down[j] -= h;
+    EXPECT_NEAR(dlogits[j], (loss(up) - loss(down)) / (2 * h), 1e-5) << "dlogits[" << j << "] vs finite differences";
+    EXPECT_NEAR(dlogits[j], library[j], 1e-6) << "dlogits[" << j << "] vs the library's softmax_backward";
+  }
+}
+
+// ---- split_heads / merge_heads ----
+
+// qkv[T, 3C] whose every number says where it came from: 1000 * t + channel.
+std::vector<float> labelled_qkv(int T, int C) {
+  std::vector<float> qkv(static_cast<size_t>(T) * 3 * C);
+  for (int t = 0; t < T; ++t)
+    for (int c = 0; c < 3 * C; ++c) qkv[t * 3 * C + c] = static_cast<float>(1000 * t + c);
+  return qkv;
+}
+
+TEST(SplitHeads, TwoHeadsByHand) {
+  // T = 2, C = 4, NH = 2, hs = 2. Row t of qkv holds channels 0..11: q = 0..3, k = 4..7, v = 8..11;
+  // head 0 owns the first two of each part, head 1 the last two.
+  const int T = 2, C = 4, NH = 2;
+  const std::vector<float> qkv = labelled_qkv(T, C);
+  std::vector<float> q(8), k(8), v(8);
+  ch03::split_heads(qkv.data(), q.data(), k.data(), v.data(), T, C, NH);
+  EXPECT_EQ(q, (std::vector<float>{0, 1, 1000, 1001, 2, 3, 1002, 1003}))
+      << "q[h, t, :]: head 0 is channels 0-1 of rows 0 and 1, then head 1 is channels 2-3";
+  EXPECT_EQ(k, (std::vector<float>{4, 5, 1004, 1005, 6, 7, 1006, 1007})) << "keys start at channel C = 4";
+  EXPECT_EQ(v, (std::vector<float>{8, 9, 1008, 1009, 10, 11, 1010, 1011})) << "values start at channel 2C = 8";
+}
+
+TEST(SplitHeads, EveryNumberLandsInItsHead) {
+  const int T = 3, C = 12, NH = 3, hs = 4;
+  const std::vector<float> qkv = labelled_qkv(T, C);
+  std::vector<float> q(T * C + 1, -1.0f), k(T * C + 1, -1.0f), v(T * C + 1, -1.0f);
+  ch03::split_heads(qkv.data(), q.data(), k.data(), v.data(), T, C, NH);
+  for (int h = 0; h < NH; ++h)
+    for (int t = 0; t < T; ++t)
+      for (int i = 0; i < hs; ++i) {
+        const int at = (h * T + t) * hs + i;
+        ASSERT_EQ(q[at], 1000 * t + h * hs + i) << "q[" << h << ", " << t << ", " << i << "]";
+        ASSERT_EQ(k[at], 1000 * t + C + h * hs + i) << "k[" << h << ", " << t << ", " << i << "]";
+        ASSERT_EQ(v[at], 1000 * t + 2 * C + h * hs + i) << "v[" << h << ", " << t << ", " << i << "]";
+      }
+  EXPECT_EQ(q[T * C], -1.0f) << "q is [NH, T, hs] = T*C numbers: nothing may be written past it";
+}
+
+TEST(MergeHeads, TwoHeadsByHand) {
+  // heads[2, 2, 2] = head 0: rows (1, 2), (3, 4); head 1: rows (5, 6), (7, 8). Row t of out is head 0's row t
+  // followed by head 1's row t.
+  const std::vector<float> heads = {1, 2, 3, 4, 5, 6, 7, 8};
+  std::vector<float> out(8, 0.0f);
+  ch03::merge_heads(heads.data(), out.data(), 2, 4, 2);
+  EXPECT_EQ(out, (std::vector<float>{1, 2, 5, 6, 3, 4, 7, 8}));
+}
+
+TEST(MergeHeads, HeadsSideBySideGiveTheLibrarysMultiHeadAttention) {
+  // Each head's attention computed here by a plain double-precision loop on the heads cut out of qkv; merged
+  // side by side, they must equal the library's multi-head attention_forward (checked against PyTorch).
+  const int T = 5, C = 12, NH = 3, hs = 4;
+  const std::vector<float> qkv = normal_values(T * 3 * C, 23);
+  std::vector<float> heads(NH * T * hs);
+  for (int h = 0; h < NH; ++h)
+    for (int t = 0; t < T; ++t) {
+      std::vector<double> scores(t + 1);
+      for (int s = 0; s <= t; ++s) {
+        double dot = 0.0;
+        for (int i = 0; i < hs; ++i) dot += double(qkv[t * 3 * C + h * hs + i]) * qkv[s * 3 * C + C + h * hs + i];
+        scores[s] = dot / std::sqrt(double(hs));
+      }
+      const std::vector<double> p = softmax64(scores);
+      for (int i = 0; i < hs; ++i) {
+        double sum = 0.0;
+        for (int s = 0; s <= t; ++s) sum += p[s] * qkv[s * 3 * C + 2 * C + h * hs + i];
+        heads[(h * T + t) * hs + i] = static_cast<float>(sum);
+      }
+    }
+  std::vector<float> out(T * C + 1, 0.0f), want(T * C), preatt(NH * T * T), att(NH * T * T);
+  out[T * C] = -777.0f;
+  ch03::merge_heads(heads.data(), out.data(), T, C, NH);
+  minillm::attention_forward(want.data(), preatt.data(), att.data(), qkv.data(), 1, T, C, NH);
+  for (int i = 0; i < T * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
+  EXPECT_EQ(out[T * C], -777.0f) << "out is [T, C]: nothing may be written past it";
+}
+
+// ---- single_head_attention_backward ----
+
+// One head's output in double (T, hs as the task), for finite differences.
+std::vector<double> attention64(const std::vector<double>& q, const std::vector<double>& k, const std::vector<double>& v,
+                                int T, int hs) {
+  std::vector<double> out(static_cast<size_t>(T) * hs, 0.0);
+  for (int t = 0; t < T; ++t) {
+    std::vector<double> scores(t + 1);
+    for (int s = 0; s <= t; ++s) {
+      double dot = 0.0;
+      for (int i = 0; i < hs; ++i) dot += q[t * hs + i] * k[s * hs + i];
+      scores[s] = dot / std::sqrt(double(hs));
+    }
+    const std::vector<double> p = softmax64(scores);
+    for (int s = 0; s <= t; ++s)
+      for (int i = 0; i < hs; ++i) out[t * hs + i] += p[s] * v[s * hs + i];
+  }
+  return out;
+}
+
+// Probabilities att[T, T] in float, from the double reference (0 above the diagonal).
+std::vector<float> attention_probs(const std::vector<float>& q, const std::vector<float>& k, int T, int hs) {
+  std::vector<float> att(static_cast<size_t>(T) * T, 0.0f);
+  for (int t = 0; t < T; ++t) {
+    std::vector<double> scores(t + 1);
+    for (int s = 0; s <= t; ++s) {
+      double dot = 0.0;
+      for (int i = 0; i < hs; ++i) dot += double(q[t * hs + i]) * k[s * hs + i];
+      scores[s] = dot / std::sqrt(double(hs));
+    }
+    const std::vector<double> p = softmax64(scores);
+    for (int s = 0; s <= t; ++s) att[t * T + s] = static_cast<float>(p[s]);
+  }
+  return att;
+}
+
+TEST(SingleHeadAttentionBackward, OnePositionCopiesItsValue) {
+  // T = 1: the only probability is 1 whatever q and k are, so out = v: dv = dout and dq = dk = 0.
+  const float q[2] = {0.5f, -1.0f}, k[2] = {2.0f, 1.0f}, v[2] = {3.0f, 4.0f}, att[1] = {1.0f}, dout[2] = {1.0f, -2.0f};
+  float dq[2] = {0, 0}, dk[2] = {0, 0}, dv[2] = {10, 10};
+  ch03::single_head_attention_backward(q, k, v, att, dout, dq, dk, dv, 1, 2);
+  EXPECT_NEAR(dv[0], 11.0f, 1e-6f) << "dv = dout ADDED to what dv held (10)";
+  EXPECT_NEAR(dv[1], 8.0f, 1e-6f) << "dv = dout ADDED to what dv held (10)";
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NEAR(dq[i], 0.0f, 1e-6f) << "a softmax over one score is always 1: q has no influence";
+    EXPECT_NEAR(dk[i], 0.0f, 1e-6f) << "a softmax over one score is always 1: k has no influence";
+  }
+}
+
+TEST(SingleHeadAttentionBackward, MatchesFiniteDifferences) {
+  const int T = 4, hs = 3;
+  const std::vector<float> q = normal_values(T * hs, 24), k = normal_values(T * hs, 25), v = normal_values(T * hs, 26);
+  const std::vector<float> dout = normal_values(T * hs, 27), att = attention_probs(q, k, T, hs);
+  std::vector<float> dq(T * hs, 0.0f), dk(T * hs, 0.0f), dv(T * hs, 0.0f);
+  ch03::single_head_attention_backward(q.data(), k.data(), v.data(), att.data(), dout.data(), dq.data(), dk.data(),
+                                       dv.data(), T, hs);
+  std::vector<double> x[3] = {{q.begin(), q.end()}, {k.begin(), k.end()}, {v.begin(), v.end()}};
+  const std::vector<float>* analytic[3] = {&dq, &dk, &dv};
+  const char* names[3] = {"dq", "dk", "dv"};
+  const auto loss = [&] {
+    const std::vector<double> out = attention64(x[0], x[1], x[2], T, hs);
+    double total = 0.0;
+    for (int i = 0; i < T * hs; ++i) total += out[i] * dout[i];
+    return total;
+  };
+  const double h = 1e-5;
+  for (int which = 0; which < 3; ++which)
+    for (int i = 0; i < T * hs; ++i) {
+      const double saved = x[which][i];
+      x[which][i] = saved + h;
+      const double up = loss();
+      x[which][i] = saved - h;
+      const double down = loss();
+      x[which][i] = saved;
+      EXPECT_NEAR((*analytic[which])[i], (up - down) / (2 * h), 1e-4)
+          << names[which] << "(" << i / hs << ", " << i % hs << ") vs finite differences";
+    }
+}
+
+TEST(SingleHeadAttentionBackward, MatchesTheLibraryAndAccumulates) {
+  // The library's attention_backward with one head (q, k, v packed into qkv[T, 3hs] as c_attn lays them out).
+  const int T = 6, hs = 4;
+  const std::vector<float> q = normal_values(T * hs, 28), k = normal_values(T * hs, 29), v = normal_values(T * hs, 30);
+  const std::vector<float> dout = normal_values(T * hs, 31);
+  std::vector<float> qkv(T * 3 * hs);
+  for (int t = 0; t < T; ++t)
+    for (int i = 0; i < hs; ++i) {
+      qkv[t * 3 * hs + i] = q[t * hs + i];
+      qkv[t * 3 * hs + hs + i] = k[t * hs + i];
+      qkv[t * 3 * hs + 2 * hs + i] = v[t * hs + i];
+    }
+  std::vector<float> out(T * hs), preatt(T * T), att(T * T), dqkv(T * 3 * hs, 0.0f), dpreatt(T * T), datt(T * T);
+  minillm::attention_forward(out.data(), preatt.data(), att.data(), qkv.data(), 1, T, hs, 1);
+  minillm::attention_backward(dqkv.data(), dpreatt.data(), datt.data(), dout.data(), qkv.data(), att.data(), 1, T, hs, 1);
+  std::vector<float> dq(T * hs, 1.0f), dk(T * hs, 1.0f), dv(T * hs, 1.0f);  // start at 1: the task must add
+  ch03::single_head_attention_backward(q.data(), k.data(), v.data(), att.data(), dout.data(), dq.data(), dk.data(),
+                                       dv.data(), T, hs);
+  for (int t = 0; t < T; ++t)
+    for (int i = 0; i < hs; ++i) {
+      ASSERT_NEAR(dq[t * hs + i], 1.0f + dqkv[t * 3 * hs + i], 1e-4f) << "dq(" << t << ", " << i << ") (started at 1)";
+      ASSERT_NEAR(dk[t * hs + i], 1.0f + dqkv[t * 3 * hs + hs + i], 1e-4f) << "dk(" << t << ", " << i << ") (started at 1)";
+      ASSERT_NEAR(dv[t * hs + i], 1.0f + dqkv[t * 3 * hs + 2 * hs + i], 1e-4f) << "dv(" << t << ", " << i << ") (started at 1)";
+    }
 }
 
 }  // namespace
