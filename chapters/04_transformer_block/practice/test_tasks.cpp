@@ -6,8 +6,11 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "core/tensor.hpp"
+#include "nn/block.hpp"
 #include "nn/gelu.hpp"
 #include "nn/layernorm.hpp"
+#include "nn/linear.hpp"
 #include "tasks.hpp"
 
 namespace {
@@ -107,6 +110,156 @@ TEST(GeluBackward, MatchesTheLibraryAndAccumulates) {
   ch04::gelu_backward(x.data(), dout.data(), dx.data(), n);
   for (int i = 0; i < n; ++i)
     ASSERT_NEAR(dx[i], want[i], 1e-5f) << "at x = " << x[i] << " (the buffer started at 0.5: use +=)";
+}
+
+TEST(LayerNormBackward, MatchesFiniteDifferences) {
+  // loss = sum out * dout with LayerNorm computed in double; central differences for every input, weight and
+  // bias. Independent of the library: it checks the maths itself.
+  const int N = 2, C = 5;
+  const std::vector<float> x = random_values(N * C, 12), w = random_values(C, 13, 1.0f), b = random_values(C, 14);
+  const std::vector<float> dout = random_values(N * C, 15);
+  std::vector<double> params[3] = {{x.begin(), x.end()}, {w.begin(), w.end()}, {b.begin(), b.end()}};
+  const auto loss = [&] {
+    double total = 0.0;
+    for (int n = 0; n < N; ++n) {
+      double mean = 0.0, var = 0.0;
+      for (int c = 0; c < C; ++c) mean += params[0][n * C + c] / C;
+      for (int c = 0; c < C; ++c) var += (params[0][n * C + c] - mean) * (params[0][n * C + c] - mean) / C;
+      for (int c = 0; c < C; ++c)
+        total += ((params[0][n * C + c] - mean) / std::sqrt(var + 1e-5) * params[1][c] + params[2][c]) * dout[n * C + c];
+    }
+    return total;
+  };
+  std::vector<float> mean(N), rstd(N), out(N * C);
+  minillm::layernorm_forward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C);
+  std::vector<float> dx(N * C, 0.0f), dw(C, 0.0f), db(C, 0.0f);
+  ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx.data(), dw.data(), db.data(),
+                           N, C);
+  const std::vector<float>* analytic[3] = {&dx, &dw, &db};
+  const char* names[3] = {"dinp", "dweight", "dbias"};
+  const double h = 1e-5;
+  for (int which = 0; which < 3; ++which)
+    for (size_t i = 0; i < params[which].size(); ++i) {
+      const double saved = params[which][i];
+      params[which][i] = saved + h;
+      const double up = loss();
+      params[which][i] = saved - h;
+      const double down = loss();
+      params[which][i] = saved;
+      EXPECT_NEAR((*analytic[which])[i], (up - down) / (2 * h), 2e-4) << names[which] << "[" << i << "]";
+    }
+}
+
+// ---- gelu_forward ----
+
+TEST(GeluForward, KnownValues) {
+  // By hand (tanh approximation): gelu(0) = 0; gelu(1) = 0.5 (1 + tanh(0.79788 * 1.044715)) = 0.841192;
+  // gelu(-1) = -1 + gelu(1) = -0.158808 (gelu(x) - gelu(-x) = x); far from 0 it is x or 0.
+  const float x[5] = {0.0f, 1.0f, -1.0f, 10.0f, -10.0f};
+  float out[5];
+  ch04::gelu_forward(x, out, 5);
+  EXPECT_EQ(out[0], 0.0f) << "gelu(0) = 0";
+  EXPECT_NEAR(out[1], 0.841192f, 1e-5f) << "gelu(1) with the tanh approximation";
+  EXPECT_NEAR(out[2], -0.158808f, 1e-5f) << "gelu(-1): a little below 0, GELU's dip";
+  EXPECT_NEAR(out[3], 10.0f, 1e-5f) << "for large x GELU is x";
+  EXPECT_NEAR(out[4], 0.0f, 1e-5f) << "for very negative x GELU is 0";
+}
+
+TEST(GeluForward, MatchesTheLibrary) {
+  const int n = 41;
+  std::vector<float> x(n), out(n + 1, -777.0f), want(n);
+  for (int i = 0; i < n; ++i) x[i] = -5.0f + 0.25f * static_cast<float>(i);
+  ch04::gelu_forward(x.data(), out.data(), n);
+  minillm::gelu_forward(want.data(), x.data(), n);
+  for (int i = 0; i < n; ++i) ASSERT_NEAR(out[i], want[i], 1e-6f) << "gelu(" << x[i] << ")";
+  EXPECT_EQ(out[n], -777.0f) << "out has n values: nothing may be written past them";
+}
+
+// ---- mlp_forward ----
+
+TEST(MlpForward, OneInputByHand) {
+  // C = 1, so the hidden width is 4. c_fc multiplies x = 1 by (1, 2, -1, 0) and adds (0, 0, 0, 1): GELU of
+  // (1, 2, -1, 1) is (0.841192, 1.954598, -0.158808, 0.841192). c_proj weighs them (1, 0, 2, 0) plus 0.5:
+  // 0.841192 - 0.317616 + 0.5 = 1.023576.
+  const float x[1] = {1.0f}, fc_w[4] = {1, 2, -1, 0}, fc_b[4] = {0, 0, 0, 1}, proj_w[4] = {1, 0, 2, 0};
+  const float proj_b[1] = {0.5f};
+  float hidden[4], out[1];
+  ch04::mlp_forward(x, fc_w, fc_b, proj_w, proj_b, hidden, out, 1, 1);
+  EXPECT_NEAR(hidden[0], 0.841192f, 1e-5f) << "hidden holds GELU of c_fc's output: gelu(1)";
+  EXPECT_NEAR(hidden[1], 1.954598f, 1e-5f) << "gelu(2)";
+  EXPECT_NEAR(hidden[2], -0.158808f, 1e-5f) << "gelu(-1)";
+  EXPECT_NEAR(hidden[3], 0.841192f, 1e-5f) << "gelu(0 * 1 + 1): c_fc's bias counts";
+  EXPECT_NEAR(out[0], 1.023576f, 1e-5f) << "c_proj: 1 * gelu(1) + 2 * gelu(-1) + 0.5";
+}
+
+TEST(MlpForward, MatchesTheLibraryLayers) {
+  const int N = 3, C = 4;
+  const std::vector<float> x = random_values(N * C, 16), fc_w = random_values(4 * C * C, 17);
+  const std::vector<float> fc_b = random_values(4 * C, 18), proj_w = random_values(C * 4 * C, 19);
+  const std::vector<float> proj_b = random_values(C, 20);
+  std::vector<float> fc(N * 4 * C), want_hidden(N * 4 * C), want(N * C);
+  minillm::linear_forward(fc.data(), x.data(), fc_w.data(), fc_b.data(), N, C, 4 * C);
+  minillm::gelu_forward(want_hidden.data(), fc.data(), N * 4 * C);
+  minillm::linear_forward(want.data(), want_hidden.data(), proj_w.data(), proj_b.data(), N, 4 * C, C);
+  std::vector<float> hidden(N * 4 * C), out(N * C);
+  ch04::mlp_forward(x.data(), fc_w.data(), fc_b.data(), proj_w.data(), proj_b.data(), hidden.data(), out.data(), N, C);
+  for (int i = 0; i < N * 4 * C; ++i) ASSERT_NEAR(hidden[i], want_hidden[i], 1e-5f) << "hidden[" << i << "]";
+  for (int i = 0; i < N * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / C << ", " << i % C << ")";
+}
+
+// ---- block_forward ----
+
+// A block's parameters and activations, in arenas as the GPT holds them. Parameters are random; LayerNorm
+// weights near 1.
+struct BlockFixture {
+  minillm::BlockShape s{2, 3, 8, 2};
+  minillm::TensorArena params, acts, want_acts;
+  std::vector<float> inp = random_values(2 * 3 * 8, 21);
+  BlockFixture() {
+    minillm::add_block_params(params, "h.0.", s.C);
+    params.allocate();
+    minillm::Rng rng(22);
+    for (const auto& entry : params.entries()) {
+      const bool ln_weight = entry.name.ends_with("ln_1.weight") || entry.name.ends_with("ln_2.weight");
+      rng.fill_normal(params[entry.name].span(), ln_weight ? 1.0f : 0.0f, ln_weight ? 0.1f : 0.3f);
+    }
+    for (minillm::TensorArena* arena : {&acts, &want_acts}) {
+      minillm::add_block_acts(*arena, "h.0.", s);
+      arena->allocate();
+    }
+  }
+  minillm::BlockParams p() const { return minillm::block_params(params, "h.0."); }
+  void zero(const std::string& name) { params["h.0." + name].zero(); }
+};
+
+TEST(BlockForward, WithZeroOutputProjectionsTheStreamPassesThrough) {
+  // If both branches end in a layer whose weights and bias are 0, each branch adds 0 to the residual stream:
+  // the block's output is its input, exactly.
+  BlockFixture f;
+  for (const char* name : {"attn.c_proj.weight", "attn.c_proj.bias", "mlp.c_proj.weight", "mlp.c_proj.bias"})
+    f.zero(name);
+  const minillm::BlockActs a = minillm::block_acts(f.acts, "h.0.");
+  ch04::block_forward(a, f.inp.data(), f.p(), f.s);
+  for (size_t i = 0; i < f.inp.size(); ++i) {
+    ASSERT_EQ(a.residual2[i], f.inp[i]) << "residual2 = inp + attention branch, and that branch is 0 here";
+    ASSERT_EQ(a.out[i], f.inp[i]) << "out = residual2 + MLP branch, and that branch is 0 here";
+  }
+}
+
+TEST(BlockForward, MatchesTheLibrarysBlock) {
+  BlockFixture f;
+  const minillm::BlockActs a = minillm::block_acts(f.acts, "h.0.");
+  const minillm::BlockActs want = minillm::block_acts(f.want_acts, "h.0.");
+  minillm::block_forward(want, f.inp.data(), f.p(), f.s);
+  ch04::block_forward(a, f.inp.data(), f.p(), f.s);
+  // Every activation the backward pass reads, by name: a missing one shows which box is not done.
+  for (const auto& entry : f.acts.entries()) {
+    const minillm::TensorView got = f.acts[entry.name], expected = f.want_acts[entry.name];
+    for (int64_t i = 0; i < got.numel(); ++i) {
+      if (got.data[i] == expected.data[i]) continue;  // also the masked scores, -inf in both
+      ASSERT_NEAR(got.data[i], expected.data[i], 1e-4f) << entry.name << "[" << i << "] of " << entry.shape.str();
+    }
+  }
 }
 
 }  // namespace
