@@ -81,7 +81,7 @@ void check_sections(Context& cx, const std::vector<std::string>& lines) {
   const std::vector<Heading> all = headings(lines);
   if (all.empty() || all.front().level != 2) {
     cx.problem("README.md", all.empty() ? 0 : all.front().line,
-               "the lesson must start with a `## Title` heading (then the twelve `### ` sections)");
+               "the lesson must start with a `## Title` heading (then the fourteen `### ` sections)");
   }
   std::vector<std::string> expected;
   for (std::string_view name : kLessonSections) expected.push_back(normalize_heading(name));
@@ -113,7 +113,7 @@ void check_sections(Context& cx, const std::vector<std::string>& lines) {
     }
   }
   if (next == 0) {
-    cx.problem("README.md", 0, fmt::format("has none of the lesson's twelve sections; add them as `### ` headings "
+    cx.problem("README.md", 0, fmt::format("has none of the lesson's fourteen sections; add them as `### ` headings "
                                            "in this order: {}", section_list()));
     return;
   }

@@ -1,5 +1,5 @@
 #pragma once
-// The lesson checks: a chapter's README.md has the course's twelve sections in order, every code block
+// The lesson checks: a chapter's README.md has the course's fourteen sections in order, every code block
 // quoted from a source file is still exactly what that file says between its lesson markers, and the chapter
 // has its demo, build file and practice. `--refresh` copies drifted quotes from the sources into the lesson.
 //
@@ -18,13 +18,15 @@
 namespace minillm::practice {
 
 // The `### ` sections every lesson has, in this order (from the course's seed lesson).
-inline constexpr std::array<std::string_view, 12> kLessonSections = {
+// Extra material goes in `#### ` subsections inside them.
+inline constexpr std::array<std::string_view, 14> kLessonSections = {
     "Concept Definition",  "Why It Matters",
     "Analogy",             "Architecture & Workflow Diagram",
     "How It Works (Step-by-Step)", "Code Example",
     "Line-by-Line Code Explanation", "Real-World Use Case",
     "Practice Task",       "Common Mistakes & Debugging Tips",
-    "Best Practices",      "Key Takeaways"};
+    "Best Practices",      "Key Takeaways",
+    "Practice Time",       "Real-World Tip"};
 
 struct LessonProblem {
   std::string file;  // relative to the repository root: "chapters/01_tokenization/README.md"

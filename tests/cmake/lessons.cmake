@@ -1,5 +1,5 @@
 # Lesson checks: one ctest entry per chapter folder present at configure time (labels "lessons;chNN").
-# Each runs `minillm-practice lessons --chapter NN`: the twelve sections in order, every quoted code block
+# Each runs `minillm-practice lessons --chapter NN`: the fourteen sections in order, every quoted code block
 # equal to its source region, and the chapter's demo, CMakeLists.txt and practice. A drifted quote is
 # repaired with `./run lessons --refresh`. (minillm_practice_runner is the target of minillm-practice;
 # add_test resolves it when the build is generated.)

@@ -124,6 +124,28 @@ TEST(LessonCheck, SectionsMustAllBeThereInOrder) {
             std::string::npos);
 }
 
+TEST(LessonCheck, PracticeTimeAndRealWorldTipCloseEveryLesson) {
+  FixtureCopy missing;
+  missing.replace_in(missing.readme(), "### Practice Time\n", "#### Practice Time\n");
+  missing.replace_in(missing.readme(), "### Real-World Tip\n", "#### Real-World Tip\n");
+  const std::string messages = all_messages(check_chapter(missing.dir.path(), "90_fake", false));
+  EXPECT_NE(messages.find("section \"### Practice Time\" is missing: add it at the end"), std::string::npos)
+      << "the seed's thirteenth section is required: " << messages;
+  EXPECT_NE(messages.find("section \"### Real-World Tip\" is missing: add it at the end"), std::string::npos)
+      << "the seed's fourteenth section is required: " << messages;
+
+  FixtureCopy swapped;
+  swapped.replace_in(swapped.readme(), "### Practice Time\n", "### Real-World Tip first\n");
+  swapped.replace_in(swapped.readme(), "### Real-World Tip\n", "### Practice Time\n");
+  swapped.replace_in(swapped.readme(), "### Real-World Tip first\n", "### Real-World Tip\n");
+  const std::string swapped_messages = all_messages(check_chapter(swapped.dir.path(), "90_fake", false));
+  EXPECT_NE(swapped_messages.find("section \"### Practice Time\" is missing: add it before \"### Real-World Tip\""),
+            std::string::npos)
+      << "Real-World Tip comes last: " << swapped_messages;
+  EXPECT_NE(swapped_messages.find("\"### Practice Time\" is out of order or repeated"), std::string::npos)
+      << swapped_messages;
+}
+
 TEST(LessonCheck, TheChapterNeedsItsFiles) {
   FixtureCopy copy;
   const fs::path chapter = copy.dir.path() / "chapters/90_fake";
@@ -149,7 +171,7 @@ TEST(LessonCheck, TheBrokenFixtureFailsWithoutSections) {
   const LessonCheck check = check_chapter(testing::fixture("broken"), "91_broken", false);
   const std::string messages = all_messages(check);
   EXPECT_NE(messages.find("must start with a `## Title`"), std::string::npos) << messages;
-  EXPECT_NE(messages.find("has none of the lesson's twelve sections"), std::string::npos) << messages;
+  EXPECT_NE(messages.find("has none of the lesson's fourteen sections"), std::string::npos) << messages;
   EXPECT_NE(messages.find("chapters/91_broken/README.md:3: the quote marker names src/fake/fake.cpp"),
             std::string::npos)
       << messages;

@@ -87,7 +87,7 @@ TEST_P(EveryEncoding, DecodingTheIdsGivesTheCorpusBack) {
 INSTANTIATE_TEST_SUITE_P(Tiktoken, EveryEncoding, ::testing::Values("gpt2", "cl100k_base", "o200k_base"));
 
 TEST(TiktokenCompat, VocabSizesAndSpecials) {
-  EXPECT_EQ(encoding("gpt2").vocab_size(), 50257) << "gpt2 has 50256 merged tokens + <|endoftext|>";
+  EXPECT_EQ(encoding("gpt2").vocab_size(), 50257) << "gpt2 has 256 byte tokens + 50,000 merges (50,256 ranks) + <|endoftext|>";
   EXPECT_EQ(encoding("cl100k_base").vocab_size(), 100277) << "cl100k's largest id is <|endofprompt|> = 100276";
   EXPECT_EQ(encoding("o200k_base").vocab_size(), 200019) << "o200k's largest id is <|endofprompt|> = 200018";
   EXPECT_EQ(to_int(*encoding("cl100k_base").special("<|endoftext|>")), 100257);
