@@ -3,8 +3,10 @@
 //
 //   ch00_demo              multiply two 1024x1024 matrices three ways and compare
 //   ch00_demo --size 512   another size
+//   ch00_demo --lr 0.5     another learning rate for the line fit at the end
 //   ch00_demo --smoke      a 64x64 run that finishes in a blink (used by the tests)
-// It ends by timing every method over a range of sizes and drawing GFLOP/s against n as a PNG in data/out/.
+// It times every method over a range of sizes and draws GFLOP/s against n as a PNG in data/out/, then
+// builds gradients from nothing: it fits a line by gradient descent and draws the loss going down.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -15,7 +17,9 @@
 
 #include <fmt/format.h>
 
+#include "core/cpu_peak.hpp"
 #include "core/error.hpp"
+#include "core/line_fit.hpp"
 #include "core/matmul.hpp"
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
@@ -30,6 +34,7 @@ using minillm::Backend;
 
 struct Options {
   int64_t size = 1024;
+  double lr = 0.2;  // the line fit's learning rate
   bool smoke = false;
 };
 
@@ -48,8 +53,16 @@ Options parse_options(int argc, char** argv) {
       minillm::require(*end == '\0' && n >= 1 && n <= 4096,
                        "--size {} is not a matrix size; use a whole number from 1 to 4096", value);
       options.size = n;
+    } else if (arg == "--lr") {
+      minillm::require(i + 1 < argc, "--lr needs a number after it, e.g. --lr 0.5");
+      const std::string value = argv[++i];
+      char* end = nullptr;
+      const double lr = std::strtod(value.c_str(), &end);
+      minillm::require(*end == '\0' && lr > 0.0 && lr <= 10.0,
+                       "--lr {} is not a learning rate; use a number above 0 and at most 10, e.g. 0.2", value);
+      options.lr = lr;
     } else {
-      minillm::fail("unknown option '{}'; use --size N or --smoke", arg);
+      minillm::fail("unknown option '{}'; use --size N, --lr X or --smoke", arg);
     }
   }
   return options;
@@ -101,6 +114,44 @@ struct Result {
   double seconds;
   std::vector<float> c;
 };
+
+// Step 4: the hardware's FMA peak, computed from what the CPU reports, beside the measured sgemm rates, and
+// the kernel OpenBLAS chose. `threads_rate` is 0 when only one thread is available.
+void explain_peak(double blas_rate, double threads_rate, int threads, double naive_rate) {
+  const minillm::CpuPeak peak = minillm::this_cpu_peak();
+  fmt::print("Step 4: how close is that to the machine's peak?\n");
+  fmt::print("  peak FLOP/s = cores x FMA units x floats per vector x 2 (multiply + add) x clock.\n");
+  fmt::print("  From /proc/cpuinfo: the widest vectors are {} ({} floats), FMA {}.\n", peak.vector_isa,
+             peak.vector_floats, peak.fma ? "listed" : "not listed");
+  fmt::print("  Assumed (no file says it): {} FMA units per core.{}\n", peak.fma_units,
+             peak.half_width_avx512 ? " This is a Zen 4, which runs 512-bit work in two 256-bit halves." : "");
+  fmt::print("  So one core finishes at most {} FLOPs per cycle.\n", peak.flops_per_cycle());
+  if (peak.ghz > 0) {
+    const double per_core = peak.gflops_per_core();
+    fmt::print("  Clock: /proc/cpuinfo reports {:.2f} GHz (a virtual machine often reports its base clock; a core\n",
+               peak.ghz);
+    fmt::print("  may run faster). Peak: {} x {:.2f} = {:.0f} GFLOP/s per core, {:.0f} on {} cores.\n",
+               peak.flops_per_cycle(), peak.ghz, per_core, per_core * threads, threads);
+    fmt::print("  Measured sgemm: {:.1f} GFLOP/s on one thread = {:.0f}% of one core's peak", blas_rate,
+               100 * blas_rate / per_core);
+    if (threads_rate > 0)
+      fmt::print(", {:.1f} on {} threads = {:.0f}% of {} cores'", threads_rate, threads,
+                 100 * threads_rate / (per_core * threads), threads);
+    fmt::print(".\n  The naive loop: {:.2f}% of one core's peak.\n", 100 * naive_rate / per_core);
+  } else {
+    fmt::print("  /proc/cpuinfo reports no clock here, so the peak in FLOP/s is unknown.\n");
+  }
+  fmt::print("  At {} FLOPs per cycle, one thread's {:.1f} GFLOP/s needs a clock of at least {:.2f} GHz.\n",
+             peak.flops_per_cycle(), blas_rate, blas_rate / peak.flops_per_cycle());
+  const std::string kernel = minillm::blas_kernel_description();
+  fmt::print("  OpenBLAS ran its {} kernel.\n", kernel);
+  const bool avx2_kernel = kernel.starts_with("Haswell") || kernel.starts_with("Zen");
+  if (avx2_kernel && peak.vector_floats == 16 && !peak.half_width_avx512) {
+    fmt::print("  That kernel uses AVX2, 8 floats per instruction, on a CPU with 16-float AVX-512 units: it can\n");
+    fmt::print("  reach at most half of the peak above. (OpenBLAS picks kernels by CPU family; a version that does\n");
+    fmt::print("  not know this CPU, or OPENBLAS_CORETYPE set in the environment, falls back to AVX2.)\n");
+  }
+}
 
 void run(const Options& options) {
   const int64_t n = options.size;
@@ -167,14 +218,8 @@ void run(const Options& options) {
   }
   fmt::print("\n");
 
-  fmt::print("Step 4: how close is that to the machine's peak?\n");
-  fmt::print("  peak FLOP/s = FLOPs per cycle x cycles per second x cores. A core with AVX2 and two FMA units\n");
-  fmt::print("  does 2 units x 8 floats x 2 FLOPs (multiply + add) = 32 FLOPs per cycle.\n");
-  fmt::print("  OpenBLAS on one core did {:.1f} GFLOP/s: at 32 FLOPs per cycle that needs a clock of at least\n",
-             blas_rate);
-  fmt::print("  {:.2f} GHz, which is about what a modern core runs at. So BLAS is close to the hardware's limit,\n",
-             blas_rate / 32.0);
-  fmt::print("  and the naive loop uses {:.1f}% of it.\n", 100.0 * results[2].seconds / results[0].seconds);
+  explain_peak(flops / results[2].seconds / 1e9, all_threads > 1 ? flops / results.back().seconds / 1e9 : 0.0,
+               all_threads, flops / results[0].seconds / 1e9);
   if (n < 256) fmt::print("  (At n = {} everything fits in cache; try the full size to see the gap grow.)\n", n);
 }
 
@@ -226,19 +271,75 @@ void chart_rates_by_size(const Options& options) {
   fmt::print("  (memory, not arithmetic, is the limit), the BLAS lines climb to the machine's peak and stay there.\n");
 }
 
+// Step 6: gradients from nothing. Fits y = w·x + b to noisy points by gradient descent with the hand-written
+// gradient, checks that gradient by finite differences first, and draws the loss against the step.
+void fit_a_line(const Options& options) {
+  fmt::print("\nStep 6: gradients from nothing: fit a line by gradient descent.\n");
+  constexpr int kPoints = 20;
+  minillm::Rng rng(7);
+  std::vector<double> x(kPoints), y(kPoints);
+  for (int i = 0; i < kPoints; ++i) {
+    x[i] = -1.0 + 2.0 * i / (kPoints - 1);
+    y[i] = 2.0 * x[i] + 1.0 + rng.uniform(-0.1f, 0.1f);  // around y = 2x + 1, with a little noise
+  }
+  minillm::Line line;  // w = 0, b = 0: a flat line at 0
+  fmt::print("  {} points around y = 2x + 1 (x from -1 to 1, noise up to 0.1). Start from w = 0, b = 0.\n", kPoints);
+  fmt::print("  The loss (mean squared miss) of the start: {:.4f}.\n", minillm::line_loss(x, y, line));
+  const minillm::LineGradient exact = minillm::line_gradient(x, y, line);
+  const minillm::LineGradient measured = minillm::line_gradient_by_finite_differences(x, y, line);
+  fmt::print("  Gradient by the chain rule:        dL/dw = {:+.8f}, dL/db = {:+.8f}\n", exact.dw, exact.db);
+  fmt::print("  Gradient by finite differences:    dL/dw = {:+.8f}, dL/db = {:+.8f}   (they agree: the\n",
+             measured.dw, measured.db);
+  fmt::print("  hand-written gradient is right; largest difference {:.1e})\n",
+             std::max(std::fabs(exact.dw - measured.dw), std::fabs(exact.db - measured.db)));
+
+  const int steps = 60;
+  fmt::print("  Gradient descent: {} steps of (w, b) -= lr x gradient, lr = {}.\n", steps, options.lr);
+  minillm::Line fitted;
+  const std::vector<double> losses = minillm::fit_line(x, y, fitted, options.lr, steps);
+  for (int step : {0, 1, 2, 5, 10, 20, 40, 60}) fmt::print("    step {:>2}: loss {:.6f}\n", step, losses[size_t(step)]);
+  if (!std::isfinite(losses.back()) || losses.back() > losses.front()) {
+    fmt::print("  The loss grew: the learning rate {} is too large, each step jumps past the minimum and lands\n",
+               options.lr);
+    fmt::print("  further up the other side. Try a smaller --lr (for these points anything below about 1).\n");
+  } else {
+    fmt::print("  Found w = {:.3f}, b = {:.3f}; the points were drawn around w = 2, b = 1.\n", fitted.w, fitted.b);
+  }
+
+  minillm::plot::LineChartSpec chart;
+  chart.title = fmt::format("Fitting a line by gradient descent (lr = {})", options.lr);
+  chart.x_label = "step";
+  chart.y_label = "loss: mean squared miss (log scale)";
+  chart.log_y = true;
+  minillm::plot::Series series{"loss", {}, {}, std::nullopt};
+  for (size_t step = 0; step < losses.size(); ++step) {
+    if (!(losses[step] > 0) || !std::isfinite(losses[step])) break;  // a log axis needs finite, positive values
+    series.x.push_back(double(step));
+    series.y.push_back(losses[step]);
+  }
+  chart.series.push_back(std::move(series));
+  const auto path = minillm::output_dir() / (options.smoke ? "ch00_loss_smoke.png" : "ch00_loss.png");
+  minillm::plot::line_chart(path, chart);
+  fmt::print("  Saved {}: the loss against the step. It falls fast, then levels off at the noise\n", path.string());
+  fmt::print("  (no line goes through noisy points exactly).\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch00_demo [--size N] [--smoke]
+  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch00_demo [--size N] [--lr X] [--smoke]
   (no option)   multiply two 1024x1024 matrices three ways (naive, cache-blocked, BLAS) and compare
   --size N      another size, 1 to 4096
+  --lr X        the learning rate of the line fit at the end (default 0.2)
   --smoke       a 64x64 run that finishes in a blink (used by the tests)
-It ends by timing every method over a range of sizes and drawing GFLOP/s against n in data/out/.
+It times every method over a range of sizes and draws GFLOP/s against n in data/out/, then fits a line by
+gradient descent and draws its loss going down (data/out/ch00_loss.png).
 )")) return 0;
   try {
     const Options options = parse_options(argc, argv);
     run(options);
     chart_rates_by_size(options);
+    fit_a_line(options);
   } catch (const minillm::Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 1;

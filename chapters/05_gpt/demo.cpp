@@ -1,6 +1,8 @@
-// Chapter 05 demo: the GPT-2 architecture, assembled. Lists the parameters by name and shape, counts
-// them, works out the FLOPs a token costs, runs an untrained model on real text (its loss is ~ln V: it
-// knows nothing yet) and times one forward + backward pass.
+// Chapter 05 demo: the GPT-2 architecture, assembled. Lists every parameter tensor by name and shape, counts
+// them, works out the FLOPs a token costs and where they go, runs an untrained model on real text (its loss
+// is ~ln V: it knows nothing yet) and times one forward + backward pass. The model has chapter 06's shape,
+// with one embedding row per token of the tokenizer it trains here (a table sized for another tokenizer
+// has rows no id ever reaches, or ids with no row).
 //
 //   ch05_demo [--smoke]      --smoke: a tiny model (for the tests)
 #include <chrono>
@@ -24,31 +26,58 @@ using namespace minillm;
 
 namespace {
 
+// Every parameter tensor with its shape and size, in the order they sit in the parameter buffer.
+void print_parameter_table(const Gpt& model, const GptConfig& config) {
+  fmt::print("Every parameter tensor, named as in Hugging Face's GPT-2 (linear weights are [out, in]):\n");
+  int64_t per_block = 0;
+  for (const auto& e : model.params().entries()) {
+    if (e.name.rfind("h.0.", 0) == 0) per_block += e.shape.numel();
+    fmt::print("  {:<26} {:<12} {:>10}\n", e.name, e.shape.str(), e.shape.numel());
+  }
+  fmt::print("One block holds {} parameters (12C^2 + 13C); {} blocks hold {}.\n", per_block, config.n_layer,
+             per_block * config.n_layer);
+}
+
+// Where a training token's FLOPs go: the blocks' four linear layers, the tied head, attention's T x T products.
+// Embedding lookups copy rows (no FLOPs); LayerNorms, GELU and biases are a few FLOPs per number, not per weight.
+void print_flops_breakdown(const GptConfig& config, double total) {
+  const double C = config.n_embd, L = config.n_layer, V = config.vocab_size, T = config.context_length;
+  const double linears = 6 * L * 12 * C * C, head = 6 * V * C, attention = 12 * L * C * T;
+  const double rest = total - linears - head - attention;
+  fmt::print("Where they go, per training token:\n");
+  fmt::print("  {:<52} {:>7.2f} MFLOP {:>5.1f}%\n", "blocks' linear layers, 6 x L x 12C^2", linears / 1e6,
+             100 * linears / total);
+  fmt::print("  {:<52} {:>7.2f} MFLOP {:>5.1f}%\n", "tied head logits = ln_f . wte^T, 6 x V x C", head / 1e6,
+             100 * head / total);
+  fmt::print("  {:<52} {:>7.2f} MFLOP {:>5.1f}%\n", "attention's Q.K^T and att.V, 12 x L x C x T", attention / 1e6,
+             100 * attention / total);
+  fmt::print("  {:<52} {:>7.2f} MFLOP {:>5.1f}%\n", "6N's share of biases, LayerNorms and wpe (no matmul)",
+             rest / 1e6, 100 * rest / total);
+  fmt::print("\n");
+}
+
 int run(bool smoke) {
   const std::string text = read_file(std::filesystem::path(MINILLM_SOURCE_DIR) / "data/text/lighthouse_story.txt");
   TrainOptions tok_options;
   tok_options.vocab_size = smoke ? 300 : 512;
   const Tokenizer tokenizer = train_bpe(text, tok_options).tokenizer;
-  GptConfig config{4096, 128, 4, 4, 256};  // chapter 06's default model
+  GptConfig config{4096, 128, 4, 4, 256};  // chapter 06's default model...
   if (smoke) config = GptConfig{300, 32, 2, 2, 32};
+  const int64_t default_total = gpt_parameter_count(config);
+  const int default_vocab = config.vocab_size;
+  config.vocab_size = tokenizer.vocab_size();  // ...with one wte row per token this tokenizer can produce
   fmt::print("Chapter 05: the GPT, assembled from chapter 04's blocks and chapter 02's embeddings.\n\n");
-  fmt::print("Config: vocabulary V = {}, context T = {}, L = {} blocks, {} heads, width C = {}.\n\n",
+  fmt::print("Config: vocabulary V = {}, context T = {}, L = {} blocks, {} heads, width C = {}.\n",
              config.vocab_size, config.context_length, config.n_layer, config.n_head, config.n_embd);
+  fmt::print("(V is the size of the tokenizer this demo trains on a short story; chapter 06 trains one of {} tokens\n"
+             " on the whole book and builds the same model with V = {}, {} parameters.)\n\n",
+             default_vocab, default_vocab, default_total);
 
   Gpt model(config);
   Rng rng(1337);
   model.init_weights(rng);
-  fmt::print("Every parameter tensor, named as in Hugging Face's GPT-2 (block 0 shown; the others repeat it):\n");
-  int64_t per_block = 0;
-  for (const auto& e : model.params().entries()) {
-    const bool in_block = e.name.rfind("h.", 0) == 0;
-    if (e.name.rfind("h.0.", 0) == 0) per_block += e.shape.numel();
-    if (in_block && e.name.rfind("h.0.", 0) != 0) continue;
-    fmt::print("  {:<26} {:<12} {:>10}\n", e.name, e.shape.str(), e.shape.numel());
-  }
+  print_parameter_table(model, config);
   const int64_t total = gpt_parameter_count(config);
-  fmt::print("One block holds {} parameters (12C^2 + 13C); {} blocks hold {}.\n", per_block, config.n_layer,
-             per_block * config.n_layer);
   fmt::print("Total: {} parameters ({:.2f} M). The output head reuses wte (tied), so it adds nothing.\n\n", total,
              double(total) / 1e6);
 
@@ -57,12 +86,12 @@ int run(bool smoke) {
   fmt::print("Training FLOPs per token: 6N + 12LCT = 6 x {} + 12 x {} x {} x {} = {:.1f} MFLOP\n", total,
              config.n_layer, config.n_embd, T, flops / 1e6);
   fmt::print("(2N to multiply every weight once going forward, 4N for the two gradient products going back,\n"
-             " plus attention's scores and weighted sums, which grow with the context.)\n\n");
+             " plus attention's scores and weighted sums, which grow with the context.)\n");
+  print_flops_breakdown(config, flops);
 
   // The untrained model on real text: every next token is a guess among V.
   TokenIds ids = tokenizer.encode_ordinary(text);
   require(static_cast<int>(ids.size()) > T, "the demo text is too short for a context of {}", T);
-  for (TokenId& id : ids) id = token_id(to_int(id) % config.vocab_size);
   const int B = smoke ? 2 : 8;
   TokenIds inputs, targets;
   for (int b = 0; b < B; ++b)

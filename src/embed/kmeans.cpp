@@ -42,6 +42,7 @@ std::vector<float> kmeans_plus_plus(const float* data, int n, int d, int k, Rng&
 
 }  // namespace
 
+// lesson: kmeans
 KMeansResult kmeans(const float* data, int n, int d, int k, Rng& rng, int max_iterations) {
   require(d >= 1, "k-means: the dimension must be at least 1 (got {})", d);
   require(k >= 1 && k <= n, "k-means: k = {} clusters need between 1 and n = {} points", k, n);
@@ -78,5 +79,6 @@ KMeansResult kmeans(const float* data, int n, int d, int k, Rng& rng, int max_it
   r.iterations = std::min(r.iterations, max_iterations);
   return r;
 }
+// end lesson: kmeans
 
 }  // namespace minillm::embed

@@ -29,6 +29,7 @@ std::vector<double> covariance(const float* data, int n, int d, std::vector<doub
   return cov;
 }
 
+// lesson: power_iteration
 // The dominant eigenvector of the symmetric matrix m, and its eigenvalue.
 double power_iteration(const std::vector<double>& m, int d, std::vector<double>& v, Rng& rng) {
   for (double& x : v) x = rng.normal();
@@ -55,6 +56,7 @@ double power_iteration(const std::vector<double>& m, int d, std::vector<double>&
   }
   return eigenvalue;
 }
+// end lesson: power_iteration
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 namespace minillm {
 
+// lesson: linear_layer
 // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]
 // One BLAS gemm over all N = B*T rows at once: never a small gemm per token.
 void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC) {
@@ -45,5 +46,6 @@ void linear_backward(float* dinp, float* dweight, float* dbias, const float* dou
     for (int o = o0; o < o1; ++o) dbias[o] += sum[o - o0];
   }
 }
+// end lesson: linear_layer
 
 }  // namespace minillm
