@@ -145,11 +145,15 @@ void explain_peak(double blas_rate, double threads_rate, int threads, double nai
              peak.flops_per_cycle(), blas_rate, blas_rate / peak.flops_per_cycle());
   const std::string kernel = minillm::blas_kernel_description();
   fmt::print("  OpenBLAS ran its {} kernel.\n", kernel);
+  if (const char* pinned = std::getenv("OPENBLAS_CORETYPE"); pinned != nullptr && *pinned != '\0')
+    fmt::print("  OPENBLAS_CORETYPE={} is set in this environment: it pins that kernel whatever the CPU is.\n",
+               pinned);
   const bool avx2_kernel = kernel.starts_with("Haswell") || kernel.starts_with("Zen");
   if (avx2_kernel && peak.vector_floats == 16 && !peak.half_width_avx512) {
     fmt::print("  That kernel uses AVX2, 8 floats per instruction, on a CPU with 16-float AVX-512 units: it can\n");
     fmt::print("  reach at most half of the peak above. (OpenBLAS picks kernels by CPU family; a version that does\n");
-    fmt::print("  not know this CPU, or OPENBLAS_CORETYPE set in the environment, falls back to AVX2.)\n");
+    fmt::print("  not know this CPU, or OPENBLAS_CORETYPE set in the environment, falls back to AVX2. Try\n");
+    fmt::print("  OPENBLAS_CORETYPE=SkylakeX build/bin/ch00_demo to run its AVX-512 kernel instead.)\n");
   }
 }
 
