@@ -144,7 +144,7 @@ void explain_peak(double blas_rate, double threads_rate, int threads, double nai
   fmt::print("  At {} FLOPs per cycle, one thread's {:.1f} GFLOP/s needs a clock of at least {:.2f} GHz.\n",
              peak.flops_per_cycle(), blas_rate, blas_rate / peak.flops_per_cycle());
   const std::string kernel = minillm::blas_kernel_description();
-  fmt::print("  OpenBLAS ran its {} kernel.\n", kernel);
+  fmt::print("  OpenBLAS's kernel: {}.\n", kernel);
   if (const char* pinned = std::getenv("OPENBLAS_CORETYPE"); pinned != nullptr && *pinned != '\0')
     fmt::print("  OPENBLAS_CORETYPE={} is set in this environment: it pins that kernel whatever the CPU is.\n",
                pinned);
@@ -272,7 +272,7 @@ void chart_rates_by_size(const Options& options) {
   minillm::plot::line_chart(path, chart);
   fmt::print("  Saved {}: one line per method, GFLOP/s against n. Open it: the naive line falls as n grows\n",
              path.string());
-  fmt::print("  (memory, not arithmetic, is the limit), the BLAS lines climb to the machine's peak and stay there.\n");
+  fmt::print("  (memory, not arithmetic, is the limit), the BLAS lines climb and level off at what its kernel can do.\n");
 }
 
 // Step 6: gradients from nothing. Fits y = w·x + b to noisy points by gradient descent with the hand-written
@@ -302,7 +302,8 @@ void fit_a_line(const Options& options) {
   minillm::Line fitted;
   const std::vector<double> losses = minillm::fit_line(x, y, fitted, options.lr, steps);
   for (int step : {0, 1, 2, 5, 10, 20, 40, 60}) fmt::print("    step {:>2}: loss {:.6f}\n", step, losses[size_t(step)]);
-  if (!std::isfinite(losses.back()) || losses.back() > losses.front()) {
+  const bool diverged = !std::isfinite(losses.back()) || losses.back() > losses.front();
+  if (diverged) {
     fmt::print("  The loss grew: the learning rate {} is too large, each step jumps past the minimum and lands\n",
                options.lr);
     fmt::print("  further up the other side. Try a smaller --lr (for these points anything below about 1).\n");
@@ -324,8 +325,12 @@ void fit_a_line(const Options& options) {
   chart.series.push_back(std::move(series));
   const auto path = minillm::output_dir() / (options.smoke ? "ch00_loss_smoke.png" : "ch00_loss.png");
   minillm::plot::line_chart(path, chart);
-  fmt::print("  Saved {}: the loss against the step. It falls fast, then levels off at the noise\n", path.string());
-  fmt::print("  (no line goes through noisy points exactly).\n");
+  fmt::print("  Saved {}: the loss against the step (log scale).\n", path.string());
+  if (diverged) {
+    fmt::print("  It climbs: every step overshoots by more than the one before.\n");
+  } else {
+    fmt::print("  It falls fast, then levels off at the noise (no line goes through noisy points exactly).\n");
+  }
 }
 
 }  // namespace

@@ -69,9 +69,10 @@ int run(bool smoke) {
   fmt::print("Chapter 05: the GPT, assembled from chapter 04's blocks and chapter 02's embeddings.\n\n");
   fmt::print("Config: vocabulary V = {}, context T = {}, L = {} blocks, {} heads, width C = {}.\n",
              config.vocab_size, config.context_length, config.n_layer, config.n_head, config.n_embd);
-  fmt::print("(V is the size of the tokenizer this demo trains on a short story; chapter 06 trains one of {} tokens\n"
-             " on the whole book and builds the same model with V = {}, {} parameters.)\n\n",
-             default_vocab, default_vocab, default_total);
+  fmt::print("(V is the size of the tokenizer this demo trains on a short story: one wte row per token it can\n"
+             " produce.{})\n\n",
+             smoke ? "" : fmt::format(" Chapter 06 trains one of {} tokens on the whole book and builds the same model\n"
+                                      " with V = {}: {} parameters.", default_vocab, default_vocab, default_total));
 
   Gpt model(config);
   Rng rng(1337);
@@ -111,7 +112,7 @@ int run(bool smoke) {
              config.vocab_size, std::log(double(config.vocab_size)));
   fmt::print("One forward + backward pass took {:.1f} ms on {} thread(s): {:.0f} tokens/s, {:.1f} GFLOP/s.\n",
              seconds * 1e3, num_threads(), B * T / seconds, B * T * flops / seconds / 1e9);
-  fmt::print("Chapter 06 trains this model; ./run demo runs it for five minutes on Moby Dick.\n");
+  fmt::print("Chapter 06 trains this model, with its own tokenizer; ./run demo runs it for five minutes on Moby Dick.\n");
   return 0;
 }
 
