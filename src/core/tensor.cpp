@@ -15,6 +15,12 @@ void check_dims(const std::vector<int64_t>& dims) {
     require(dims[axis] >= 1, "shape [{}] has dimension {} = {}; every dimension must be at least 1",
             fmt::join(dims, ", "), axis, dims[axis]);
   }
+  // Sizes read from files can be anything: past 2^60 elements a byte count overflows 64 bits (and no machine
+  // holds it), so such a shape is an Error here rather than a wrapped-around element count later.
+  int64_t numel = 1;
+  for (int64_t d : dims)
+    require(!__builtin_mul_overflow(numel, d, &numel) && numel <= (int64_t{1} << 60),
+            "shape [{}] has more elements than any machine can hold", fmt::join(dims, ", "));
 }
 }  // namespace
 

@@ -7,6 +7,8 @@
 
 #include "core/error.hpp"
 #include "core/matmul.hpp"
+#include "core/memory.hpp"
+#include "gpt/memory_estimate.hpp"
 #include "nn/block.hpp"
 #include "nn/cross_entropy.hpp"
 #include "nn/embedding.hpp"
@@ -54,6 +56,7 @@ void add_parameters(TensorArena& arena, const GptConfig& c) {
 
 Gpt::Gpt(const GptConfig& config) : config_(config) {
   config_.validate();
+  require_gpt_fits_in_memory(config_);  // before allocating: a refusal with numbers, not std::bad_alloc
   add_parameters(params_, config_);
   add_parameters(grads_, config_);
 }
@@ -79,6 +82,8 @@ void Gpt::init_weights(Rng& rng) {
 void Gpt::allocate_activations(int B, int T) {
   const int64_t C = config_.n_embd, V = config_.vocab_size;
   const int64_t N = int64_t{B} * T;
+  require_memory(estimate_gpt_memory(config_, B, T).activations,
+                 fmt::format("running the model on {} x {} tokens", B, T), "use a smaller batch");
   const BlockShape shape{B, T, config_.n_embd, config_.n_head};
   TensorArena acts, dacts;
   acts.add("encoded", {N, C});

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "core/threads.hpp"
+#include "gpt/memory_estimate.hpp"
 #include "gpt/sampling.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/tokenizer.hpp"
@@ -153,6 +154,7 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
                          config.tokenizer));
   const TokenIds ids = tokenize_cached(text, tokenizer, config.cache_dir);
   config.model.vocab_size = tokenizer.vocab_size();
+  require_training_fits_in_memory(config.model, config.batch, config.model.context_length);
   const int T = config.model.context_length;
   const TokenSplit split = split_train_val(ids, config.val_fraction, T);
   say(hooks, fmt::format("{} tokens: {} for training, {} held out for validation.", ids.size(), split.train.size(),
