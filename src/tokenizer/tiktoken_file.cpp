@@ -8,6 +8,7 @@
 //   - the plain .tiktoken file of the Python package: one "<base64 token> <rank>" per line (the pattern and
 //     special tokens are then those of the known encoding named by the file's stem).
 #include <array>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 
@@ -84,8 +85,14 @@ std::string decode_base64(std::string_view text, const std::string& where) {
   return bytes;
 }
 
+// Ranks are (nearly) consecutive in real files; a rank far past those read so far would make the table as
+// long as the number says, not as the file is (a damaged "! 9999999 ..." line asks for 320 MB).
+constexpr int64_t kMaxRankGap = 65536;
+
 void put_rank(std::vector<std::string>& tokens, int64_t rank, std::string bytes, const std::string& where) {
-  require(rank >= 0 && rank < 10'000'000, "{}: rank {} is out of range", where, rank);
+  require(rank >= 0 && rank < static_cast<int64_t>(tokens.size()) + kMaxRankGap,
+          "{}: rank {} jumps far past the {} ranks read so far (the file is damaged; run ./run fetch)", where, rank,
+          tokens.size());
   require(!bytes.empty(), "{}: an empty token", where);
   if (static_cast<size_t>(rank) >= tokens.size()) tokens.resize(rank + 1);
   require(tokens[rank].empty(), "{}: rank {} appears twice", where, rank);
@@ -121,7 +128,8 @@ Tokenizer load_npm_json(const std::filesystem::path& file, const std::string& na
   } catch (const nlohmann::json::exception& e) {
     fail("{} is not valid JSON ({}); delete it and run ./run fetch", file.string(), e.what());
   }
-  require(json.is_object() && json.contains("pat_str") && json.contains("bpe_ranks") && json["bpe_ranks"].is_string(),
+  require(json.is_object() && json.contains("pat_str") && json["pat_str"].is_string() && json.contains("bpe_ranks") &&
+              json["bpe_ranks"].is_string() && (!json.contains("special_tokens") || json["special_tokens"].is_object()),
           "{} is not a tiktoken encoder file (expected the keys pat_str, special_tokens, bpe_ranks); run ./run fetch",
           file.string());
   std::vector<std::string> tokens;
@@ -139,7 +147,11 @@ Tokenizer load_npm_json(const std::filesystem::path& file, const std::string& na
   }
   std::vector<SpecialToken> specials;
   if (json.contains("special_tokens"))
-    for (auto& [text, id] : json["special_tokens"].items()) specials.push_back({text, token_id(id.get<int64_t>())});
+    for (auto& [text, id] : json["special_tokens"].items()) {
+      require(id.is_number_integer() && id.get<int64_t>() >= 0 && id.get<int64_t>() <= INT32_MAX,
+              "{}: special token \"{}\" has the id {}, not a token id; run ./run fetch", file.string(), text, id.dump());
+      specials.push_back({text, token_id(id.get<int64_t>())});
+    }
   return Tokenizer(make_from_ranks(name, json["pat_str"].get<std::string>(), std::move(tokens), std::move(specials)));
 }
 
@@ -147,7 +159,7 @@ Tokenizer load_plain_tiktoken(const std::filesystem::path& file) {
   const std::string stem = file.stem().string();
   const KnownEncoding* known = find_known(stem);
   require(known != nullptr,
-          "{} is not a tokenizer minillm can read: a minillm tokenizer starts with the line \"minillm-bpe 1\", a "
+          "{} is not a tokenizer minillm can read: a minillm tokenizer starts with the line \"minillm-bpe 2\", a "
           "tiktoken rank file is the npm package's NAME.json or a plain NAME.tiktoken whose NAME says which "
           "encoding it is ({})", file.string(), known_names());
   const std::string text = read_file(file);

@@ -18,6 +18,10 @@ void add_specials(Tokenizer::Impl& t, std::vector<SpecialToken> specials) {
     require(!s.text.empty(), "a special token cannot be empty");
     require(to_int(s.id) >= 0, "special token \"{}\" has a negative id {}", s.text, to_int(s.id));
     const size_t id = static_cast<size_t>(to_int(s.id));
+    // Special ids sit just past the vocabulary (o200k_base's last is 21 past its ranks); one far beyond it
+    // would make every id table that long, so it is a damaged file, refused before anything is allocated.
+    require(id < t.vocab.size() + 65536, "special token \"{}\" has id {}, far past the vocabulary's {} tokens (at "
+            "most 65536 past them are allowed): the file is damaged", s.text, id, t.vocab.size());
     if (id >= t.vocab.size()) {
       t.vocab.resize(id + 1);
       t.is_valid_id.resize(id + 1, 0);

@@ -66,8 +66,9 @@ class Tokenizer {
 
   // A tokenizer minillm trained and saved (readable text format, see save()).
   static Tokenizer load(const std::filesystem::path& file);
-  // Writes "minillm-bpe 1", the pattern, the special tokens and the merges, one per line; load() reads it
-  // back exactly. Only trained tokenizers have merges to save (tiktoken ones come from their rank file).
+  // Writes "minillm-bpe 2", the pattern, the special tokens, the merge count and the merges, one per line;
+  // load() reads it back exactly (and still reads version 1, which has no merge count). Only trained
+  // tokenizers have merges to save (tiktoken ones come from their rank file).
   void save(const std::filesystem::path& file) const;
 
   // Ordinary text; special-token text inside it is an Error (say which one, and how to allow it).

@@ -1,13 +1,17 @@
 // minillm's tokenizer file: plain text you can read, diff and edit.
 //
-//   minillm-bpe 1
+//   minillm-bpe 2
 //   pattern "'s|'t|...|\\s+"
 //   special 511 "<|endoftext|>"
+//   merges 255
 //   merge 101 32     # "e" + " " = "e "
 //   ...
 //
 // Merge i (counting from 0) makes token 256 + i; tokens 0..255 are the bytes. Strings are JSON strings.
 // Everything after '#' is a comment for the reader and ignored.
+// "merges N" (version 2) is what makes a file cut short detectable: without it, a file cut at a line
+// boundary keeps its special token's id but loses merges, and silently encodes text differently from the
+// tokenizer a model was trained with. Version 1 files (no count) still load.
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -23,7 +27,9 @@
 namespace minillm {
 
 namespace {
-constexpr std::string_view kMagic = "minillm-bpe 1";
+constexpr std::string_view kMagic = "minillm-bpe 2";
+constexpr std::string_view kMagicVersion1 = "minillm-bpe 1";  // the same without the "merges N" line
+constexpr std::string_view kMagicPrefix = "minillm-bpe ";
 
 std::string readable(std::string_view text) {
   // Token bytes need not be UTF-8; show them readably with invalid bytes replaced.
@@ -82,6 +88,7 @@ void Tokenizer::save(const std::filesystem::path& file) const {
   out << "pattern " << nlohmann::json(impl_->pattern).dump() << "\n";
   for (const SpecialToken& s : impl_->specials)
     out << "special " << to_int(s.id) << " " << nlohmann::json(s.text).dump() << "\n";
+  out << "merges " << impl_->merges.size() << "\n";
   for (size_t i = 0; i < impl_->merges.size(); ++i) {
     const auto [left, right] = impl_->merges[i];
     out << "merge " << to_int(left) << " " << to_int(right) << "    # " << readable(token_bytes(left)) << " + "
@@ -97,8 +104,11 @@ Tokenizer Tokenizer::load(const std::filesystem::path& file) {
   const std::string name = file.string();
   auto where = [&] { return fmt::format("{} line {}", name, reader.number); };
   const bool has_first_line = reader.next();
-  require(has_first_line && reader.line == kMagic, "{}: expected \"{}\" on the first line: this is not a minillm tokenizer "
-          "file (tiktoken files load with Tokenizer::from_tiktoken)", where(), kMagic);
+  require(has_first_line && (reader.line == kMagic || reader.line == kMagicVersion1),
+          "{}: expected \"{}\" on the first line: this is not a minillm tokenizer file (tiktoken files load with "
+          "Tokenizer::from_tiktoken)", where(), kMagic);
+  const bool counts_merges = reader.line == kMagic;
+  int64_t merge_count = -1;  // from the "merges N" line
   std::string pattern;
   bool have_pattern = false;
   std::vector<SpecialToken> specials;
@@ -115,7 +125,12 @@ Tokenizer Tokenizer::load(const std::filesystem::path& file) {
       require(space != std::string_view::npos, "{}: expected special <id> \"<text>\"", where());
       const int32_t id = parse_int(strings_rest.substr(0, space), where());
       specials.push_back({parse_json_string(strings_rest.substr(space + 1), where()), token_id(id)});
+    } else if (keyword == "merges" && counts_merges) {
+      require(merge_count < 0, "{}: a second merges line", where());
+      merge_count = parse_int(strings_rest, where());
+      require(merge_count >= 0, "{}: the merge count {} is negative", where(), merge_count);
     } else if (keyword == "merge") {
+      require(!counts_merges || merge_count >= 0, "{}: a merge before the \"merges <count>\" line", where());
       const auto [_, rest] = split_keyword(reader.line, true);
       const size_t space = rest.find(' ');
       require(space != std::string_view::npos, "{}: expected merge <left id> <right id>", where());
@@ -131,6 +146,13 @@ Tokenizer Tokenizer::load(const std::filesystem::path& file) {
     }
   }
   require(have_pattern, "{}: the file has no pattern line", name);
+  require(!counts_merges || merge_count >= 0, "{}: the file has no \"merges <count>\" line (version 2 files have "
+          "one): it is cut short or damaged; train it again with `minillm train-tokenizer`", name);
+  require(!counts_merges || merge_count == static_cast<int64_t>(merges.size()),
+          "{}: the file says it has {} merges but {} are there: it is {}; train it again with `minillm "
+          "train-tokenizer` or restore it (a tokenizer missing merges encodes text differently from the one a "
+          "model was trained with)", name, merge_count, merges.size(),
+          merge_count > static_cast<int64_t>(merges.size()) ? "cut short" : "damaged (merges were added)");
   const int32_t first_special = static_cast<int32_t>(256 + merges.size());
   for (const SpecialToken& s : specials)
     require(to_int(s.id) >= first_special, "{}: special token \"{}\" has id {}, which a merge or byte already uses",
@@ -147,9 +169,9 @@ Tokenizer Tokenizer::open(const std::string& name_or_path) {
           name_or_path);
   if (std::filesystem::is_regular_file(path)) {
     std::ifstream in(path, std::ios::binary);
-    std::string first(kMagic.size(), '\0');
+    std::string first(kMagicPrefix.size(), '\0');
     in.read(first.data(), static_cast<std::streamsize>(first.size()));
-    if (first == kMagic || path.extension() == ".bpe") return load(path);  // .bpe: say what is wrong with it
+    if (first == kMagicPrefix || path.extension() == ".bpe") return load(path);  // .bpe: say what is wrong with it
   }
   return from_tiktoken(name_or_path);
 }
