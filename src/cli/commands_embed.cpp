@@ -3,6 +3,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -20,14 +21,33 @@
 #include "embed/word_map.hpp"
 #include "embed/word_vectors.hpp"
 #include "io/atomic_file.hpp"
+#include "io/text_check.hpp"
 
 namespace minillm::cli {
 
 namespace {
 
+// Fewer distinct words than this survive --min-count: the vectors would be too few to say anything.
+constexpr int kMinUsefulWords = 10;
+
+// Refuses (before training) a text whose vocabulary after --min-count is too small to be worth vectors.
+void require_enough_words(const std::vector<std::string>& words, int min_count, const std::string& input) {
+  std::unordered_map<std::string_view, int> counts;
+  for (const std::string& w : words) ++counts[w];
+  const auto kept = std::count_if(counts.begin(), counts.end(), [&](const auto& c) { return c.second >= min_count; });
+  require(kept >= kMinUsefulWords,
+          "{}: only {} distinct word{} occur{} at least --min-count {} time{} (of {} words read, {} distinct); "
+          "word vectors need at least {}: give a longer text{}", input, kept, kept == 1 ? "" : "s",
+          kept == 1 ? "s" : "", min_count, min_count == 1 ? "" : "s", words.size(), counts.size(), kMinUsefulWords,
+          min_count > 1 ? " or a lower --min-count" : "");
+}
+
 void train_vectors(const embed::Word2VecOptions& options, const std::string& input, const std::string& out) {
-  const std::vector<std::string> words = embed::split_words(read_file(input));
+  const std::string text = read_file(input);
+  require_text(text, input);
+  const std::vector<std::string> words = embed::split_words(text);
   fmt::print("Read {} words (lowercase a-z) from {}.\n", words.size(), input);
+  require_enough_words(words, options.min_count, input);
   fmt::print("Training word2vec (skip-gram, negative sampling): dim {}, window {}, {} negatives, {} epochs, "
              "min count {}, {} thread{}.\n",
              options.dim, options.window, options.negative, options.epochs, options.min_count, options.threads,
