@@ -1,6 +1,7 @@
 #include "train/checkpoint.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
@@ -16,9 +17,10 @@ nlohmann::json to_json(const GptConfig& c) {
 GptConfig gpt_config_from_json(const nlohmann::json& j) {
   GptConfig c;
   auto field = [&](const char* name, int& out) {
-    require(j.contains(name) && j[name].is_number_integer(), "model config: '{}' is missing or not an integer",
-            name);
-    out = j[name].get<int>();
+    require(j.contains(name) && j[name].is_number_integer() && j[name].get<int64_t>() >= 0 &&
+                j[name].get<int64_t>() <= INT32_MAX,
+            "model config: '{}' is missing or not an integer (up to 2147483647)", name);
+    out = static_cast<int>(j[name].get<int64_t>());
   };
   field("vocab_size", c.vocab_size);
   field("context_length", c.context_length);
@@ -89,7 +91,9 @@ void load_optimizer_state(const std::filesystem::path& dir, const Gpt& model, Ad
   const SafetensorsFile file = load_safetensors(dir / "optimizer.safetensors");
   read_moments(file, model.params(), optimizer.m(), "m");
   read_moments(file, model.params(), optimizer.v(), "v");
-  require(state.contains("adamw_steps"), "{}/state.json has no 'adamw_steps'", dir.string());
+  require(state.contains("adamw_steps") && state["adamw_steps"].is_number_integer() &&
+              state["adamw_steps"].get<int64_t>() >= 0,
+          "{}/state.json has no 'adamw_steps' (a count of optimizer steps)", dir.string());
   optimizer.set_steps_taken(state["adamw_steps"].get<int64_t>());
 }
 
