@@ -1,7 +1,7 @@
 // Loading a training checkpoint (state.json + model.safetensors + optimizer.safetensors) from arbitrary
 // bytes. The input is the three files joined by kSeparator, so seeds are real checkpoints and mutations
 // damage one file at a time. A model size read from state.json must be refused by the memory check (the
-// fuzzer's machine "has" 256 MB), not allocated.
+// fuzzer's machine "has" 64 MB), not allocated.
 #include <string>
 #include <vector>
 

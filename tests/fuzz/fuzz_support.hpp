@@ -45,9 +45,9 @@ inline std::filesystem::path scratch_file(const std::string& name, std::string_v
   return path;
 }
 
-// The machine memory the loaders may plan for (see core/memory.hpp): small, so a file that asks for a large
-// model is refused by the size check instead of exhausting libFuzzer's 2 GB RSS limit.
-inline void limit_memory_for_fuzzing() { ::setenv("MINILLM_MEMORY_LIMIT", "256M", 1); }
+// The machine memory the loaders may plan for (see core/memory.hpp): small (64 MB), so a file that asks for
+// a large model is refused by the size check instead of exhausting libFuzzer's 2 GB RSS limit.
+inline void limit_memory_for_fuzzing() { ::setenv("MINILLM_MEMORY_LIMIT", "64M", 1); }
 
 // Runs a loader; minillm::Error is the expected answer to bad input and is swallowed.
 template <typename Loader>
