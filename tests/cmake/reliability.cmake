@@ -29,3 +29,10 @@ add_test(NAME reliability.cli.embed_train_says_when_too_few_words_survive
                  $<TARGET_FILE:minillm_cli> "${reliability_text}" "${reliability_out}")
 set_tests_properties(reliability.cli.embed_train_says_when_too_few_words_survive PROPERTIES LABELS "reliability;cli;ch02"
                      PASS_REGULAR_EXPRESSION "error: [^\n]*lighthouse_story.txt: only [0-9] distinct words? occurs? at least --min-count 1000 times \\(of [0-9]+ words read, [0-9]+ distinct\\); word vectors need at least 10: give a longer text or a lower --min-count\nexit status 1\n$")
+
+# --heads must divide --width (each head gets width/heads channels).
+add_test(NAME reliability.cli.train_heads_must_divide_width
+         COMMAND sh -c "mkdir -p \"$2\" && \"$0\" train-tokenizer --vocab-size 300 --input \"$1\" --out \"$2/tok.bpe\" >/dev/null && \"$0\" train --input \"$1\" --tokenizer \"$2/tok.bpe\" --out \"$2/run\" --steps 1 --heads 3 --width 16 --context 16 2>&1; echo \"exit status $?\""
+                 $<TARGET_FILE:minillm_cli> "${reliability_text}" "${reliability_out}/heads")
+set_tests_properties(reliability.cli.train_heads_must_divide_width PROPERTIES LABELS "reliability;cli"
+                     PASS_REGULAR_EXPRESSION "error: GPT config: n_embd \\(16\\) must be a positive multiple of n_head \\(3\\) so every head gets n_embd/n_head channels\nexit status 1\n$")
