@@ -80,6 +80,15 @@ def main():
     write("safetensors", "scalar", safetensors({"s": ([], [3.0])}))
     write("safetensors", "extra", safetensors({"a": ([2, 3], [0] * 6), "b": ([4], [1] * 4), "c": ([1], [2])}))
 
+    # safetensors_reader: the same files plus half-precision tensors
+    write("safetensors_reader", "arena", safetensors({"a": ([2, 3], [1, 2, 3, 4, 5, 6]), "b": ([4], [0.5] * 4)}))
+    half = {"h": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]},
+            "b": {"dtype": "BF16", "shape": [1, 2], "data_offsets": [4, 8]},
+            "m": {"dtype": "BOOL", "shape": [3], "data_offsets": [8, 11]}}
+    text = json.dumps(half, separators=(",", ":")).encode()
+    write("safetensors_reader", "half", struct.pack("<Q", len(text)) + text +
+          struct.pack("<HH", 0x3C00, 0xFC00) + struct.pack("<HH", 0x3F80, 0x7FC0) + b"\x01\x00\x01")
+
     # checkpoint: state.json, model.safetensors, optimizer.safetensors joined by SEPARATOR
     params = tiny_gpt_params()
     moments = {}
