@@ -1,0 +1,48 @@
+#include "search/build_index.hpp"
+
+#include "search/vectors.hpp"
+
+namespace minillm::search {
+
+SearchIndex build_word_index(const embed::WordVectors& vectors) {
+  SearchIndex index;
+  TextEmbedder embedder = TextEmbedder::plain(vectors);
+  std::vector<float> rows = embedder.vectors();
+  normalise_rows(rows.data(), vectors.size(), vectors.dim());
+  index.flat = FlatIndex(vectors.dim());
+  index.flat.add(rows.data(), vectors.size());
+  index.keys = vectors.vocabulary().words();
+  index.embedder.emplace(std::move(embedder));
+  return index;
+}
+
+std::vector<float> embed_texts(const TextEmbedder& embedder, const std::vector<std::string>& texts) {
+  std::vector<float> rows(texts.size() * size_t(embedder.dim()));
+  for (size_t i = 0; i < texts.size(); ++i) embedder.embed(texts[i], rows.data() + i * size_t(embedder.dim()));
+  return rows;
+}
+
+SearchIndex build_passage_index(const std::vector<Passage>& passages, TextEmbedder embedder, bool remove_common,
+                                int64_t* unembedded) {
+  SearchIndex index;
+  if (remove_common) {
+    std::vector<std::string> texts;
+    for (const Passage& p : passages) texts.push_back(p.text);
+    embedder.remove_common_direction(texts);
+  }
+  const int dim = embedder.dim();
+  std::vector<float> rows(passages.size() * size_t(dim));
+  int64_t empty = 0;
+  for (size_t i = 0; i < passages.size(); ++i) {
+    index.keys.push_back(passages[i].text);
+    index.places.push_back(passages[i].place());
+    empty += embedder.embed(passages[i].text, rows.data() + i * size_t(dim)) == 0;
+  }
+  if (unembedded != nullptr) *unembedded = empty;
+  index.flat = FlatIndex(dim);
+  index.flat.add(rows.data(), int64_t(passages.size()));
+  index.embedder.emplace(std::move(embedder));
+  return index;
+}
+
+}  // namespace minillm::search

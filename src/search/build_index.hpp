@@ -1,0 +1,23 @@
+#pragma once
+// Building a SearchIndex from word vectors: of the words themselves, or of a text's passages.
+#include <optional>
+#include <string_view>
+
+#include "search/index_file.hpp"
+#include "search/passages.hpp"
+
+namespace minillm::search {
+
+// An index whose keys are the words of `vectors` and whose vectors are theirs, scaled to length 1.
+SearchIndex build_word_index(const embed::WordVectors& vectors);
+
+// An index of passages, each embedded by `embedder` (unit length). With remove_common, the direction all
+// passages share is found first and removed from them (and, through the saved embedder, from queries). Passages with no known word get a zero
+// vector (they match nothing) and are counted in *unembedded if given.
+SearchIndex build_passage_index(const std::vector<Passage>& passages, TextEmbedder embedder,
+                                bool remove_common = false, int64_t* unembedded = nullptr);
+
+// Every text embedded by `embedder`, as rows of a [texts.size(), dim] matrix.
+std::vector<float> embed_texts(const TextEmbedder& embedder, const std::vector<std::string>& texts);
+
+}  // namespace minillm::search

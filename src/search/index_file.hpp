@@ -1,0 +1,48 @@
+#pragma once
+// An index on disk: everything a later `minillm index query` needs, in one self-contained file.
+//
+//   the vectors [count, dim] (float32), whether they are unit length;
+//   a key per vector (the word, or the passage's text) and its place in the source ("line 12, CHAPTER 1.");
+//   how to embed a text query the same way: the word vectors and weights used (TextEmbedder), so the file
+//   works even after the .vec file it came from is gone;
+//   optionally an IVF layer (the centroids and each vector's list);
+//   a checksum of all of the above.
+//
+// The byte layout is in docs/formats.md. load_index() checks the magic, the version and every size
+// against the file's size before allocating anything, so a damaged or hostile file is one clear Error,
+// never a crash or a huge allocation. save_index() writes atomically (temporary file, then rename).
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "search/flat_index.hpp"
+#include "search/ivf_index.hpp"
+#include "search/text_embedder.hpp"
+
+namespace minillm::search {
+
+inline constexpr char kIndexMagic[8] = {'M', 'L', 'L', 'M', 'I', 'D', 'X', '\0'};
+inline constexpr uint32_t kIndexVersion = 1;
+
+struct SearchIndex {
+  FlatIndex flat{1};
+  bool normalised = true;
+  std::vector<std::string> keys;    // [count]
+  std::vector<std::string> places;  // [count]; empty strings for word indexes
+  std::optional<TextEmbedder> embedder;
+  std::optional<IvfIndex> ivf;
+};
+
+void save_index(const std::filesystem::path& path, const SearchIndex& index);
+SearchIndex load_index(const std::filesystem::path& path);
+
+// The bytes save_index writes and the parse of such bytes (for tests and fuzzers; `name` is used in errors).
+std::string serialise_index(const SearchIndex& index);
+SearchIndex parse_index(std::string_view bytes, const std::string& name);
+
+// FNV-1a, 64 bits: the file's checksum.
+uint64_t fnv1a64(std::string_view bytes);
+
+}  // namespace minillm::search

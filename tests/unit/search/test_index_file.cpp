@@ -1,0 +1,133 @@
+// The index file: a round trip keeps everything, and damaged files are one clear Error each, found
+// before any allocation the file's sizes ask for.
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "search/index_file.hpp"
+#include "search/vectors.hpp"
+
+namespace minillm::search {
+namespace {
+
+SearchIndex small_index(bool with_ivf) {
+  SearchIndex index;
+  Rng rng(1);
+  std::vector<float> v(40 * 3);
+  rng.fill_normal(v, 0, 1);
+  normalise_rows(v.data(), 40, 3);
+  index.flat = FlatIndex(3);
+  index.flat.add(v.data(), 40);
+  for (int i = 0; i < 40; ++i) {
+    index.keys.push_back("passage " + std::to_string(i));
+    index.places.push_back("line " + std::to_string(i + 1));
+  }
+  index.embedder.emplace(std::vector<std::string>{"sea", "ship"}, std::vector<float>{1, 0, 0, 0, 1, 0}, 3,
+                         std::vector<float>{0.5f, 1});
+  index.embedder->set_common_direction({0.6f, 0.8f, 0});
+  if (with_ivf) {
+    Rng r(2);
+    index.ivf.emplace(IvfIndex::train(index.flat, 4, r));
+  }
+  return index;
+}
+
+// Rewrites the checksum after a deliberate change, so the test reaches the check behind it.
+std::string with_checksum(std::string bytes) {
+  const uint64_t h = fnv1a64(std::string_view(bytes).substr(0, bytes.size() - 8));
+  std::memcpy(bytes.data() + bytes.size() - 8, &h, 8);
+  return bytes;
+}
+
+std::string error_of(const std::string& bytes) {
+  try {
+    parse_index(bytes, "x.idx");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(IndexFile, RoundTripKeepsVectorsKeysPlacesEmbedderAndIvf) {
+  const SearchIndex a = small_index(true);
+  const auto dir = std::filesystem::temp_directory_path() / "minillm_search_test";
+  save_index(dir / "a.idx", a);
+  const SearchIndex b = load_index(dir / "a.idx");
+  ASSERT_EQ(b.flat.size(), 40);
+  EXPECT_EQ(std::memcmp(a.flat.data(), b.flat.data(), 40 * 3 * sizeof(float)), 0);
+  EXPECT_EQ(b.keys, a.keys);
+  EXPECT_EQ(b.places, a.places);
+  EXPECT_TRUE(b.normalised);
+  ASSERT_TRUE(b.embedder.has_value());
+  EXPECT_EQ(b.embedder->words(), a.embedder->words());
+  EXPECT_EQ(b.embedder->weights(), a.embedder->weights());
+  EXPECT_EQ(b.embedder->common_direction(), a.embedder->common_direction());
+  ASSERT_TRUE(b.ivf.has_value());
+  EXPECT_EQ(b.ivf->assignment(), a.ivf->assignment());
+  EXPECT_EQ(b.ivf->centroids(), a.ivf->centroids());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(IndexFile, LayoutStartsWithMagicVersionDimAndCount) {
+  const std::string bytes = serialise_index(small_index(false));
+  EXPECT_EQ(bytes.substr(0, 8), std::string("MLLMIDX\0", 8));
+  uint32_t version, dim;
+  uint64_t count;
+  std::memcpy(&version, bytes.data() + 8, 4);
+  std::memcpy(&dim, bytes.data() + 16, 4);
+  std::memcpy(&count, bytes.data() + 24, 8);
+  EXPECT_EQ(version, 1u);
+  EXPECT_EQ(dim, 3u);
+  EXPECT_EQ(count, 40u);
+  float first;
+  std::memcpy(&first, bytes.data() + 48, 4);
+  EXPECT_EQ(first, small_index(false).flat.data()[0]) << "the vectors follow the 48-byte header";
+}
+
+TEST(IndexFile, DamagedFilesAreOneClearError) {
+  const std::string good = serialise_index(small_index(true));
+  EXPECT_NE(error_of("hello").find("not a minillm index"), std::string::npos);
+  EXPECT_NE(error_of(good.substr(0, 30)).find("too short"), std::string::npos);
+  std::string bad = good;
+  bad[0] = 'X';
+  EXPECT_NE(error_of(bad).find("not a minillm index"), std::string::npos);
+  bad = good;
+  bad[8] = 9;
+  EXPECT_NE(error_of(bad).find("version 9"), std::string::npos);
+  EXPECT_NE(error_of(good.substr(0, good.size() - 100)).find("checksum"), std::string::npos);
+  bad = good;
+  bad[200] ^= 1;
+  EXPECT_NE(error_of(bad).find("checksum"), std::string::npos);
+}
+
+TEST(IndexFile, LyingSizesAreCaughtBeforeAllocating) {
+  const std::string good = serialise_index(small_index(false));
+  std::string bad = good;
+  const uint64_t huge = uint64_t(1) << 60;  // 2^60 vectors: allocating them would throw bad_alloc
+  std::memcpy(bad.data() + 24, &huge, 8);
+  EXPECT_NE(error_of(with_checksum(bad)).find("need more bytes"), std::string::npos) << error_of(with_checksum(bad));
+  bad = good;
+  const uint32_t dim = 1u << 20;
+  std::memcpy(bad.data() + 16, &dim, 4);
+  EXPECT_NE(error_of(with_checksum(bad)).find("dimension"), std::string::npos);
+  bad = good;  // the first key's length claims the whole file
+  const uint32_t length = 1u << 30;
+  std::memcpy(bad.data() + 48 + 40 * 3 * 4 + 8, &length, 4);
+  EXPECT_NE(error_of(with_checksum(bad)).find("lengths add up"), std::string::npos) << error_of(with_checksum(bad));
+}
+
+TEST(IndexFile, MissingFileSaysHowToMakeOne) {
+  try {
+    load_index("/nonexistent/x.idx");
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("minillm index build"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace minillm::search
