@@ -1,0 +1,195 @@
+// `minillm index build`, `minillm index query` (semantic search: chapter 08).
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.hpp"
+#include "cli/validators.hpp"
+#include "core/error.hpp"
+#include "core/rng.hpp"
+#include "embed/word_vectors.hpp"
+#include "io/atomic_file.hpp"
+#include "search/build_index.hpp"
+#include "search/index_file.hpp"
+
+namespace minillm::cli {
+
+namespace {
+
+struct BuildOptions {
+  std::string input, vectors, out, passages = "paragraphs", weights = "plain";
+  int window = 100, overlap = 20, ivf_lists = 0;
+  uint64_t seed = 1;
+};
+
+struct QueryOptions {
+  std::string index, text, queries;
+  int k = 5, nprobe = 0;
+  bool json = false, exact = false;
+};
+
+std::vector<search::Passage> passages_of(const BuildOptions& o, const std::string& text) {
+  if (o.passages == "paragraphs") return search::split_paragraphs(text);
+  if (o.passages == "windows") return search::split_word_windows(text, o.window, o.overlap);
+  fail("unknown --passages \"{}\": use paragraphs (the text's own) or windows (--window words, --overlap words)",
+       o.passages);
+}
+
+void build_index(const BuildOptions& o) {
+  const embed::WordVectors vectors = embed::WordVectors::load_text(o.vectors);
+  search::SearchIndex index;
+  if (o.input.empty()) {
+    index = search::build_word_index(vectors);
+    fmt::print("Indexed the {} words of {} ({} numbers each).\n", vectors.size(), o.vectors, vectors.dim());
+  } else {
+    require(o.weights == "plain" || o.weights == "sif",
+            "unknown --weights \"{}\": use plain (every word counts the same) or sif (rare words count more)", o.weights);
+    const std::string text = read_file(o.input);
+    const std::vector<search::Passage> passages = passages_of(o, text);
+    require(!passages.empty(), "{} has no words to index", o.input);
+    int64_t unembedded = 0;
+    index = search::build_passage_index(
+        passages, o.weights == "sif" ? search::TextEmbedder::sif(vectors, text) : search::TextEmbedder::plain(vectors),
+        o.weights == "sif", &unembedded);
+    fmt::print("Indexed {} passages ({}) of {}, each the {} of its words' vectors from {}.\n", passages.size(),
+               o.passages, o.input, o.weights == "sif" ? "SIF-weighted mean, common direction removed," : "plain mean",
+               o.vectors);
+    if (unembedded > 0) fmt::print("{} passages have no word the vectors know: they match nothing.\n", unembedded);
+  }
+  if (o.ivf_lists > 0) {
+    Rng rng(o.seed);
+    index.ivf.emplace(search::IvfIndex::train(index.flat, o.ivf_lists, rng));
+    fmt::print("Added an IVF layer: {} lists from k-means (search them with --nprobe).\n", o.ivf_lists);
+  }
+  search::save_index(o.out, index);
+  fmt::print("Saved the index to {}.\n", o.out);
+}
+
+// The query vectors of a word2vec text file, as rows [n, dim], unit length like the index's.
+std::vector<float> read_query_vectors(const std::string& path, int dim, std::vector<std::string>& names) {
+  const embed::WordVectors queries = embed::WordVectors::load_text(path);
+  require(queries.dim() == dim, "{} holds vectors of {} numbers, but the index's have {}", path, queries.dim(), dim);
+  std::vector<float> rows;
+  for (int i = 0; i < queries.size(); ++i) {
+    const auto v = queries.vector(i);
+    rows.insert(rows.end(), v.begin(), v.end());
+  }
+  names = queries.vocabulary().words();
+  return rows;
+}
+
+search::SearchResults run_search(const search::SearchIndex& index, const QueryOptions& o, const float* q, int64_t nq) {
+  if (index.ivf && !o.exact) {
+    const int nprobe = o.nprobe > 0 ? std::min(o.nprobe, index.ivf->lists()) : std::max(1, index.ivf->lists() / 8);
+    return index.ivf->search(q, nq, o.k, nprobe);
+  }
+  return index.flat.search(q, nq, o.k);
+}
+
+void print_json(const search::SearchIndex& index, const search::SearchResults& r, const std::vector<std::string>& names) {
+  for (int64_t q = 0; q < r.queries; ++q) {
+    nlohmann::json line;
+    line["query"] = names[size_t(q)];
+    std::vector<int64_t> ids;
+    std::vector<std::string> keys;
+    std::vector<double> scores;
+    for (int i = 0; i < r.k; ++i) {
+      const int64_t id = r.ids[size_t(q * r.k + i)];
+      if (id < 0) break;
+      ids.push_back(id);
+      keys.push_back(index.keys[size_t(id)]);
+      scores.push_back(r.scores[size_t(q * r.k + i)]);
+    }
+    line["ids"] = ids;
+    line["keys"] = keys;
+    line["scores"] = scores;
+    fmt::print("{}\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+}
+
+void print_text_results(const search::SearchIndex& index, const search::SearchResults& r) {
+  for (int i = 0; i < r.k && r.ids[size_t(i)] >= 0; ++i) {
+    const int64_t id = r.ids[size_t(i)];
+    const std::string& key = index.keys[size_t(id)];
+    if (index.places.empty()) {
+      fmt::print("  {:<16} {:.3f}\n", key, r.scores[size_t(i)]);
+    } else {
+      fmt::print("{}. score {:.3f}, passage {} ({})\n   {}{}\n", i + 1, r.scores[size_t(i)], id,
+                 index.places[size_t(id)], key.substr(0, 300), key.size() > 300 ? " ..." : "");
+    }
+  }
+}
+
+void query_index(const QueryOptions& o) {
+  require(o.text.empty() != o.queries.empty(),
+          "give either a text to search for (minillm index query X.idx \"the white whale\") or --queries Q.vec");
+  const search::SearchIndex index = search::load_index(o.index);
+  const int dim = index.flat.dim();
+  std::vector<std::string> names;
+  std::vector<float> q;
+  if (!o.queries.empty()) {
+    q = read_query_vectors(o.queries, dim, names);
+  } else {
+    require(index.embedder.has_value(), "{} keeps no word vectors, so it cannot embed a text: use --queries", o.index);
+    q.resize(size_t(dim));
+    require(index.embedder->embed(o.text, q.data()) > 0,
+            "none of the words of \"{}\" is in the index's vocabulary ({} words): try other words", o.text,
+            index.embedder->vocabulary_size());
+    names.push_back(o.text);
+  }
+  const int64_t nq = int64_t(q.size()) / dim;
+  const auto start = std::chrono::steady_clock::now();
+  const search::SearchResults r = run_search(index, o, q.data(), nq);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (o.json) {
+    print_json(index, r, names);
+    nlohmann::json summary = {{"queries", nq}, {"k", o.k}, {"seconds", seconds},
+                              {"queries_per_second", seconds > 0 ? double(nq) / seconds : 0.0},
+                              {"search", index.ivf && !o.exact ? "ivf" : "flat"}};
+    fmt::print("{}\n", summary.dump());
+    return;
+  }
+  if (o.queries.empty()) {
+    fmt::print("Best {} for \"{}\" (cosine similarity):\n", index.places.empty() ? "words" : "passages", o.text);
+    print_text_results(index, r);
+  } else {
+    print_json(index, r, names);
+  }
+}
+
+}  // namespace
+
+static CommandRegistrar reg(25, [](CLI::App& app) {
+  auto* index = app.add_subcommand("index", "Semantic search: build a vector index, query it");
+  index->require_subcommand(1);
+  auto* build = index->add_subcommand("build", "Index the words of a vectors file, or the passages of a text");
+  auto b = std::make_shared<BuildOptions>();
+  build->add_option("--vectors", b->vectors, "word vectors (word2vec text format, from `minillm embed train`)")->required();
+  build->add_option("--out", b->out, "the index file to write")->required();
+  build->add_option("--input", b->input, "a text: index its passages (without it, the words are indexed)");
+  build->add_option("--passages", b->passages, "paragraphs or windows")->capture_default_str();
+  build->add_option("--window", b->window, "words per window (--passages windows)")->capture_default_str()->check(positive());
+  build->add_option("--overlap", b->overlap, "words shared by neighbouring windows")->capture_default_str()->check(non_negative());
+  build->add_option("--weights", b->weights, "plain or sif (rare words count more, the direction all passages share is removed)")->capture_default_str();
+  build->add_option("--ivf", b->ivf_lists, "also build an IVF layer with this many k-means lists")->check(positive());
+  build->add_option("--seed", b->seed, "random seed (k-means)")->capture_default_str();
+  build->callback([=] { build_index(*b); });
+
+  auto* query = index->add_subcommand("query", "Search an index with a text or with query vectors");
+  auto q = std::make_shared<QueryOptions>();
+  query->add_option("INDEX", q->index, "an index file (from `minillm index build`)")->required();
+  query->add_option("TEXT", q->text, "what to search for, in words");
+  query->add_option("-k", q->k, "how many results")->capture_default_str()->check(positive());
+  query->add_option("--queries", q->queries, "query vectors, one per row (word2vec text format)");
+  query->add_flag("--json", q->json, "one JSON line per query, then a summary line");
+  query->add_option("--nprobe", q->nprobe, "IVF lists to scan per query (default: lists / 8)")->check(positive());
+  query->add_flag("--exact", q->exact, "scan every vector even when the index has an IVF layer");
+  query->callback([=] { query_index(*q); });
+});
+
+}  // namespace minillm::cli
