@@ -70,6 +70,9 @@ class Reader {
     const std::string_view s = take(rows * cols * sizeof(float), what);
     std::vector<float> out(size_t(rows * cols));
     std::memcpy(out.data(), s.data(), s.size());
+    // A nan or infinity would poison every score it touches (and the top-k's ordering).
+    for (size_t i = 0; i < out.size(); ++i)
+      if (!std::isfinite(out[i])) damaged(fmt::format("number {} of the {} is {}, not a finite float", i, what, out[i]));
     return out;
   }
   std::vector<std::string> strings(uint64_t n, const char* what) {

@@ -2,6 +2,7 @@
 // before any allocation the file's sizes ask for.
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -118,6 +119,14 @@ TEST(IndexFile, LyingSizesAreCaughtBeforeAllocating) {
   const uint32_t length = 1u << 30;
   std::memcpy(bad.data() + 48 + 40 * 3 * 4 + 8, &length, 4);
   EXPECT_NE(error_of(with_checksum(bad)).find("lengths add up"), std::string::npos) << error_of(with_checksum(bad));
+}
+
+TEST(IndexFile, NonFiniteNumbersAreRefused) {
+  std::string bad = serialise_index(small_index(false));
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(bad.data() + 48 + 5 * 4, &nan, 4);  // the sixth number of the vectors
+  EXPECT_NE(error_of(with_checksum(bad)).find("number 5 of the vectors is nan"), std::string::npos)
+      << error_of(with_checksum(bad));
 }
 
 TEST(IndexFile, MissingFileSaysHowToMakeOne) {
