@@ -40,30 +40,26 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--smoke") {
-      options.size = 64;
-      options.smoke = true;
-    } else if (arg == "--size") {
-      minillm::require(i + 1 < argc, "--size needs a number after it, e.g. --size 512");
-      const std::string value = argv[++i];
-      char* end = nullptr;
-      const long n = std::strtol(value.c_str(), &end, 10);
-      minillm::require(*end == '\0' && n >= 1 && n <= 4096,
-                       "--size {} is not a matrix size; use a whole number from 1 to 4096", value);
-      options.size = n;
-    } else if (arg == "--lr") {
-      minillm::require(i + 1 < argc, "--lr needs a number after it, e.g. --lr 0.5");
-      const std::string value = argv[++i];
-      char* end = nullptr;
-      const double lr = std::strtod(value.c_str(), &end);
-      minillm::require(*end == '\0' && lr > 0.0 && lr <= 10.0,
-                       "--lr {} is not a learning rate; use a number above 0 and at most 10, e.g. 0.2", value);
-      options.lr = lr;
-    } else {
-      minillm::fail("unknown option '{}'; use --size N, --lr X or --smoke", arg);
-    }
+  std::string size, lr;
+  minillm::ui::DemoOptions()
+      .value("--size", size, "512")
+      .value("--lr", lr, "0.5")
+      .flag("--smoke", options.smoke)
+      .parse(argc, argv);
+  if (options.smoke) options.size = 64;
+  if (!size.empty()) {
+    char* end = nullptr;
+    const long n = std::strtol(size.c_str(), &end, 10);
+    minillm::require(*end == '\0' && n >= 1 && n <= 4096,
+                     "--size {} is not a matrix size; use a whole number from 1 to 4096", size);
+    options.size = n;
+  }
+  if (!lr.empty()) {
+    char* end = nullptr;
+    const double rate = std::strtod(lr.c_str(), &end);
+    minillm::require(*end == '\0' && rate > 0.0 && rate <= 10.0,
+                     "--lr {} is not a learning rate; use a number above 0 and at most 10, e.g. 0.2", lr);
+    options.lr = rate;
   }
   return options;
 }
@@ -336,22 +332,18 @@ void fit_a_line(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch00_demo [--size N] [--lr X] [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch00_demo [--size N] [--lr X] [--smoke]
   (no option)   multiply two 1024x1024 matrices three ways (naive, cache-blocked, BLAS) and compare
   --size N      another size, 1 to 4096
   --lr X        the learning rate of the line fit at the end (default 0.2)
   --smoke       a 64x64 run that finishes in a blink (used by the tests)
 It times every method over a range of sizes and draws GFLOP/s against n in data/out/, then fits a line by
 gradient descent and draws its loss going down (data/out/ch00_loss.png).
-)")) return 0;
-  try {
+)", [&] {
     const Options options = parse_options(argc, argv);
     run(options);
     chart_rates_by_size(options);
     fit_a_line(options);
-  } catch (const minillm::Error& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

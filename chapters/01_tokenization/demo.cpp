@@ -37,26 +37,20 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--smoke") {
-      options.smoke = true;
-      options.vocab_size = 512;
-    } else if (arg == "--vocab-size" || arg == "--input") {
-      require(i + 1 < argc, "{} needs a value after it, e.g. {} {}", arg, arg, arg == "--input" ? "book.txt" : "1024");
-      const std::string value = argv[++i];
-      if (arg == "--input") {
-        options.input = value;
-      } else {
-        char* end = nullptr;
-        const long n = std::strtol(value.c_str(), &end, 10);
-        require(*end == '\0' && n >= 257 && n <= 65536,
-                "--vocab-size {} is not usable: give a whole number from 257 (256 bytes + <|endoftext|>) to 65536", value);
-        options.vocab_size = static_cast<int>(n);
-      }
-    } else {
-      fail("unknown option '{}'; use --vocab-size N, --input FILE or --smoke", arg);
-    }
+  std::string vocab_size;
+  ui::DemoOptions()
+      .value("--vocab-size", vocab_size, "1024")
+      .value("--input", options.input, "book.txt")
+      .flag("--smoke", options.smoke)
+      .parse(argc, argv);
+  if (options.smoke) options.vocab_size = 512;
+  if (!vocab_size.empty()) {
+    char* end = nullptr;
+    const long n = std::strtol(vocab_size.c_str(), &end, 10);
+    require(*end == '\0' && n >= 257 && n <= 65536,
+            "--vocab-size {} is not usable: give a whole number from 257 (256 bytes + <|endoftext|>) to 65536",
+            vocab_size);
+    options.vocab_size = static_cast<int>(n);
   }
   return options;
 }
@@ -115,7 +109,7 @@ void show_bytes_versus_characters() {
              "  \"unknown word\" token is ever needed.\n");
 }
 
-void show_first_merges(const TrainResult& result, int how_many) {
+void show_first_merges(const BpeTrainResult& result, int how_many) {
   const Tokenizer& t = result.tokenizer;
   fmt::print("\nStep 3: the first merges (the most frequent pair of tokens becomes a new token; '·' is a space):\n");
   const int n = std::min<int>(how_many, static_cast<int>(t.merges().size()));
@@ -131,7 +125,7 @@ void show_first_merges(const TrainResult& result, int how_many) {
 
 // Bytes per token for the vocabulary after each number of merges: the first k merges of the trained
 // tokenizer ARE the tokenizer it was after k steps.
-std::vector<ChartPoint> measure_compression(const TrainResult& result, std::string_view corpus) {
+std::vector<ChartPoint> measure_compression(const BpeTrainResult& result, std::string_view corpus) {
   fmt::print("\nStep 4: how much shorter the text gets as the vocabulary grows:\n");
   fmt::print("  {:>10}  {:>10}  {:>15}\n", "vocabulary", "tokens", "bytes per token");
   const auto& merges = result.tokenizer.merges();
@@ -179,7 +173,7 @@ int run(const Options& options) {
   fmt::print("\nStep 2: training: split the text into words with GPT-2's regex, count each distinct word once,\n"
              "then merge the most frequent pair again and again until the vocabulary has {} tokens.\n",
              options.vocab_size);
-  TrainOptions train;
+  BpeTrainOptions train;
   train.vocab_size = options.vocab_size;
   std::unique_ptr<minillm::ui::ProgressBar> bar;  // made at the first merge, when the total is known
   train.on_merge = [&](int done, int total) {
@@ -187,7 +181,7 @@ int run(const Options& options) {
     bar->update(done);
   };
   const auto start = std::chrono::steady_clock::now();
-  const TrainResult result = train_bpe(corpus, train);
+  const BpeTrainResult result = train_bpe(corpus, train);
   if (bar) bar->finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("  {} bytes, {} distinct words, {} merges in {:.2f} s\n", corpus.size(), result.unique_words,
@@ -213,16 +207,12 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch01_demo [--vocab-size N] [--input FILE] [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch01_demo [--vocab-size N] [--input FILE] [--smoke]
   (no option)       train a BPE tokenizer on Moby Dick (after ./run fetch) with 4096 tokens
   --vocab-size N    another vocabulary size (257 to 65536)
   --input FILE      train on your own text
   --smoke           the project's own small texts and 512 tokens (used by the tests)
-)")) return 0;
-  try {
+)", [&] {
     return run(parse_options(argc, argv));
-  } catch (const minillm::Error& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }

@@ -15,9 +15,9 @@ void tokenizer_tour() {
   fmt::print("decoded: {}\n", gpt2.decode(ids));
 
   // 2. A tokenizer of our own, learned from text.
-  TrainOptions options;
+  BpeTrainOptions options;
   options.vocab_size = 256 + 3 + 1;  // the bytes, 3 merges, <|endoftext|>
-  const TrainResult result = train_bpe("low lower lowest low low", options);
+  const BpeTrainResult result = train_bpe("low lower lowest low low", options);
   for (auto [left, right] : result.tokenizer.merges())
     fmt::print("merge \"{}\" + \"{}\"\n", result.tokenizer.token_bytes(left), result.tokenizer.token_bytes(right));
 

@@ -205,27 +205,19 @@ void word_map(const embed::WordVectors& v, bool smoke) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch02_demo [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch02_demo [--smoke]
   (no option)   "Hello, world!" through gpt2 and an embedding table, then word2vec on Moby Dick (after
                 ./run fetch): neighbours, an analogy and 2D maps of words (PNG, in data/out/)
   --smoke       the project's own small texts and tiny sizes (used by the tests)
-)")) return 0;
-  try {
+)", [&] {
     bool smoke = false;
-    for (int i = 1; i < argc; ++i) {
-      const std::string arg = argv[i];
-      if (arg == "--smoke") smoke = true;
-      else fail("unknown option '{}'; the demo takes only --smoke (tiny sizes, no downloads)", arg);
-    }
+    ui::DemoOptions().flag("--smoke", smoke).parse(argc, argv);
     init_threads_from_env();
     seed_example();
     hello_world(smoke);
     const embed::WordVectors vectors = train_vectors(smoke);
     neighbours(vectors, smoke);
     word_map(vectors, smoke);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

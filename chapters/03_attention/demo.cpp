@@ -37,17 +37,11 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      minillm::require(i + 1 < argc, "{} needs a value after it, e.g. {} \"the cat saw the cat\"", arg, arg);
-      return argv[++i];
-    };
-    if (arg == "--smoke") options.smoke = true;
-    else if (arg == "--text") options.text = value();
-    else if (arg == "--out") options.out = value();
-    else minillm::fail("unknown option '{}' (try --text \"...\", --out PATH or --smoke)", arg);
-  }
+  minillm::ui::DemoOptions()
+      .value("--text", options.text, "\"the cat saw the cat\"")
+      .value("--out", options.out, "PATH")
+      .flag("--smoke", options.smoke)
+      .parse(argc, argv);
   return options;
 }
 
@@ -189,16 +183,12 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   minillm::ensure_passive_openmp_wait(argv);  // idle OpenMP threads must not spin on OpenBLAS's cores
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch03_demo [--text "..."] [--out PATH] [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch03_demo [--text "..."] [--out PATH] [--smoke]
   (no option)   causal self-attention on a built-in sentence; heatmaps in data/out/ch03_attention.png
   --text "..."  your own sentence (words split on spaces, at most 16 words)
   --out PATH    write the picture somewhere else
   --smoke       small timing sizes (used by the tests)
-)")) return 0;
-  try {
+)", [&] {
     return run(argc, argv);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }

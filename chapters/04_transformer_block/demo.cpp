@@ -79,11 +79,7 @@ double loss(const Block& b, const std::vector<float>& w) {  // L = sum(out * w),
 
 int run(int argc, char** argv) {
   bool smoke = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--smoke") smoke = true;
-    else minillm::fail("unknown option '{}' (the only option is --smoke)", arg);
-  }
+  minillm::ui::DemoOptions().flag("--smoke", smoke).parse(argc, argv);
   const BlockShape s = smoke ? BlockShape{1, 8, 32, 2} : BlockShape{8, 128, 256, 4};
   const size_t NC = static_cast<size_t>(s.rows()) * s.C;
   fmt::print("One transformer block, GPT-2 style: B={} sequences of T={} positions, C={} channels, {} heads.\n",
@@ -187,15 +183,11 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   minillm::ensure_passive_openmp_wait(argv);  // idle OpenMP threads must not spin on OpenBLAS's cores
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch04_demo [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch04_demo [--smoke]
   (no option)   one GPT-2 block (B=8 T=128 C=256 NH=4) taken apart: LayerNorm, the residual stream, a
                 gradient check and the cost of forward + backward
   --smoke       tiny sizes (used by the tests)
-)")) return 0;
-  try {
+)", [&] {
     return run(argc, argv);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return 1;
-  }
+  });
 }

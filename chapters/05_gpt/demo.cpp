@@ -58,7 +58,7 @@ void print_flops_breakdown(const GptConfig& config, double total) {
 
 int run(bool smoke) {
   const std::string text = read_file(std::filesystem::path(MINILLM_SOURCE_DIR) / "data/text/lighthouse_story.txt");
-  TrainOptions tok_options;
+  BpeTrainOptions tok_options;
   tok_options.vocab_size = smoke ? 300 : 512;
   const Tokenizer tokenizer = train_bpe(text, tok_options).tokenizer;
   GptConfig config{4096, 128, 4, 4, 256};  // chapter 06's default model...
@@ -120,21 +120,13 @@ int run(bool smoke) {
 
 int main(int argc, char** argv) {
   ensure_passive_openmp_wait(argv);
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch05_demo [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch05_demo [--smoke]
   (no option)   the GPT-2 architecture assembled: parameters by name, FLOPs per token, an untrained
                 model's loss on real text, one timed forward + backward
   --smoke       a tiny model (used by the tests)
-)")) return 0;
-  try {
+)", [&] {
     bool smoke = false;
-    for (int i = 1; i < argc; ++i) {
-      const std::string arg = argv[i];
-      require(arg == "--smoke", "unknown option {}; the only option is --smoke", arg);
-      smoke = true;
-    }
+    minillm::ui::DemoOptions().flag("--smoke", smoke).parse(argc, argv);
     return run(smoke);
-  } catch (const Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  });
 }

@@ -43,29 +43,23 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      require(i + 1 < argc, "{} needs a value", arg);
-      return argv[++i];
-    };
-    if (arg == "--smoke") {
-      o.smoke = true;
-    } else if (arg == "--minutes") {
-      const std::string v = value();
-      char* end = nullptr;
-      o.minutes = std::strtod(v.c_str(), &end);
-      require(end != v.c_str() && *end == '\0' && o.minutes > 0, "--minutes {} is not a positive number of minutes", v);
-    } else if (arg == "--steps") {
-      const std::string v = value();
-      char* end = nullptr;
-      o.steps = std::strtoll(v.c_str(), &end, 10);
-      require(end != v.c_str() && *end == '\0' && o.steps > 0, "--steps {} is not a positive number of steps", v);
-    } else if (arg == "--out") {
-      o.out = value();
-    } else {
-      fail("unknown option {}; use --minutes M, --steps N, --out DIR or --smoke", arg);
-    }
+  std::string minutes, steps;
+  minillm::ui::DemoOptions()
+      .value("--minutes", minutes, "5")
+      .value("--steps", steps, "1000")
+      .value("--out", o.out, "DIR")
+      .flag("--smoke", o.smoke)
+      .parse(argc, argv);
+  if (!minutes.empty()) {
+    char* end = nullptr;
+    o.minutes = std::strtod(minutes.c_str(), &end);
+    require(end != minutes.c_str() && *end == '\0' && o.minutes > 0,
+            "--minutes {} is not a positive number of minutes", minutes);
+  }
+  if (!steps.empty()) {
+    char* end = nullptr;
+    o.steps = std::strtoll(steps.c_str(), &end, 10);
+    require(end != steps.c_str() && *end == '\0' && o.steps > 0, "--steps {} is not a positive number of steps", steps);
   }
   return o;
 }
@@ -194,10 +188,10 @@ int run(const Options& o) {
   fmt::print("Chapter 06: training a GPT from scratch{}.\n\n", o.smoke ? " (smoke test: tiny sizes)" : "");
   fmt::print("Step 1/4: the text and its tokenizer.\n");
   const std::string corpus = pick_corpus(o);
-  TrainOptions tok_options;
+  BpeTrainOptions tok_options;
   tok_options.vocab_size = o.smoke ? 320 : 4096;
   const std::string text = read_file(corpus);
-  const TrainResult tok = train_bpe(text, tok_options);
+  const BpeTrainResult tok = train_bpe(text, tok_options);
   const fs::path tok_file = fs::path(o.out) / "tokenizer.bpe";
   tok.tokenizer.save(tok_file);
   fmt::print("Trained a BPE tokenizer of {} tokens (chapter 01): {:.2f} bytes per token. Saved to {}.\n\n",
@@ -262,18 +256,14 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   ensure_passive_openmp_wait(argv);
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch06_demo [--minutes M] [--steps N] [--out DIR] [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch06_demo [--minutes M] [--steps N] [--out DIR] [--smoke]
   (no option)   train a tokenizer and a small GPT on Moby Dick (after ./run fetch) for 5 minutes, then
                 show the loss curve, a sample and the learned token embeddings
   --minutes M   another time budget
   --steps N     a number of steps instead
   --out DIR     where the model, loss.png and token_map.png go (default data/out/ch06)
   --smoke       a tiny model for a few steps on the project's own texts (used by the tests)
-)")) return 0;
-  try {
+)", [&] {
     return run(parse(argc, argv));
-  } catch (const Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  });
 }

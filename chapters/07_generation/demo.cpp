@@ -51,18 +51,12 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      require(i + 1 < argc, "{} needs a value", arg);
-      return argv[++i];
-    };
-    if (arg == "--smoke") o.smoke = true;
-    else if (arg == "--checkpoint") o.checkpoint = value();
-    else if (arg == "--prompt") o.prompt = value();
-    else if (arg == "--out") o.out = value();
-    else fail("unknown option {}; use --checkpoint RUN, --prompt TEXT, --out DIR or --smoke", arg);
-  }
+  minillm::ui::DemoOptions()
+      .value("--checkpoint", o.checkpoint, "RUN")
+      .value("--prompt", o.prompt, "TEXT")
+      .value("--out", o.out, "DIR")
+      .flag("--smoke", o.smoke)
+      .parse(argc, argv);
   return o;
 }
 
@@ -79,9 +73,9 @@ std::string train_quick_model(const Options& o) {
   }
   fmt::print("There is no chapter 06 model in {} (./run demo 06 trains one). Training a quick one on {}.\n",
              o.checkpoint, corpus);
-  TrainOptions tok_options;
+  BpeTrainOptions tok_options;
   tok_options.vocab_size = o.smoke ? 300 : 1024;
-  const TrainResult tok = train_bpe(read_file(corpus), tok_options);
+  const BpeTrainResult tok = train_bpe(read_file(corpus), tok_options);
   const fs::path tok_file = fs::path(o.out) / "tokenizer.bpe";
   tok.tokenizer.save(tok_file);
   TrainConfig config;
@@ -248,7 +242,7 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   ensure_passive_openmp_wait(argv);
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch07_demo [--checkpoint RUN] [--prompt TEXT] [--out DIR] [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch07_demo [--checkpoint RUN] [--prompt TEXT] [--out DIR] [--smoke]
   (no option)      load the chapter 06 model (data/out/ch06/run; trains a quick one if there is none), show
                    its next-token distribution under three temperatures, generate greedily and by sampling,
                    and time the KV cache
@@ -256,11 +250,7 @@ int main(int argc, char** argv) {
   --prompt TEXT    the text to continue (default "Call me")
   --out DIR        where next_token.png goes (default data/out/ch07)
   --smoke          a tiny model trained for a few steps on the project's own texts (used by the tests)
-)")) return 0;
-  try {
+)", [&] {
     return run(parse(argc, argv));
-  } catch (const Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
+  });
 }

@@ -178,23 +178,15 @@ void run(bool smoke) {
 
 int main(int argc, char** argv) {
   minillm::ensure_passive_openmp_wait(argv);
-  if (minillm::ui::print_usage_if_asked(argc, argv, R"(usage: ch08_demo [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch08_demo [--smoke]
   (no option)   word vectors and a passage index of Moby Dick (after ./run fetch), questions answered by
                 retrieval next to BM25, a RAG prompt, and IVF's recall@10 against speed (PNG, in data/out/)
   --smoke       the project's own short story and tiny sizes (used by the tests)
-)")) return 0;
-  try {
+)", [&] {
     bool smoke = false;
-    for (int i = 1; i < argc; ++i) {
-      const std::string arg = argv[i];
-      if (arg == "--smoke") smoke = true;
-      else fail("unknown option '{}'; the demo takes only --smoke (tiny sizes, no downloads)", arg);
-    }
+    minillm::ui::DemoOptions().flag("--smoke", smoke).parse(argc, argv);
     init_threads_from_env();
     run(smoke);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }

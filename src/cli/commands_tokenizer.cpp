@@ -60,7 +60,7 @@ void tokenize(const std::string& encoding, std::string text, bool allow_special)
 void train_tokenizer(int vocab_size, const std::string& input, const std::string& out,
                      const std::vector<std::string>& specials) {
   const std::string corpus = read_file(input);
-  TrainOptions options;
+  BpeTrainOptions options;
   options.vocab_size = vocab_size;
   options.special_tokens = specials;
   // The bar starts with the first merge, when the number of merges wanted is known.
@@ -70,7 +70,7 @@ void train_tokenizer(int vocab_size, const std::string& input, const std::string
     bar->update(done);
   };
   fmt::print("training a byte-level BPE vocabulary of {} tokens on {} ({} bytes)\n", vocab_size, input, corpus.size());
-  const TrainResult result = train_bpe(corpus, options);
+  const BpeTrainResult result = train_bpe(corpus, options);
   if (bar) bar->finish();
   result.tokenizer.save(out);
   const TokenIds ids = result.tokenizer.encode(corpus, AllowedSpecial::everything());

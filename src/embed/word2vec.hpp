@@ -18,9 +18,15 @@
 namespace minillm::embed {
 
 // The loss for one centre vector and its targets (targets[0] is the true context, the rest negatives).
-// ACCUMULATES dcentre[dim] and dtargets[t][dim]; returns L. The trainer applies exactly these gradients.
+// ACCUMULATES dcentre[dim] and dtargets[t][dim]; returns L.
 double sgns_loss_backward(const float* centre, std::span<const float* const> targets, int dim, float* dcentre,
                           std::span<float* const> dtargets);
+
+// One plain SGD step on L: centre -= lr dL/dv_w and targets[t] -= lr dL/du_t, all gradients taken at the
+// vectors as they were before the step. Returns L before the step. This is the whole of word2vec's
+// learning; the trainer below does the same for every pair of the text, made fast by
+// embed/word2vec_speed.hpp (σ from tables there, so its numbers differ from these by under 1e-3).
+double sgns_update(float* centre, std::span<float* const> targets, int dim, float learning_rate);
 
 struct Word2VecOptions {
   int dim = 100;

@@ -113,9 +113,9 @@ void head_backward(float* dq, float* dk, float* dv, float* dscores, float* dprob
 // lesson: attention_heads
 // One parallel loop over the B*NH heads, each head done whole by one thread (its gemms single-threaded):
 // the scores stay in cache between the gemm and the softmax, and the cores are never handed between
-// OpenMP and OpenBLAS inside attention. (A first version alternated a multi-threaded BLAS call with an
-// OpenMP loop per head: the two thread pools traded the cores 2*B*NH times per pass, 15x slower on 2
-// cores with busy-waiting threads; docs/benchmarks.md.)
+// OpenMP and OpenBLAS inside attention. (Alternating a multi-threaded BLAS call with an OpenMP loop per
+// head would make the two thread pools trade the cores 2*B*NH times per pass: docs/benchmarks.md measures
+// what that costs.)
 void attention_forward(float* out, float* preatt, float* att, const float* qkv, int B, int T, int C, int NH) {
   check_shapes(B, T, C, NH);
   const int hs = C / NH;

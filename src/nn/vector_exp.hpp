@@ -1,6 +1,6 @@
 #pragma once
 // exp(x) for float, written so that GCC vectorises the loops that call it (glibc's expf and tanhf are
-// scalar calls that stop a loop from vectorising; in GELU they took ~18% of a training step).
+// scalar calls that stop a loop from vectorising; docs/benchmarks.md has what that cost in GELU).
 //
 // Cephes' expf: x = n·ln2 + r with n = round(x / ln2) and |r| <= ln2/2, e^r from a degree-6 polynomial,
 // then e^x = 2^n · e^r with 2^n built from its bits. Relative error below 2 ulp over the valid range
@@ -14,12 +14,13 @@
 #include <bit>
 #include <cstdint>
 
-// For the functions whose loops call vector_exp: compiled twice, for AVX2 (8 floats per instruction)
-// and for the baseline x86-64 (SSE2, 4 floats), and the loader picks the one the CPU supports (GCC's
-// target_clones; the default build does not assume AVX2). The results are bit-identical, because
-// neither clone fuses a multiply and an add (FMA is a separate target feature, and ISO C++ mode does not
-// contract a*b+c). The inline helpers below are inlined into each clone and compiled for its target.
-#define MINILLM_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
+#include "core/target_clones.hpp"
+
+// Functions whose loops call vector_exp are marked MINILLM_AVX2_CLONE (core/target_clones.hpp): compiled
+// for AVX2 (8 floats per instruction) and for the baseline x86-64 (SSE2, 4 floats), the loader picking
+// the one the CPU supports (the default build does not assume AVX2). The results are bit-identical: the
+// "avx2" target does not enable FMA, so neither clone can fuse a multiply and an add. The inline helpers
+// below are inlined into each clone and compiled for its target.
 
 namespace minillm {
 

@@ -152,7 +152,7 @@ class Trainer {
 
 }  // namespace
 
-TrainResult train_bpe(std::string_view corpus, const TrainOptions& options) {
+BpeTrainResult train_bpe(std::string_view corpus, const BpeTrainOptions& options) {
   require(!corpus.empty(), "the training corpus is empty: give train_bpe some text (a few kilobytes at least)");
   const int special_count = static_cast<int>(options.special_tokens.size());
   require(options.vocab_size >= 256 + special_count,
@@ -180,8 +180,8 @@ TrainResult train_bpe(std::string_view corpus, const TrainOptions& options) {
     if (options.on_merge) options.on_merge(m + 1, wanted);
   }
 
-  return TrainResult{Tokenizer::from_merges(options.pattern, std::move(merges), options.special_tokens),
-                     std::move(merge_counts), static_cast<int64_t>(corpus.size()), trainer.unique_words()};
+  return BpeTrainResult{Tokenizer::from_merges(options.pattern, std::move(merges), options.special_tokens),
+                     std::move(merge_counts), trainer.unique_words()};
 }
 
 }  // namespace minillm

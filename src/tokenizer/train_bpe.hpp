@@ -19,7 +19,8 @@
 
 namespace minillm {
 
-struct TrainOptions {
+// "Bpe" in the names: these train a tokenizer, not the GPT (train/trainer.hpp's TrainConfig).
+struct BpeTrainOptions {
   int vocab_size = 512;  // 256 bytes + merges + special tokens
   std::string pattern = std::string(kGpt2Pattern);
   std::vector<std::string> special_tokens = {"<|endoftext|>"};  // get the last ids, never merged
@@ -27,15 +28,14 @@ struct TrainOptions {
   std::function<void(int, int)> on_merge;
 };
 
-struct TrainResult {
+struct BpeTrainResult {
   Tokenizer tokenizer;
   std::vector<int64_t> merge_counts;  // how often each merged pair occurred when it was chosen
-  int64_t corpus_bytes = 0;
   int64_t unique_words = 0;
 };
 
 // Errors: empty corpus, vocab_size < 256 + specials, a pattern PCRE2 rejects. When the corpus runs out
 // of pairs before vocab_size is reached, training stops early (the result has fewer merges).
-TrainResult train_bpe(std::string_view corpus, const TrainOptions& options);
+BpeTrainResult train_bpe(std::string_view corpus, const BpeTrainOptions& options);
 
 }  // namespace minillm

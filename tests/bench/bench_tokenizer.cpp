@@ -43,11 +43,11 @@ int encode(const std::string& file, const std::string& encoding, const std::stri
 
 int train(const std::string& file, int vocab_size) {
   const std::string text = read_file(file);
-  TrainOptions options;
+  BpeTrainOptions options;
   options.vocab_size = vocab_size;
   options.special_tokens = {};
   const auto start = std::chrono::steady_clock::now();
-  const TrainResult result = train_bpe(text, options);
+  const BpeTrainResult result = train_bpe(text, options);
   const double elapsed = seconds_since(start);
   const TokenIds ids = result.tokenizer.encode_ordinary(text);
   fmt::print("minillm train: vocab {} on {} bytes ({} unique words) in {:.3f} s; {:.2f} bytes/token\n",

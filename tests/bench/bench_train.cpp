@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     const fs::path corpus = fs::path(MINILLM_SOURCE_DIR) / "data/cache/moby_dick.txt";
     require(fs::exists(corpus), "{} is missing: run ./run fetch first", corpus.string());
 
-    TrainOptions tok_options;
+    BpeTrainOptions tok_options;
     tok_options.vocab_size = 4096;
     const std::string text = read_file(corpus);
     const Tokenizer tokenizer = train_bpe(text, tok_options).tokenizer;

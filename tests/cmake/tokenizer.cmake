@@ -24,12 +24,12 @@ set_tests_properties(tokenizer.cli.train_then_tokenize PROPERTIES LABELS "tokeni
                      PASS_REGULAR_EXPRESSION "bytes per token.*saved to.*story.bpe: 21 bytes -> [0-9]+ tokens")
 
 # Chapter 01 demo: the smoke run uses the project's own texts (no downloads) and must finish quickly.
-add_test(NAME ch01.demo.smoke COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:ch01_demo> --smoke)
-set_tests_properties(ch01.demo.smoke PROPERTIES LABELS "ch01;demo" TIMEOUT 60
-                     PASS_REGULAR_EXPRESSION "bytes per token.*Wrote the chart.*exit status 0\n$")
-add_test(NAME ch01.demo.bad_option COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:ch01_demo> --vocab-size 12)
-set_tests_properties(ch01.demo.bad_option PROPERTIES LABELS "ch01;demo"
-                     PASS_REGULAR_EXPRESSION "error: --vocab-size 12 is not usable.*exit status [1-9][0-9]*\n$")
+minillm_program_test(ch01.demo.smoke PROGRAM ch01_demo ARGS --smoke
+                     LABELS "ch01;demo" TIMEOUT 60
+                     EXPECT "bytes per token.*Wrote the chart")
+minillm_program_test(ch01.demo.bad_option PROGRAM ch01_demo ARGS --vocab-size 12
+                     LABELS "ch01;demo" FAILS
+                     EXPECT "error: --vocab-size 12 is not usable")
 # The lesson's code example prints what README.md says it prints.
 add_test(NAME ch01.lesson.code_example COMMAND ch01_example)
 set_tests_properties(ch01.lesson.code_example PROPERTIES LABELS "ch01;tokenizer;fetched"

@@ -1,10 +1,10 @@
 # Chapters 05-06: the GPT, its training loop and the CLI, run as a learner would (no downloads).
-add_test(NAME ch06.demo.smoke COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:ch06_demo> --smoke --out "${CMAKE_BINARY_DIR}/tests/ch06-smoke")
-set_tests_properties(ch06.demo.smoke PROPERTIES LABELS "ch06;demo" TIMEOUT 120
-                     PASS_REGULAR_EXPRESSION "validation loss.*bits per byte.*A sample of 30 tokens.*Nearest neighbours.*same map as a picture: [^\n]*token_map.png.*exit status 0\n$")
-add_test(NAME ch06.demo.bad_option COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:ch06_demo> --minutes zero)
-set_tests_properties(ch06.demo.bad_option PROPERTIES LABELS "ch06;demo"
-                     PASS_REGULAR_EXPRESSION "error: --minutes zero is not a positive number of minutes.*exit status [1-9][0-9]*\n$")
+minillm_program_test(ch06.demo.smoke PROGRAM ch06_demo ARGS --smoke --out "${CMAKE_BINARY_DIR}/tests/ch06-smoke"
+                     LABELS "ch06;demo" TIMEOUT 120
+                     EXPECT "validation loss.*bits per byte.*A sample of 30 tokens.*Nearest neighbours.*same map as a picture: [^\n]*token_map.png")
+minillm_program_test(ch06.demo.bad_option PROGRAM ch06_demo ARGS --minutes zero
+                     LABELS "ch06;demo" FAILS
+                     EXPECT "error: --minutes zero is not a positive number of minutes")
 
 # minillm train -> generate -> eval on the project's own text with a tokenizer trained on it.
 set(train_cli_out "${CMAKE_BINARY_DIR}/tests/train-cli")
@@ -15,9 +15,9 @@ add_test(NAME train.cli.train_generate_eval
                  $<TARGET_FILE:minillm_cli> "${train_cli_text}" "${train_cli_out}")
 set_tests_properties(train.cli.train_generate_eval PROPERTIES LABELS "ch06;cli"
                      PASS_REGULAR_EXPRESSION "\"steps\":6.*\"val_bits_per_byte\".*The keeper.*loss [0-9.]+ nats per token, [0-9.]+ bits per byte")
-add_test(NAME train.cli.generate_without_checkpoint COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:minillm_cli> generate --checkpoint /nonexistent/run)
-set_tests_properties(train.cli.generate_without_checkpoint PROPERTIES LABELS "ch06;cli"
-                     PASS_REGULAR_EXPRESSION "error: '/nonexistent/run' is not a checkpoint directory.*exit status [1-9][0-9]*\n$")
+minillm_program_test(train.cli.generate_without_checkpoint PROGRAM minillm_cli ARGS generate --checkpoint /nonexistent/run
+                     LABELS "ch06;cli" FAILS
+                     EXPECT "error: '/nonexistent/run' is not a checkpoint directory")
 add_test(NAME train.cli.bad_config_key
          COMMAND ${CMAKE_COMMAND} -E env sh -c "echo '{\"learning_rate\": 1}' > \"$1\" && \"$0\" train --config \"$1\" --input x"
                  $<TARGET_FILE:minillm_cli> "${CMAKE_BINARY_DIR}/tests/train-bad-config.json")
@@ -25,12 +25,12 @@ set_tests_properties(train.cli.bad_config_key PROPERTIES LABELS "ch06;cli"
                      PASS_REGULAR_EXPRESSION "error: training config: unknown key 'learning_rate'")
 
 # Chapter 05 demo: parameter table, FLOPs per token, an untrained forward/backward (tiny model).
-add_test(NAME ch05.demo.smoke COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:ch05_demo> --smoke)
-set_tests_properties(ch05.demo.smoke PROPERTIES LABELS "ch05;demo" TIMEOUT 60
-                     PASS_REGULAR_EXPRESSION "Total: 36096 parameters.*Its loss is [0-9.]+; uniform guessing.*exit status 0\n$")
-add_test(NAME ch05.demo.bad_option COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:ch05_demo> --big)
-set_tests_properties(ch05.demo.bad_option PROPERTIES LABELS "ch05;demo"
-                     PASS_REGULAR_EXPRESSION "error: unknown option --big.*exit status [1-9][0-9]*\n$")
+minillm_program_test(ch05.demo.smoke PROGRAM ch05_demo ARGS --smoke
+                     LABELS "ch05;demo" TIMEOUT 60
+                     EXPECT "Total: 36096 parameters.*Its loss is [0-9.]+; uniform guessing")
+minillm_program_test(ch05.demo.bad_option PROGRAM ch05_demo ARGS --big
+                     LABELS "ch05;demo" FAILS
+                     EXPECT "error: unknown option '--big'")
 
 # Ctrl-C (SIGINT) during `minillm train` saves a checkpoint and says how to continue.
 add_test(NAME train.cli.ctrl_c_saves_a_checkpoint
@@ -41,12 +41,12 @@ set_tests_properties(train.cli.ctrl_c_saves_a_checkpoint PROPERTIES LABELS "ch06
                      PASS_REGULAR_EXPRESSION "Interrupted: saved a checkpoint at step [0-9]+ .*--resume.*checkpoint-present")
 
 # Bad values are one clear error each, never a silent fall-back to a default.
-add_test(NAME train.cli.bad_steps COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:minillm_cli> train --steps 0 --input x)
-set_tests_properties(train.cli.bad_steps PROPERTIES LABELS "ch06;cli"
-                     PASS_REGULAR_EXPRESSION "error: --steps: must be a number greater than 0, not '0'.*exit status [1-9][0-9]*\n$")
-add_test(NAME train.cli.nan_learning_rate COMMAND sh -c "\"$0\" \"$@\" 2>&1; echo \"exit status $?\"" $<TARGET_FILE:minillm_cli> train --lr nan --input x)
-set_tests_properties(train.cli.nan_learning_rate PROPERTIES LABELS "ch06;cli"
-                     PASS_REGULAR_EXPRESSION "error: --lr: must be a number greater than 0, not 'nan'.*exit status [1-9][0-9]*\n$")
+minillm_program_test(train.cli.bad_steps PROGRAM minillm_cli ARGS train --steps 0 --input x
+                     LABELS "ch06;cli" FAILS
+                     EXPECT "error: --steps: must be a number greater than 0, not '0'")
+minillm_program_test(train.cli.nan_learning_rate PROGRAM minillm_cli ARGS train --lr nan --input x
+                     LABELS "ch06;cli" FAILS
+                     EXPECT "error: --lr: must be a number greater than 0, not 'nan'")
 add_test(NAME train.cli.resume_without_checkpoint
          COMMAND minillm_cli train --input "${train_cli_text}" --out "${CMAKE_BINARY_DIR}/tests/no-such-run" --resume --steps 2)
 set_tests_properties(train.cli.resume_without_checkpoint PROPERTIES LABELS "ch06;cli"

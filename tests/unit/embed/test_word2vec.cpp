@@ -90,6 +90,35 @@ TEST(SgnsGradient, KnownValueAtZero) {
       << "-log σ(0) - log σ(-0) = 2 log 2";
 }
 
+// One SGD step, computed here from the formulas of word2vec.hpp in double: every vector moves by -lr times
+// its gradient taken before the step, and the loss returned is the one before the step.
+TEST(SgnsUpdate, IsOneGradientStepOnEveryVector) {
+  const int dim = 3;
+  const float lr = 0.5f;
+  std::vector<float> centre = {0.3f, -0.2f, 0.5f}, positive = {0.1f, 0.4f, -0.3f}, negative = {-0.6f, 0.2f, 0.7f};
+  const auto sigma = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  const auto dot = [](const std::vector<float>& a, const std::vector<float>& b) {
+    double sum = 0;
+    for (size_t i = 0; i < a.size(); ++i) sum += double(a[i]) * b[i];
+    return sum;
+  };
+  const double gp = sigma(dot(positive, centre)) - 1, gn = sigma(dot(negative, centre));
+  const double loss = -std::log(sigma(dot(positive, centre))) - std::log(sigma(-dot(negative, centre)));
+  std::vector<double> want_centre(dim), want_positive(dim), want_negative(dim);
+  for (int i = 0; i < dim; ++i) {
+    want_centre[i] = centre[i] - lr * (gp * positive[i] + gn * negative[i]);
+    want_positive[i] = positive[i] - lr * gp * centre[i];
+    want_negative[i] = negative[i] - lr * gn * centre[i];
+  }
+  float* targets[] = {positive.data(), negative.data()};
+  EXPECT_NEAR(sgns_update(centre.data(), targets, dim, lr), loss, 1e-6);
+  for (int i = 0; i < dim; ++i) {
+    EXPECT_NEAR(centre[i], want_centre[i], 1e-6) << "centre " << i;
+    EXPECT_NEAR(positive[i], want_positive[i], 1e-6) << "positive target " << i;
+    EXPECT_NEAR(negative[i], want_negative[i], 1e-6) << "negative target " << i;
+  }
+}
+
 std::vector<std::string> project_text() {
   std::string text;
   for (const char* name : {"how_models_read.txt", "lighthouse_story.txt", "numbers_and_lists.txt"})

@@ -17,7 +17,7 @@ const Tokenizer& trained() {
   static const Tokenizer t = [] {
     const std::string text =
         read_file(std::filesystem::path(MINILLM_SOURCE_DIR) / "tests/fixtures/tiktoken/corpus.txt");
-    TrainOptions o;
+    BpeTrainOptions o;
     o.vocab_size = 600;
     o.special_tokens = {"<|endoftext|>", "<|user|>"};
     return train_bpe(text, o).tokenizer;

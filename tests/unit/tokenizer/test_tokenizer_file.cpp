@@ -33,7 +33,7 @@ std::string error_of(const std::string& file_text) {
 TEST(TokenizerFile, SaveLoadRoundTripsExactly) {
   const std::string text =
       read_file(std::filesystem::path(MINILLM_SOURCE_DIR) / "tests/fixtures/tiktoken/corpus.txt");
-  TrainOptions o;
+  BpeTrainOptions o;
   o.vocab_size = 500;
   o.special_tokens = {"<|endoftext|>", "<|tab\t\"quoted\"|>"};
   const Tokenizer original = train_bpe(text, o).tokenizer;

@@ -21,8 +21,8 @@ std::vector<Merge> merges_of(const Tokenizer& t) {
   return out;
 }
 
-TrainOptions no_split(int vocab_size) {
-  TrainOptions o;
+BpeTrainOptions no_split(int vocab_size) {
+  BpeTrainOptions o;
   o.vocab_size = vocab_size;
   o.pattern = "[\\s\\S]+";  // one piece: the whole text (as in the Wikipedia example)
   o.special_tokens = {};
@@ -66,7 +66,7 @@ std::vector<Merge> naive_train(const std::vector<std::string>& words, int merges
 TEST(TrainBpe, WikipediaExampleAaabdaaabac) {
   // aaabdaaabac: "aa" is most frequent (4 times, counting overlaps) -> Z=256; ZabdZabac: "Za" and "ab"
   // both occur twice; the smaller pair (97,98)="ab" < (256,97)="Za" -> Y=257; ZYdZYac: "ZY" -> X=258.
-  const TrainResult r = train_bpe("aaabdaaabac", no_split(256 + 3));
+  const BpeTrainResult r = train_bpe("aaabdaaabac", no_split(256 + 3));
   EXPECT_EQ(merges_of(r.tokenizer), (std::vector<Merge>{{'a', 'a'}, {'a', 'b'}, {256, 257}}))
       << "merges: aa, then ab (tie with Za, smaller pair wins), then (aa)(ab)";
   EXPECT_EQ(r.merge_counts, (std::vector<int64_t>{4, 2, 2}));
@@ -88,10 +88,10 @@ TEST(TrainBpe, AgreesWithTheNaiveAlgorithmOnRandomText) {
   for (int trial = 0; trial < 5; ++trial) {
     std::string text;
     for (int i = 0; i < 3000; ++i) text += "abcde  \n"[rng.below(8)];
-    TrainOptions o;
+    BpeTrainOptions o;
     o.vocab_size = 256 + 60;
     o.special_tokens = {};
-    const TrainResult r = train_bpe(text, o);
+    const BpeTrainResult r = train_bpe(text, o);
     // The reference gets the same pieces (the regex is tested elsewhere; this checks the counting).
     std::vector<std::string> words;
     RegexSplitter(o.pattern).split(text, [&](std::string_view piece) { words.emplace_back(piece); });
@@ -100,9 +100,9 @@ TEST(TrainBpe, AgreesWithTheNaiveAlgorithmOnRandomText) {
 }
 
 TEST(TrainBpe, SpecialTokensGetTheLastIdsAndNeverMerge) {
-  TrainOptions o;
+  BpeTrainOptions o;
   o.vocab_size = 256 + 5 + 1;
-  const TrainResult r = train_bpe("hello<|endoftext|>hello<|endoftext|>hello", o);
+  const BpeTrainResult r = train_bpe("hello<|endoftext|>hello<|endoftext|>hello", o);
   ASSERT_EQ(r.tokenizer.merges().size(), 4u) << "\"hello\" needs 4 merges, then nothing is left to merge";
   EXPECT_EQ(to_int(*r.tokenizer.special("<|endoftext|>")), 256 + 4) << "the special token comes right after the merges";
   for (int32_t id = 256; id < 260; ++id)
@@ -110,8 +110,8 @@ TEST(TrainBpe, SpecialTokensGetTheLastIdsAndNeverMerge) {
 }
 
 TEST(TrainBpe, BadInputIsAClearError) {
-  EXPECT_THROW(train_bpe("", TrainOptions{}), Error) << "empty corpus";
-  TrainOptions small;
+  EXPECT_THROW(train_bpe("", BpeTrainOptions{}), Error) << "empty corpus";
+  BpeTrainOptions small;
   small.vocab_size = 256;  // + 1 special needed
   try {
     train_bpe("some text", small);
@@ -119,7 +119,7 @@ TEST(TrainBpe, BadInputIsAClearError) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("at least 257"), std::string::npos) << e.what();
   }
-  TrainOptions bad_pattern;
+  BpeTrainOptions bad_pattern;
   bad_pattern.pattern = "(unclosed";
   EXPECT_THROW(train_bpe("text", bad_pattern), Error);
 }
@@ -129,23 +129,23 @@ TEST(TrainBpe, MegabyteWordWithoutSpacesFinishes) {
   std::string word;
   Rng rng(3);
   while (word.size() < (1 << 20)) word += "abcdefgh"[rng.below(8)];
-  TrainOptions o;
+  BpeTrainOptions o;
   o.vocab_size = 256 + 64;
-  const TrainResult r = train_bpe(word, o);
+  const BpeTrainResult r = train_bpe(word, o);
   EXPECT_EQ(r.tokenizer.merges().size(), 63u) << "63 merges + 1 special";
   EXPECT_EQ(r.tokenizer.decode_bytes(r.tokenizer.encode(word)), word);
 }
 
 TEST(TrainBpe, ProjectTextTrainsDeterministically) {
   const std::string text = read_file(std::filesystem::path(MINILLM_SOURCE_DIR) / "tests/fixtures/tiktoken/corpus.txt");
-  TrainOptions o;
+  BpeTrainOptions o;
   o.vocab_size = 400;
   int calls = 0;
   o.on_merge = [&](int done, int total) {
     ++calls;
     EXPECT_LE(done, total);
   };
-  const TrainResult a = train_bpe(text, o), b = train_bpe(text, o);
+  const BpeTrainResult a = train_bpe(text, o), b = train_bpe(text, o);
   EXPECT_EQ(merges_of(a.tokenizer), merges_of(b.tokenizer));
   EXPECT_EQ(calls, 2 * static_cast<int>(a.tokenizer.merges().size())) << "on_merge is called once per merge";
   EXPECT_EQ(a.tokenizer.decode(a.tokenizer.encode(text)), text);

@@ -61,7 +61,7 @@ TEST(Dataset, SplitKeepsOrderAndRejectsTooLittleText) {
 std::string tiny_tokenizer() {
   const auto file = std::filesystem::path(MINILLM_BINARY_DIR) / "tests" / "tmp" / "train_tokenizer.bpe";
   if (!std::filesystem::exists(file)) {
-    TrainOptions options;
+    BpeTrainOptions options;
     options.vocab_size = 300;
     train_bpe(read_file(kText), options).tokenizer.save(file);
   }
