@@ -26,7 +26,7 @@ Tokenizer small_trained_bpe() {
   for (int i = 0; i < 20; ++i)
     corpus += "the cat sat on the mat; the dog ate 1234 bones. Ünïcödé wörds, 日本語のテキスト, emoji 🙂🙃!\n"
               "    indented code(x) { return x*x; }  \t tabs and  spaces\r\n";
-  minillm::TrainOptions options;
+  minillm::BpeTrainOptions options;
   options.vocab_size = 400;
   return minillm::train_bpe(corpus, options).tokenizer;
 }

@@ -80,7 +80,7 @@ TEST(TokenizerFile, CommentsAndCrlfAreAccepted) {
 TEST(TokenizerFile, AFileCutShortAtALineBoundaryIsRefused) {
   const std::string text =
       read_file(std::filesystem::path(MINILLM_SOURCE_DIR) / "tests/fixtures/tiktoken/corpus.txt");
-  TrainOptions o;
+  BpeTrainOptions o;
   o.vocab_size = 400;
   const auto path = temp_file("whole.bpe");
   train_bpe(text, o).tokenizer.save(path);
