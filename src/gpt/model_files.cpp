@@ -1,6 +1,7 @@
 #include "gpt/model_files.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <set>
 
@@ -49,8 +50,10 @@ json read_json(const fs::path& file) {
 }
 
 int int_key(const json& j, const fs::path& file, const char* key) {
-  require(j.contains(key) && j[key].is_number_integer(), "{}: '{}' is missing or not an integer", file.string(), key);
-  return j[key].get<int>();
+  require(j.contains(key) && j[key].is_number_integer() && j[key].get<int64_t>() >= 0 &&
+              j[key].get<int64_t>() <= INT32_MAX,
+          "{}: '{}' is missing or not an integer (up to 2147483647)", file.string(), key);
+  return static_cast<int>(j[key].get<int64_t>());
 }
 
 // config.json keys that change the computation must say what minillm computes; the rest (dropout,

@@ -25,30 +25,6 @@ namespace minillm {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-nlohmann::json to_json(const GptConfig& c) {
-  return {{"vocab_size", c.vocab_size}, {"context_length", c.context_length}, {"n_layer", c.n_layer},
-          {"n_head", c.n_head},         {"n_embd", c.n_embd}};
-}
-
-GptConfig gpt_config_from_json(const nlohmann::json& j) {
-  GptConfig c;
-  auto field = [&](const char* name, int& out) {
-    require(j.contains(name) && j[name].is_number_integer(), "model config: '{}' is missing or not an integer",
-            name);
-    out = j[name].get<int>();
-  };
-  field("vocab_size", c.vocab_size);
-  field("context_length", c.context_length);
-  field("n_layer", c.n_layer);
-  field("n_head", c.n_head);
-  field("n_embd", c.n_embd);
-  c.validate();
-  return c;
-}
-
-}  // namespace
 
 void TrainConfig::validate() const {
   require(!corpus.empty(), "no training text: give a corpus file (--input)");
