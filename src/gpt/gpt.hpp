@@ -69,6 +69,9 @@ class Gpt {
   // logits[B,T,V] of the last forward; losses[B,T] of the last forward with targets.
   const float* logits() const;
   const float* losses() const;
+  // Floats of the activation buffers allocated by the last forward (and backward scratch, when trainable):
+  // what gpt/memory_estimate.hpp's formula must match.
+  size_t activation_floats() const { return acts_.size() + dacts_.size(); }
 
  private:
   void allocate_activations(int B, int T);
