@@ -24,7 +24,7 @@
 #include "io/atomic_file.hpp"
 #include "io/data_dir.hpp"
 #include "tokenizer/train_bpe.hpp"
-#include "train/checkpoint.hpp"
+#include "gpt/model_files.hpp"
 #include "train/console.hpp"
 #include "train/trainer.hpp"
 #include "ui/usage.hpp"
@@ -244,9 +244,9 @@ int run(const Options& o) {
   print_loss_curve(s.step_losses, fs::path(config.out_dir) / "loss.csv");
   fmt::print("\nA sample of {} tokens from the model (temperature 0.8, top-k 40, top-p 0.95):\n---\n{}\n---\n",
              hooks.sample_tokens, s.sample);
-  LoadedCheckpoint ckpt = load_checkpoint(config.out_dir);
-  const std::vector<TokenId> picked = show_neighbours(*ckpt.model, tok.tokenizer);
-  show_2d_map(*ckpt.model, tok.tokenizer, picked, fs::path(o.out) / "token_map.png");
+  const Gpt model = load_model(config.out_dir, GptForm::inference_only);
+  const std::vector<TokenId> picked = show_neighbours(model, tok.tokenizer);
+  show_2d_map(model, tok.tokenizer, picked, fs::path(o.out) / "token_map.png");
   fmt::print("\nThe checkpoint is in {}: try\n  build/minillm generate --checkpoint {} --prompt \"Call me\"\n",
              config.out_dir, config.out_dir);
   return 0;

@@ -12,7 +12,7 @@
 #include "gpt/sampling.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/tokenizer.hpp"
-#include "train/checkpoint.hpp"
+#include "gpt/model_files.hpp"
 #include "train/console.hpp"
 #include "train/dataset.hpp"
 #include "train/trainer.hpp"
@@ -81,12 +81,13 @@ void run_train(const TrainFlags& flags) {
   if (!s.sample.empty()) fmt::print("--- a sample from the model ---\n{}\n--- end of sample ---\n", s.sample);
 }
 
-Tokenizer checkpoint_tokenizer(const LoadedCheckpoint& ckpt, const std::string& dir) {
-  require(ckpt.state.contains("tokenizer"), "{}/state.json does not say which tokenizer the model uses", dir);
-  const Tokenizer t = Tokenizer::open(ckpt.state["tokenizer"].get<std::string>());
-  require(t.vocab_size() == ckpt.model->config().vocab_size,
-          "the tokenizer {} has {} tokens but the model expects {}", ckpt.state["tokenizer"].get<std::string>(),
-          t.vocab_size(), ckpt.model->config().vocab_size);
+// The tokenizer config.json names ("minillm_tokenizer"), checked against the model's vocabulary.
+Tokenizer model_tokenizer(const Gpt& model, const std::string& dir) {
+  const std::string name = read_model_info(dir).tokenizer;
+  require(!name.empty(), "{}: config.json does not say which tokenizer the model uses (no 'minillm_tokenizer')", dir);
+  const Tokenizer t = Tokenizer::open(name);
+  require(t.vocab_size() == model.config().vocab_size, "the tokenizer {} has {} tokens but the model expects {}",
+          name, t.vocab_size(), model.config().vocab_size);
   return t;
 }
 
@@ -122,7 +123,7 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   };
   auto gen = std::make_shared<GenerateFlags>();
   auto* gen_cmd = app.add_subcommand("generate", "Continue a prompt with a trained GPT");
-  gen_cmd->add_option("--checkpoint", gen->checkpoint, "checkpoint directory")->required();
+  gen_cmd->add_option("--checkpoint", gen->checkpoint, "a training run's folder (its latest checkpoint) or a model folder")->required();
   gen_cmd->add_option("--prompt", gen->prompt, "text to continue");
   gen_cmd->add_option("--tokens", gen->tokens, "tokens to generate (default 200)")->check(non_negative());
   gen_cmd->add_option("--temperature", gen->sampling.temperature, "0 = greedy, 1 = the model's distribution");
@@ -131,12 +132,12 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   gen_cmd->add_option("--seed", gen->seed, "random seed (same seed, same text)");
   gen_cmd->callback([gen] {
     gen->sampling.validate();
-    LoadedCheckpoint ckpt = load_checkpoint(gen->checkpoint);
-    const Tokenizer t = checkpoint_tokenizer(ckpt, gen->checkpoint);
+    Gpt model = load_model(gen->checkpoint, GptForm::inference_only);
+    const Tokenizer t = model_tokenizer(model, gen->checkpoint);
     TokenIds prompt = t.encode_ordinary(gen->prompt);
     require(!prompt.empty(), "the prompt is empty: give --prompt some text to continue");
     Rng rng(static_cast<uint64_t>(gen->seed));
-    const TokenIds out = generate(*ckpt.model, prompt, gen->tokens, gen->sampling, rng);
+    const TokenIds out = generate(model, prompt, gen->tokens, gen->sampling, rng);
     fmt::print("{}\n", t.decode(out));
   });
 
@@ -146,16 +147,16 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   };
   auto ev = std::make_shared<EvalFlags>();
   auto* eval_cmd = app.add_subcommand("eval", "Loss and bits per byte of a trained GPT on a text file");
-  eval_cmd->add_option("--checkpoint", ev->checkpoint, "checkpoint directory")->required();
+  eval_cmd->add_option("--checkpoint", ev->checkpoint, "a training run's folder (its latest checkpoint) or a model folder")->required();
   eval_cmd->add_option("--input", ev->input, "text file to score")->required();
   eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass (default 8)")->check(positive());
   eval_cmd->callback([ev] {
-    LoadedCheckpoint ckpt = load_checkpoint(ev->checkpoint);
-    const Tokenizer t = checkpoint_tokenizer(ckpt, ev->checkpoint);
+    Gpt model = load_model(ev->checkpoint, GptForm::inference_only);
+    const Tokenizer t = model_tokenizer(model, ev->checkpoint);
     const TokenIds ids = t.encode_ordinary(read_file(ev->input));
-    const int T = std::min<int>(ckpt.model->config().context_length, static_cast<int>(ids.size()) - 1);
+    const int T = std::min<int>(model.config().context_length, static_cast<int>(ids.size()) - 1);
     require(T >= 1, "{} is too short to score: it needs at least 2 tokens", ev->input);
-    const EvalResult r = evaluate(*ckpt.model, ids, t, ev->batch, T, 0);
+    const EvalResult r = evaluate(model, ids, t, ev->batch, T, 0);
     fmt::print("{}: {} tokens, loss {:.4f} nats per token, {:.4f} bits per byte\n", ev->input, r.tokens, r.loss,
                r.bits_per_byte);
   });

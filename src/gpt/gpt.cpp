@@ -54,11 +54,21 @@ void add_parameters(TensorArena& arena, const GptConfig& c) {
 
 }  // namespace
 
-Gpt::Gpt(const GptConfig& config) : config_(config) {
+Gpt::Gpt(const GptConfig& config, GptForm form) : config_(config), form_(form) {
   config_.validate();
   require_gpt_fits_in_memory(config_);  // before allocating: a refusal with numbers, not std::bad_alloc
   add_parameters(params_, config_);
-  add_parameters(grads_, config_);
+  if (form_ == GptForm::trainable) add_parameters(grads_, config_);
+}
+
+void Gpt::require_trainable(const char* what) const {
+  require(form_ == GptForm::trainable, "GPT {}: this model was loaded for inference only (no gradients); load it "
+          "with GptForm::trainable to train it", what);
+}
+
+TensorArena& Gpt::grads() {
+  require_trainable("grads");
+  return grads_;
 }
 
 void Gpt::init_weights(Rng& rng) {
@@ -95,6 +105,10 @@ void Gpt::allocate_activations(int B, int T) {
   acts.add("probs", {N, V});
   acts.add("losses", {N});
   acts.allocate();
+  acts_ = std::move(acts);
+  B_ = B;
+  T_ = T;
+  if (form_ == GptForm::inference_only) return;
   // Gradients of the activations. The backward pass handles one block at a time, so one block's worth of
   // scratch ("block.*") serves all L blocks; only the residual stream's gradient travels between them.
   add_block_acts(dacts, "block.", shape);
@@ -102,10 +116,7 @@ void Gpt::allocate_activations(int B, int T) {
   dacts.add("dlogits", {N, V});
   dacts.add("dlosses", {N});
   dacts.allocate();
-  acts_ = std::move(acts);
   dacts_ = std::move(dacts);
-  B_ = B;
-  T_ = T;
 }
 
 const float* Gpt::logits() const {
@@ -159,10 +170,14 @@ float Gpt::forward(std::span<const TokenId> inputs, std::span<const TokenId> tar
 }
 // end lesson: gpt_forward
 
-void Gpt::zero_grad() { grads_.zero(); }
+void Gpt::zero_grad() {
+  require_trainable("zero_grad");
+  grads_.zero();
+}
 
 // lesson: gpt_backward
 void Gpt::backward() {
+  require_trainable("backward");
   require(have_targets_, "GPT backward: the last forward had no targets, so there is no loss to differentiate");
   const int B = B_, T = T_, C = config_.n_embd, V = config_.vocab_size;
   const int N = B * T;

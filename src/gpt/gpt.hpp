@@ -39,9 +39,13 @@ int64_t gpt_parameter_count(const GptConfig& config);
 // Q·Kᵀ and att·V (PaLM's appendix B estimate).
 double gpt_training_flops_per_token(const GptConfig& config, int T);
 
+// A model to train has gradients and backward scratch; one that only generates or scores text does not
+// need them (a third of the memory of the parameters' size, and the backward activations).
+enum class GptForm { trainable, inference_only };
+
 class Gpt {
  public:
-  explicit Gpt(const GptConfig& config);
+  explicit Gpt(const GptConfig& config, GptForm form = GptForm::trainable);
 
   // GPT-2's initialisation: weights N(0, 0.02), the residual projections (attn.c_proj, mlp.c_proj)
   // N(0, 0.02/sqrt(2L)) so the residual stream does not grow with depth, biases 0, LayerNorm weight 1.
@@ -52,27 +56,32 @@ class Gpt {
   float forward(std::span<const TokenId> inputs, std::span<const TokenId> targets, int B, int T);
   float forward(std::span<const TokenId> inputs, int B, int T) { return forward(inputs, {}, B, T); }
 
+  // Training only (an Error on an inference_only model):
   void zero_grad();
   // ACCUMULATES into grads the gradient of the mean loss of the last forward (which needed targets).
   void backward();
+  TensorArena& grads();
 
   const GptConfig& config() const { return config_; }
+  GptForm form() const { return form_; }
   TensorArena& params() { return params_; }
   const TensorArena& params() const { return params_; }
-  TensorArena& grads() { return grads_; }
   // logits[B,T,V] of the last forward; losses[B,T] of the last forward with targets.
   const float* logits() const;
   const float* losses() const;
-  int batch() const { return B_; }
-  int seq_len() const { return T_; }
+  // Floats of the activation buffers allocated by the last forward (and backward scratch, when trainable):
+  // what gpt/memory_estimate.hpp's formula must match.
   size_t activation_floats() const { return acts_.size() + dacts_.size(); }
 
  private:
   void allocate_activations(int B, int T);
 
+  void require_trainable(const char* what) const;
+
   GptConfig config_;
-  TensorArena params_, grads_;
-  TensorArena acts_, dacts_;  // dacts_: gradients of the activations, same names (scratch for backward)
+  GptForm form_ = GptForm::trainable;
+  TensorArena params_, grads_;  // grads_ stays empty in an inference_only model
+  TensorArena acts_, dacts_;  // dacts_: gradients of the activations (scratch for backward; trainable only)
   int B_ = 0, T_ = 0;
   TokenIds inputs_, targets_;
   bool have_targets_ = false;

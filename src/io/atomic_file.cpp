@@ -4,6 +4,7 @@
 #include <sstream>
 #include <system_error>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -11,6 +12,22 @@
 namespace minillm {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// fsync: the file's bytes (or a folder's list of names) reach the disk before we go on, so a power loss
+// after a rename cannot leave an empty or torn file under the new name.
+void sync_path(const fs::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  require(fd >= 0, "cannot open {} to flush it to disk", path.string());
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  require(rc == 0, "flushing {} to disk failed (disk full or failing?)", path.string());
+}
+
+}  // namespace
+
+void sync_directory(const fs::path& dir) { sync_path(dir.empty() ? fs::path(".") : dir, true); }
 
 void write_file_atomically(const fs::path& path, const std::function<void(std::ostream&)>& write) {
   std::error_code ec;
@@ -26,8 +43,10 @@ void write_file_atomically(const fs::path& path, const std::function<void(std::o
       out.flush();
       require(out.good(), "writing {} failed (disk full?)", tmp.string());
     }
+    sync_path(tmp, false);
     fs::rename(tmp, path, ec);
     require(!ec, "cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message());
+    sync_directory(path.parent_path());
   } catch (...) {
     fs::remove(tmp, ec);
     throw;

@@ -1,7 +1,8 @@
 #pragma once
-// Writing files so that nothing is ever half-written: write to "<path>.tmp-<pid>", flush, then rename over
-// the target. rename() is atomic on POSIX, so a reader (or a crash, or Ctrl-C) sees the old file or the
-// new one, never a torn mix. Everything minillm saves (checkpoints, tokenizers, vectors, PNGs) goes
+// Writing files so that nothing is ever half-written: write to "<path>.tmp-<pid>", flush and fsync it, rename
+// it over the target, then fsync the folder. rename() is atomic on POSIX, so a reader (or a crash, or
+// Ctrl-C) sees the old file or the new one, never a torn mix; the fsyncs make that hold after a power loss
+// too. A process killed mid-write leaves its "*.tmp-<pid>" behind (the trainer cleans its own up). Everything minillm saves (checkpoints, tokenizers, vectors, PNGs) goes
 // through here.
 #include <filesystem>
 #include <functional>
@@ -19,5 +20,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 
 // The whole file as bytes; an Error naming the path if it cannot be read.
 std::string read_file(const std::filesystem::path& path);
+
+// fsyncs a folder, so names created or renamed in it (a new file, a renamed folder) survive a power loss.
+void sync_directory(const std::filesystem::path& dir);
 
 }  // namespace minillm

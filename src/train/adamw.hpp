@@ -31,6 +31,8 @@ class AdamW {
   void set_steps_taken(int64_t t) { t_ = t; }
   std::vector<float>& m() { return m_; }
   std::vector<float>& v() { return v_; }
+  const std::vector<float>& m() const { return m_; }
+  const std::vector<float>& v() const { return v_; }
   const AdamWConfig& config() const { return config_; }
 
  private:

@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cstdint>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/safetensors.hpp"
 
 namespace minillm {
+
+namespace fs = std::filesystem;
 
 nlohmann::json to_json(const GptConfig& c) {
   return {{"vocab_size", c.vocab_size}, {"context_length", c.context_length}, {"n_layer", c.n_layer},
@@ -33,6 +37,8 @@ GptConfig gpt_config_from_json(const nlohmann::json& j) {
 
 namespace {
 
+constexpr const char* kPartialPrefix = ".partial-";
+
 // m or v as safetensors tensors named "<prefix>.<param>", shaped like the parameters.
 void add_moments(SafetensorsFile& file, const TensorArena& params, const std::vector<float>& moments,
                  const std::string& prefix) {
@@ -52,42 +58,64 @@ void read_moments(const SafetensorsFile& file, const TensorArena& params, std::v
   }
 }
 
-}  // namespace
-
-void save_checkpoint(const std::filesystem::path& dir, const Gpt& model, AdamW* optimizer, const nlohmann::json& state) {
-  std::filesystem::create_directories(dir);
-  save_safetensors(dir / "model.safetensors", model.params(), {{"format", "pt"}, {"model", "minillm GPT-2"}});
-  nlohmann::json full = state;
-  full["model"] = to_json(model.config());
-  if (optimizer != nullptr) {
-    SafetensorsFile moments;
-    add_moments(moments, model.params(), optimizer->m(), "m");
-    add_moments(moments, model.params(), optimizer->v(), "v");
-    save_safetensors(dir / "optimizer.safetensors", moments);
-    full["adamw_steps"] = optimizer->steps_taken();
-  }
-  write_file_atomically(dir / "state.json", full.dump(2) + "\n");
+// "checkpoints/step-000200" as `latest` says it, or "" when the run has none.
+std::string latest_name(const fs::path& run) {
+  if (!fs::exists(run / "latest")) return {};
+  std::string name = read_file(run / "latest");
+  while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
+  return name;
 }
 
-bool has_checkpoint(const std::filesystem::path& dir) { return std::filesystem::exists(dir / "state.json"); }
+// A folder name under checkpoints/ not taken yet: step-000200, or step-000200.1 when the same step is saved
+// again (the divergence handler re-saves the last good step).
+std::string free_name(const fs::path& folder, int64_t step) {
+  const std::string base = fmt::format("step-{:06d}", step);
+  std::string name = base;
+  for (int i = 1; fs::exists(folder / name); ++i) name = fmt::format("{}.{}", base, i);
+  return name;
+}
 
-LoadedCheckpoint load_checkpoint(const std::filesystem::path& dir) {
-  require(has_checkpoint(dir), "'{}' is not a checkpoint directory (no state.json); train one with `minillm train`",
-          dir.string());
+}  // namespace
+
+void save_checkpoint(const fs::path& run, const Gpt& model, const AdamW& optimizer, const nlohmann::json& state,
+                     const ModelInfo& info) {
+  const fs::path folder = run / "checkpoints";
+  const std::string name = free_name(folder, state.at("step").get<int64_t>());
+  const fs::path partial = folder / (kPartialPrefix + name);
+  fs::remove_all(partial);
+  save_model(model, partial, info);
+  SafetensorsFile moments;
+  add_moments(moments, model.params(), optimizer.m(), "m");
+  add_moments(moments, model.params(), optimizer.v(), "v");
+  save_safetensors(partial / "optimizer.safetensors", moments);
+  nlohmann::json full = state;
+  full["adamw_steps"] = optimizer.steps_taken();
+  write_file_atomically(partial / "state.json", full.dump(2) + "\n");
+  // Complete: give it its name, then make it the latest. Only then may the previous one go.
+  fs::rename(partial, folder / name);
+  sync_directory(folder);
+  const std::string previous = latest_name(run);
+  write_file_atomically(run / "latest", "checkpoints/" + name + "\n");
+  if (!previous.empty() && previous != "checkpoints/" + name) fs::remove_all(run / previous);
+}
+
+bool has_checkpoint(const fs::path& run) { return !latest_name(run).empty(); }
+
+LoadedCheckpoint load_checkpoint(const fs::path& run) {
   LoadedCheckpoint out;
+  out.dir = find_model_dir(run);
+  require(fs::exists(out.dir / "state.json"), "{} is a model but not a training checkpoint (no state.json)",
+          out.dir.string());
   try {
-    out.state = nlohmann::json::parse(read_file(dir / "state.json"));
+    out.state = nlohmann::json::parse(read_file(out.dir / "state.json"));
   } catch (const nlohmann::json::exception& e) {
-    fail("{}: state.json is not valid JSON ({})", dir.string(), e.what());
+    fail("{}: state.json is not valid JSON ({})", out.dir.string(), e.what());
   }
-  require(out.state.contains("model"), "{}/state.json has no 'model' config", dir.string());
-  out.model = std::make_unique<Gpt>(gpt_config_from_json(out.state["model"]));
-  load_safetensors_into(dir / "model.safetensors", out.model->params());
+  out.model = std::make_unique<Gpt>(load_model(out.dir));
   return out;
 }
 
-void load_optimizer_state(const std::filesystem::path& dir, const Gpt& model, AdamW& optimizer,
-                          const nlohmann::json& state) {
+void load_optimizer_state(const fs::path& dir, const Gpt& model, AdamW& optimizer, const nlohmann::json& state) {
   const SafetensorsFile file = load_safetensors(dir / "optimizer.safetensors");
   read_moments(file, model.params(), optimizer.m(), "m");
   read_moments(file, model.params(), optimizer.v(), "v");
@@ -95,6 +123,25 @@ void load_optimizer_state(const std::filesystem::path& dir, const Gpt& model, Ad
               state["adamw_steps"].get<int64_t>() >= 0,
           "{}/state.json has no 'adamw_steps' (a count of optimizer steps)", dir.string());
   optimizer.set_steps_taken(state["adamw_steps"].get<int64_t>());
+}
+
+void clean_run_folder(const fs::path& run) {
+  if (!fs::exists(run)) return;
+  std::vector<fs::path> temporary;
+  for (const auto& entry : fs::directory_iterator(run))
+    if (entry.path().filename().string().find(".tmp-") != std::string::npos) temporary.push_back(entry.path());
+  for (const fs::path& path : temporary) fs::remove_all(path);
+  const fs::path folder = run / "checkpoints";
+  if (!fs::exists(folder)) return;
+  const std::string current = latest_name(run);
+  std::vector<fs::path> stale;
+  for (const auto& entry : fs::directory_iterator(folder))
+    if ("checkpoints/" + entry.path().filename().string() != current) stale.push_back(entry.path());
+  for (const fs::path& path : stale) fs::remove_all(path);
+}
+
+void clear_run_folder(const fs::path& run) {
+  for (const char* name : {"latest", "checkpoints", "loss.csv"}) fs::remove_all(run / name);
 }
 
 }  // namespace minillm

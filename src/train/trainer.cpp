@@ -23,6 +23,9 @@
 
 namespace minillm {
 
+namespace fs = std::filesystem;
+
+
 void TrainConfig::validate() const {
   require(!corpus.empty(), "no training text: give a corpus file (--input)");
   require(batch >= 1, "batch size must be at least 1, got {}", batch);
@@ -145,7 +148,7 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   num_threads();  // applies MINILLM_THREADS (or all cores) to OpenBLAS and OpenMP alike
   const std::filesystem::path out_dir = config.out_dir;
   require(!config.resume || has_checkpoint(out_dir),
-          "--resume: {} holds no checkpoint (no state.json) to continue from; check --out, or drop --resume to "
+          "--resume: {} holds no checkpoint (no 'latest' file) to continue from; check --out, or drop --resume to "
           "start a new run there", out_dir.string());
 
   const Tokenizer tokenizer = Tokenizer::open(config.tokenizer);
@@ -164,9 +167,12 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
   Rng batch_rng(config.seed);
   int64_t step = 0, total_steps = config.steps;
   nlohmann::json state;
+  fs::path resume_dir;
+  clean_run_folder(out_dir);
   if (config.resume) {
     LoadedCheckpoint ckpt = load_checkpoint(out_dir);
     state = ckpt.state;
+    resume_dir = ckpt.dir;
     require(ckpt.model->config() == config.model,
             "the checkpoint in {} has a different model config; resume with the same settings or pick another "
             "--out directory", out_dir.string());
@@ -182,14 +188,17 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
     Rng init_rng(config.seed + 1);
     model->init_weights(init_rng);
     std::filesystem::create_directories(out_dir);
-    std::filesystem::remove(out_dir / "loss.csv");
+    clear_run_folder(out_dir);
   }
   AdamW optimizer(model->params(), config.adamw);
-  if (config.resume) load_optimizer_state(out_dir, *model, optimizer, state);
+  if (config.resume) load_optimizer_state(resume_dir, *model, optimizer, state);
   say(hooks, fmt::format("GPT-2 model: {} layers, {} heads, width {}, context {}, vocabulary {}: {:.2f} M "
                          "parameters.", config.model.n_layer, config.model.n_head, config.model.n_embd, T,
                          config.model.vocab_size, double(gpt_parameter_count(config.model)) / 1e6));
 
+  ModelInfo model_info;
+  model_info.tokenizer = config.tokenizer;
+  if (const auto eot = tokenizer.special("<|endoftext|>")) model_info.bos_token_id = model_info.eos_token_id = to_int(*eot);
   auto checkpoint = [&](int64_t at_step) {
     nlohmann::json s;
     s["config"] = to_json(config);
@@ -198,7 +207,7 @@ TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
     s["rng"] = batch_rng.state();
     s["tokenizer"] = config.tokenizer;
     s["tokenizer_hash"] = fmt::format("{:016x}", tokenizer_hash(tokenizer));
-    save_checkpoint(out_dir, *model, &optimizer, s);
+    save_checkpoint(out_dir, *model, optimizer, s, model_info);
   };
   std::vector<std::pair<double, double>> train_points, val_points;  // (step, loss) of this run, for loss.png
   auto validate_now = [&](int64_t at_step, TrainSummary& summary) {

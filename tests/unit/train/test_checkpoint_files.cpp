@@ -39,11 +39,12 @@ TEST(CheckpointFiles, AnOptimizerStepCountOfTheWrongTypeIsAnError) {
   const GptConfig config{.vocab_size = 10, .context_length = 4, .n_layer = 1, .n_head = 1, .n_embd = 2};
   Gpt model(config);
   AdamW optimizer(model.params(), AdamWConfig{});
-  save_checkpoint(dir, model, &optimizer, {{"step", 1}});
+  save_checkpoint(dir, model, optimizer, {{"step", 1}}, {});
   for (const nlohmann::json& bad : {nlohmann::json("three"), nlohmann::json(-1), nlohmann::json(nullptr)}) {
-    nlohmann::json state = load_checkpoint(dir).state;
+    const LoadedCheckpoint checkpoint = load_checkpoint(dir);
+    nlohmann::json state = checkpoint.state;
     state["adamw_steps"] = bad;
-    const std::string message = error_of([&] { load_optimizer_state(dir, model, optimizer, state); });
+    const std::string message = error_of([&] { load_optimizer_state(checkpoint.dir, model, optimizer, state); });
     EXPECT_NE(message.find("state.json has no 'adamw_steps' (a count of optimizer steps)"), std::string::npos)
         << bad.dump() << ": " << message;
   }

@@ -1,0 +1,202 @@
+#include "gpt/model_files.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "io/safetensors.hpp"
+#include "nn/layernorm.hpp"
+
+namespace minillm {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+// The block weights Hugging Face stores as Conv1D, [in, out]: transposed on the way in and out.
+bool is_conv1d_weight(const std::string& name) {
+  for (const char* suffix : {".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight", ".mlp.c_proj.weight"}) {
+    const size_t n = std::strlen(suffix);
+    if (name.size() > n && name.compare(name.size() - n, n, suffix) == 0) return true;
+  }
+  return false;
+}
+
+// The name of a parameter in model.safetensors.
+std::string file_name(const std::string& arena_name) {
+  return arena_name == "wte" || arena_name == "wpe" ? arena_name + ".weight" : arena_name;
+}
+
+// src[rows, cols] -> a Tensor [cols, rows].
+Tensor transposed(const float* src, int64_t rows, int64_t cols) {
+  Tensor out(Shape{cols, rows});
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) out.at(c, r) = src[r * cols + c];
+  return out;
+}
+
+json read_json(const fs::path& file) {
+  try {
+    return json::parse(read_file(file));
+  } catch (const json::exception& e) {
+    fail("{} is not valid JSON ({})", file.string(), e.what());
+  }
+}
+
+int int_key(const json& j, const fs::path& file, const char* key) {
+  require(j.contains(key) && j[key].is_number_integer() && j[key].get<int64_t>() >= 0 &&
+              j[key].get<int64_t>() <= INT32_MAX,
+          "{}: '{}' is missing or not an integer (up to 2147483647)", file.string(), key);
+  return static_cast<int>(j[key].get<int64_t>());
+}
+
+// config.json keys that change the computation must say what minillm computes; the rest (dropout,
+// task_specific_params, ...) do not matter for a forward pass and are ignored.
+void check_supported(const json& j, const fs::path& file) {
+  auto is = [&](const char* key, const json& wanted) { return !j.contains(key) || j[key].is_null() || j[key] == wanted; };
+  require(is("model_type", "gpt2"), "{}: model_type {} is not GPT-2; minillm runs GPT-2 models only", file.string(),
+          j.value("model_type", json()).dump());
+  const std::string act = j.value("activation_function", std::string("gelu_new"));
+  require(act == "gelu_new" || act == "gelu_pytorch_tanh",
+          "{}: activation_function '{}' is not GPT-2's tanh GELU ('gelu_new'), the one minillm computes",
+          file.string(), act);
+  const double eps = j.value("layer_norm_epsilon", double{kLayerNormEps});
+  require(std::abs(eps - 1e-5) < 1e-9, "{}: layer_norm_epsilon {} is not GPT-2's 1e-5, the one minillm uses",
+          file.string(), eps);
+  require(is("n_inner", 4 * j.value("n_embd", 0)), "{}: n_inner {} is not 4 x n_embd; minillm's MLP is 4 times wider",
+          file.string(), j.value("n_inner", json()).dump());
+  require(is("tie_word_embeddings", true), "{}: the output head is not tied to wte; minillm ties it", file.string());
+  require(is("scale_attn_weights", true) && is("scale_attn_by_inverse_layer_idx", false),
+          "{}: the attention scaling differs from GPT-2's 1/sqrt(head size)", file.string());
+}
+
+// A tensor of the file under `name`, with or without GPT2LMHeadModel's "transformer." prefix.
+const Tensor* find_tensor(const SafetensorsFile& file, const std::string& name) {
+  for (const std::string& key : {name, "transformer." + name}) {
+    auto it = file.tensors.find(key);
+    if (it != file.tensors.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+// Names a Hugging Face file may hold that are not parameters of their own.
+bool is_ignorable(const std::string& full_name, const SafetensorsFile& file) {
+  const std::string name = full_name.rfind("transformer.", 0) == 0 ? full_name.substr(12) : full_name;
+  const bool mask_buffer = name.rfind("h.", 0) == 0 && (name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias"));
+  if (mask_buffer) return true;
+  if (name != "lm_head.weight") return false;
+  const Tensor* wte = find_tensor(file, "wte.weight");
+  const Tensor& head = file.tensors.at(full_name);
+  return wte != nullptr && head.shape() == wte->shape() && head.values() == wte->values();
+}
+
+}  // namespace
+
+fs::path find_model_dir(const fs::path& dir) {
+  if (fs::exists(dir / "config.json")) return dir;
+  if (fs::exists(dir / "latest")) {
+    std::string target = read_file(dir / "latest");
+    while (!target.empty() && (target.back() == '\n' || target.back() == ' ')) target.pop_back();
+    require(!target.empty() && fs::exists(dir / target / "config.json"),
+            "{}/latest names '{}', which holds no model (config.json); the run folder is damaged", dir.string(),
+            target);
+    return dir / target;
+  }
+  require(fs::exists(dir), "'{}' does not exist: give a model folder or a training run's folder", dir.string());
+  fail("'{}' is not a model folder (no config.json) nor a training run (no 'latest' file); train one with "
+       "`minillm train`", dir.string());
+}
+
+GptConfig read_model_config(const fs::path& dir_in) {
+  const fs::path file = find_model_dir(dir_in) / "config.json";
+  const json j = read_json(file);
+  require(j.is_object(), "{} is not a JSON object", file.string());
+  check_supported(j, file);
+  GptConfig c;
+  c.vocab_size = int_key(j, file, "vocab_size");
+  c.context_length = int_key(j, file, j.contains("n_positions") ? "n_positions" : "n_ctx");
+  c.n_layer = int_key(j, file, "n_layer");
+  c.n_head = int_key(j, file, "n_head");
+  c.n_embd = int_key(j, file, "n_embd");
+  c.validate();
+  return c;
+}
+
+ModelInfo read_model_info(const fs::path& dir) {
+  const json j = read_json(find_model_dir(dir) / "config.json");
+  ModelInfo info;
+  if (j.contains("bos_token_id") && j["bos_token_id"].is_number_integer()) info.bos_token_id = j["bos_token_id"].get<int>();
+  if (j.contains("eos_token_id") && j["eos_token_id"].is_number_integer()) info.eos_token_id = j["eos_token_id"].get<int>();
+  if (j.contains("minillm_tokenizer") && j["minillm_tokenizer"].is_string()) info.tokenizer = j["minillm_tokenizer"];
+  return info;
+}
+
+void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
+  const GptConfig& c = model.config();
+  json config = {{"architectures", {"GPT2LMHeadModel"}}, {"model_type", "gpt2"}, {"vocab_size", c.vocab_size},
+                 {"n_positions", c.context_length}, {"n_ctx", c.context_length}, {"n_embd", c.n_embd},
+                 {"n_layer", c.n_layer}, {"n_head", c.n_head}, {"n_inner", nullptr},
+                 {"activation_function", "gelu_new"}, {"layer_norm_epsilon", 1e-5},
+                 {"attn_pdrop", 0.0}, {"embd_pdrop", 0.0}, {"resid_pdrop", 0.0},  // minillm has no dropout
+                 {"initializer_range", 0.02}, {"scale_attn_weights", true}, {"tie_word_embeddings", true},
+                 {"use_cache", true}, {"torch_dtype", "float32"}};
+  if (info.bos_token_id) config["bos_token_id"] = *info.bos_token_id;
+  if (info.eos_token_id) config["eos_token_id"] = *info.eos_token_id;
+  if (!info.tokenizer.empty()) config["minillm_tokenizer"] = info.tokenizer;
+
+  SafetensorsFile file;
+  file.metadata = {{"format", "pt"}};  // transformers refuses safetensors files without it
+  const TensorArena& params = model.params();
+  for (const auto& e : params.entries()) {
+    const float* data = params.data() + e.offset;
+    file.tensors.emplace(file_name(e.name), is_conv1d_weight(e.name)
+                                                ? transposed(data, e.shape[0], e.shape[1])
+                                                : Tensor(e.shape, std::vector<float>(data, data + e.shape.numel())));
+  }
+  fs::create_directories(dir);
+  save_safetensors(dir / "model.safetensors", file);
+  write_file_atomically(dir / "config.json", config.dump(2) + "\n");
+}
+
+void load_model_parameters(const fs::path& dir_in, Gpt& model) {
+  const fs::path dir = find_model_dir(dir_in);
+  const GptConfig config = read_model_config(dir);
+  require(config == model.config(), "{}: its config.json describes another model shape than this one",
+          dir.string());
+  const fs::path path = dir / "model.safetensors";
+  const SafetensorsFile file = load_safetensors(path);
+  TensorArena& params = model.params();
+  std::set<std::string> wanted;
+  for (const auto& e : params.entries()) {
+    const std::string name = file_name(e.name);
+    wanted.insert(name);
+    const Tensor* t = find_tensor(file, name);
+    require(t != nullptr, "{} has no tensor '{}', which the model needs", path.string(), name);
+    const bool conv1d = is_conv1d_weight(e.name);
+    const Shape on_disk = conv1d ? Shape{e.shape[1], e.shape[0]} : e.shape;
+    require(t->shape() == on_disk, "{}: tensor '{}' has shape {} but config.json's model needs {}", path.string(),
+            name, t->shape().str(), on_disk.str());
+    const Tensor turned = conv1d ? transposed(t->data(), on_disk[0], on_disk[1]) : Tensor();
+    const std::vector<float>& values = conv1d ? turned.values() : t->values();
+    std::copy(values.begin(), values.end(), params.data() + e.offset);
+  }
+  for (const auto& [name, tensor] : file.tensors) {
+    const std::string bare = name.rfind("transformer.", 0) == 0 ? name.substr(12) : name;
+    require(wanted.contains(bare) || is_ignorable(name, file), "{} holds tensor '{}', which a GPT-2 does not have",
+            path.string(), name);
+  }
+}
+
+Gpt load_model(const fs::path& dir, GptForm form) {
+  Gpt model(read_model_config(dir), form);
+  load_model_parameters(dir, model);
+  return model;
+}
+
+}  // namespace minillm
