@@ -69,7 +69,7 @@ class Reader {
       damaged(fmt::format("the {} ({} x {} floats) need more bytes than the {} left", what, rows, cols, left()));
     const std::string_view s = take(rows * cols * sizeof(float), what);
     std::vector<float> out(size_t(rows * cols));
-    std::memcpy(out.data(), s.data(), s.size());
+    if (!s.empty()) std::memcpy(out.data(), s.data(), s.size());  // an empty vector's data() may be null
     // A nan or infinity would poison every score it touches (and the top-k's ordering).
     for (size_t i = 0; i < out.size(); ++i)
       if (!std::isfinite(out[i])) damaged(fmt::format("number {} of the {} is {}, not a finite float", i, what, out[i]));
@@ -131,6 +131,7 @@ Header read_header(Reader& in, const std::string& name) {
   if (h.words > 0 && (h.word_dim != h.dim))
     in.damaged(fmt::format("word vectors of dimension {} cannot embed queries for vectors of dimension {}",
                            h.word_dim, h.dim));
+  if (h.count == 0) in.damaged("it holds no vectors (minillm index build never writes an empty index)");
   if (h.lists > h.count) in.damaged(fmt::format("{} IVF lists for only {} vectors", h.lists, h.count));
   if ((h.flags & ~(kFlagNormalised | kFlagPlaces | kFlagCommonDirection)) != 0) in.damaged(fmt::format("unknown flags {:#x}", h.flags));
   return h;
@@ -140,7 +141,7 @@ std::vector<int32_t> read_assignment(Reader& in, uint64_t count, uint32_t lists)
   if (count > in.left() / sizeof(int32_t)) in.damaged("the IVF list numbers need more bytes than are left");
   const std::string_view s = in.take(count * sizeof(int32_t), "IVF list numbers");
   std::vector<int32_t> out(static_cast<size_t>(count));
-  std::memcpy(out.data(), s.data(), s.size());
+  if (!s.empty()) std::memcpy(out.data(), s.data(), s.size());
   for (int32_t l : out)
     if (l < 0 || uint32_t(l) >= lists) in.damaged(fmt::format("IVF list number {} is outside 0..{}", l, lists - 1));
   return out;

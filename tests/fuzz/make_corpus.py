@@ -116,6 +116,40 @@ def main():
     write("csv", "loss", "step,train_loss,val_loss\n1,4.20,4.25\n2,3.90,\n3,3.50,3.60\n")
     write("csv", "comments", "# a comment\nx, y\n\n0.5, 1e-3\n1.5, 2e3\n")
 
+    # search_index: minillm index files (docs/formats.md, "Search index"), written from the byte layout
+    def strings(items):
+        raw = [s.encode() for s in items]
+        return struct.pack("<Q", sum(len(r) for r in raw)) + b"".join(struct.pack("<I", len(r)) for r in raw) + b"".join(raw)
+
+    def floats(values):
+        return struct.pack("<%df" % len(values), *values)
+
+    def index_file(flags, vectors, keys, places=None, embedder=None, ivf=None):
+        n, d = len(vectors), len(vectors[0])
+        w = len(embedder[0]) if embedder else 0
+        body = b"MLLMIDX\0" + struct.pack("<IIII", 1, flags, d, len(ivf[0]) if ivf else 0)
+        body += struct.pack("<QQII", n, w, d if w else 0, 0)
+        body += floats([x for v in vectors for x in v]) + strings(keys)
+        if places is not None:
+            body += strings(places)
+        if embedder:
+            words, word_vectors, weights = embedder
+            body += strings(words) + floats([x for v in word_vectors for x in v]) + floats(weights)
+        if ivf:
+            centroids, lists = ivf
+            body += floats([x for c in centroids for x in c]) + struct.pack("<%di" % len(lists), *lists)
+        checksum = 0xCBF29CE484222325
+        for byte in body:
+            checksum = ((checksum ^ byte) * 0x100000001B3) % (1 << 64)
+        return body + struct.pack("<Q", checksum)
+
+    unit = [[0.6, 0.8], [1.0, 0.0], [0.0, 1.0]]
+    write("search_index", "words", index_file(1, unit, ["whale", "sea", "ship"]))
+    write("search_index", "passages_ivf", index_file(3, unit, ["Call me Ishmael.", "The sea.", "A ship!"],
+                                                     places=["line 1", "line 2", "line 3"],
+                                                     embedder=(["call", "sea"], [[1.0, 0.0], [0.0, 1.0]], [1.0, 0.5]),
+                                                     ivf=([[1.0, 0.0], [0.0, 1.0]], [0, 0, 1])))
+
 
 if __name__ == "__main__":
     main()

@@ -129,6 +129,15 @@ TEST(IndexFile, NonFiniteNumbersAreRefused) {
       << error_of(with_checksum(bad));
 }
 
+// Found by the search_index fuzz target: a header claiming zero vectors reached memcpy(nullptr, ..., 0)
+// (undefined behaviour, reported by UBSan in the sanitizer run) and gave an index with nothing to search.
+TEST(IndexFile, AnIndexOfNoVectorsIsRefused) {
+  std::string bad = serialise_index(small_index(false));
+  const uint64_t zero = 0;
+  std::memcpy(bad.data() + 24, &zero, 8);
+  EXPECT_NE(error_of(with_checksum(bad)).find("it holds no vectors"), std::string::npos) << error_of(with_checksum(bad));
+}
+
 TEST(IndexFile, MissingFileSaysHowToMakeOne) {
   try {
     load_index("/nonexistent/x.idx");
