@@ -60,6 +60,10 @@ int int_key(const json& j, const fs::path& file, const char* key) {
 // task_specific_params, ...) do not matter for a forward pass and are ignored.
 void check_supported(const json& j, const fs::path& file) {
   auto is = [&](const char* key, const json& wanted) { return !j.contains(key) || j[key].is_null() || j[key] == wanted; };
+  // json::value() throws the library's type_error for a key of the wrong type: say which key instead.
+  for (const auto& [key, number] : {std::pair{"activation_function", false}, {"layer_norm_epsilon", true}, {"n_embd", true}})
+    require(!j.contains(key) || j[key].is_null() || (number ? j[key].is_number() : j[key].is_string()),
+            "{}: '{}' is {}, not a {}", file.string(), key, j[key].dump(), number ? "number" : "string");
   require(is("model_type", "gpt2"), "{}: model_type {} is not GPT-2; minillm runs GPT-2 models only", file.string(),
           j.value("model_type", json()).dump());
   const std::string act = j.value("activation_function", std::string("gelu_new"));

@@ -145,6 +145,11 @@ TEST(ModelFiles, UnsupportedConfigsAndTensorsAreNamed) {
   EXPECT_NE(with("n_inner", 3 * C).find("n_inner"), std::string::npos);
   EXPECT_NE(with("layer_norm_epsilon", 1e-6).find("layer_norm_epsilon"), std::string::npos);
   EXPECT_NE(with("n_head", 3).find("n_head"), std::string::npos) << "8 channels do not split into 3 heads";
+  // Keys of the wrong JSON type used to escape as the JSON library's type_error (not a minillm::Error).
+  EXPECT_NE(with("activation_function", 3).find("'activation_function' is 3, not a string"), std::string::npos);
+  EXPECT_NE(with("layer_norm_epsilon", "1e-5").find("'layer_norm_epsilon' is \"1e-5\", not a number"),
+            std::string::npos);
+  EXPECT_NE(with("n_embd", "8").find("'n_embd' is \"8\", not a number"), std::string::npos);
   config.erase("n_layer");
   write_file_atomically(dir / "config.json", config.dump());
   EXPECT_NE(error_of([&] { read_model_config(dir); }).find("'n_layer' is missing"), std::string::npos);
