@@ -1,8 +1,9 @@
 // `minillm generate`, `minillm eval` and `minillm export`: using a trained GPT (chapter 07). Each takes a
 // training run's folder (its latest checkpoint) or a model folder, which is a Hugging Face GPT-2 folder:
 // config.json + model.safetensors, as minillm writes it or as downloaded (GPT-2 124M from Hugging Face).
-#include <chrono>
 #include <cstdio>
+#include <iostream>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -44,13 +45,40 @@ struct GenerateFlags {
   int tokens = 200;
   SamplingOptions sampling;
   int64_t seed = 1337;
-  bool json = false;
+  bool json = false, interactive = false;
 };
+
+// --interactive: a prompt loop that keeps the KV cache between turns. Each line typed is appended to the
+// conversation so far (one step per token), and the model continues it; an empty line or end of input ends.
+void run_interactive(const Gpt& model, const Tokenizer& t, const GenerateFlags& f) {
+  Decoder decoder(model);
+  Rng rng(static_cast<uint64_t>(f.seed));
+  const GenerateOptions options{f.tokens, f.sampling, t.special("<|endoftext|>")};
+  std::optional<TokenId> unfed;  // the last generated token, not yet in the cache
+  std::span<const float> logits;
+  for (;;) {
+    fmt::print("> ");
+    std::fflush(stdout);
+    std::string line;
+    if (!std::getline(std::cin, line) || line.empty()) return;
+    TokenIds ids = t.encode_ordinary((decoder.length() > 0 ? "\n" : "") + line);
+    if (unfed) ids.insert(ids.begin(), *unfed);
+    for (TokenId id : ids) logits = decoder.length() == 0 ? decoder.prefill(std::span(&id, 1)) : decoder.advance(id);
+    Utf8Stream screen;
+    const Generation g = continue_generation(decoder, logits, options, rng, [&](TokenId id) {
+      fmt::print("{}", screen.push(t.decode_bytes(std::vector<TokenId>{id})));
+      std::fflush(stdout);
+    });
+    unfed = g.ids.empty() ? std::nullopt : std::optional<TokenId>(g.ids.back());
+    fmt::print("{}\n[{} tokens in the cache]\n", screen.flush(), decoder.length());
+  }
+}
 
 void run_generate(const GenerateFlags& f) {
   f.sampling.validate();
   const Gpt model = load_model(f.checkpoint, GptForm::inference_only);
   const Tokenizer t = model_tokenizer(model, f.checkpoint);
+  if (f.interactive) return run_interactive(model, t, f);
   const TokenIds prompt = t.encode_ordinary(f.prompt);
   require(!prompt.empty(), "the prompt is empty: give --prompt some text to continue");
   Rng rng(static_cast<uint64_t>(f.seed));
@@ -112,6 +140,8 @@ static CommandRegistrar reg(40, [](CLI::App& app) {
   gen_cmd->add_option("--top-p", gen->sampling.top_p, "sample among the likeliest tokens holding this mass");
   gen_cmd->add_option("--seed", gen->seed, "random seed (same seed, same text, for any thread count)");
   gen_cmd->add_flag("--json", gen->json, "print one JSON line: ids, text, prefill_ms, tokens_per_second");
+  gen_cmd->add_flag("--interactive", gen->interactive,
+                    "a prompt loop: each line you type continues the conversation, keeping the KV cache");
   gen_cmd->callback([gen] { run_generate(*gen); });
 
   auto ev = std::make_shared<EvalFlags>();
