@@ -1,4 +1,4 @@
-// `minillm train`, `minillm generate` and `minillm eval`: the GPT of chapters 05 and 06.
+// `minillm train`: the GPT of chapters 05 and 06 (generate, eval and export are in commands_generate.cpp).
 #include <cmath>
 #include <string>
 
@@ -81,16 +81,6 @@ void run_train(const TrainFlags& flags) {
   if (!s.sample.empty()) fmt::print("--- a sample from the model ---\n{}\n--- end of sample ---\n", s.sample);
 }
 
-// The tokenizer config.json names ("minillm_tokenizer"), checked against the model's vocabulary.
-Tokenizer model_tokenizer(const Gpt& model, const std::string& dir) {
-  const std::string name = read_model_info(dir).tokenizer;
-  require(!name.empty(), "{}: config.json does not say which tokenizer the model uses (no 'minillm_tokenizer')", dir);
-  const Tokenizer t = Tokenizer::open(name);
-  require(t.vocab_size() == model.config().vocab_size, "the tokenizer {} has {} tokens but the model expects {}",
-          name, t.vocab_size(), model.config().vocab_size);
-  return t;
-}
-
 }  // namespace
 
 static CommandRegistrar reg(30, [](CLI::App& app) {
@@ -114,52 +104,6 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   train_cmd->add_flag("--resume", flags->resume, "continue from the checkpoint in --out (which must hold one)");
   train_cmd->add_flag("--json", flags->json, "print one JSON summary line instead of progress");
   train_cmd->callback([flags] { run_train(*flags); });
-
-  struct GenerateFlags {
-    std::string checkpoint, prompt = "\n";
-    int tokens = 200;
-    SamplingOptions sampling;
-    int64_t seed = 1337;
-  };
-  auto gen = std::make_shared<GenerateFlags>();
-  auto* gen_cmd = app.add_subcommand("generate", "Continue a prompt with a trained GPT");
-  gen_cmd->add_option("--checkpoint", gen->checkpoint, "a training run's folder (its latest checkpoint) or a model folder")->required();
-  gen_cmd->add_option("--prompt", gen->prompt, "text to continue");
-  gen_cmd->add_option("--tokens", gen->tokens, "tokens to generate (default 200)")->check(non_negative());
-  gen_cmd->add_option("--temperature", gen->sampling.temperature, "0 = greedy, 1 = the model's distribution");
-  gen_cmd->add_option("--top-k", gen->sampling.top_k, "sample among the k likeliest tokens (0: all)");
-  gen_cmd->add_option("--top-p", gen->sampling.top_p, "sample among the likeliest tokens holding this mass");
-  gen_cmd->add_option("--seed", gen->seed, "random seed (same seed, same text)");
-  gen_cmd->callback([gen] {
-    gen->sampling.validate();
-    Gpt model = load_model(gen->checkpoint, GptForm::inference_only);
-    const Tokenizer t = model_tokenizer(model, gen->checkpoint);
-    TokenIds prompt = t.encode_ordinary(gen->prompt);
-    require(!prompt.empty(), "the prompt is empty: give --prompt some text to continue");
-    Rng rng(static_cast<uint64_t>(gen->seed));
-    const TokenIds out = generate(model, prompt, gen->tokens, gen->sampling, rng);
-    fmt::print("{}\n", t.decode(out));
-  });
-
-  struct EvalFlags {
-    std::string checkpoint, input;
-    int batch = 8;
-  };
-  auto ev = std::make_shared<EvalFlags>();
-  auto* eval_cmd = app.add_subcommand("eval", "Loss and bits per byte of a trained GPT on a text file");
-  eval_cmd->add_option("--checkpoint", ev->checkpoint, "a training run's folder (its latest checkpoint) or a model folder")->required();
-  eval_cmd->add_option("--input", ev->input, "text file to score")->required();
-  eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass (default 8)")->check(positive());
-  eval_cmd->callback([ev] {
-    Gpt model = load_model(ev->checkpoint, GptForm::inference_only);
-    const Tokenizer t = model_tokenizer(model, ev->checkpoint);
-    const TokenIds ids = t.encode_ordinary(read_file(ev->input));
-    const int T = std::min<int>(model.config().context_length, static_cast<int>(ids.size()) - 1);
-    require(T >= 1, "{} is too short to score: it needs at least 2 tokens", ev->input);
-    const EvalResult r = evaluate(model, ids, t, ev->batch, T, 0);
-    fmt::print("{}: {} tokens, loss {:.4f} nats per token, {:.4f} bits per byte\n", ev->input, r.tokens, r.loss,
-               r.bits_per_byte);
-  });
 });
 
 }  // namespace minillm::cli

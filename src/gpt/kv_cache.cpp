@@ -152,4 +152,12 @@ std::span<const float> Decoder::step(TokenId token) {
 }
 // end lesson: decoder_step
 
+std::span<const float> Decoder::advance(TokenId token) {
+  if (!full()) return step(token);
+  const int keep = std::max(1, config_.context_length / 2);
+  TokenIds recent(tokens_.end() - (keep - 1), tokens_.end());
+  recent.push_back(token);
+  return prefill(recent);
+}
+
 }  // namespace minillm

@@ -11,8 +11,8 @@
 //                    and value are appended; returns that position's logits[V]
 // The cached logits equal the full forward's on the same tokens (tests/unit/gpt/test_kv_cache.cpp).
 //
-// Context full: the cache holds at most maxT positions. step() on a full cache is an Error; generate()
-// (sampling.hpp) then slides the window: it keeps the last maxT/2 tokens and prefills them again.
+// Context full: the cache holds at most maxT positions. step() on a full cache is an Error; advance()
+// (what generate() uses) then slides the window: it keeps the newest maxT/2 tokens and prefills them again.
 #include <span>
 #include <vector>
 
@@ -36,6 +36,10 @@ class Decoder {
   std::span<const float> prefill(std::span<const TokenId> tokens);
   // Runs `token` at position length(); returns its logits[V]. Error if the cache is empty or full.
   std::span<const float> step(TokenId token);
+
+  // step(token) while there is room; on a full cache, slides: prefills the newest maxT/2 - 1 cached tokens
+  // followed by `token` (maxT/2 positions, at least 1), and returns the logits of `token`.
+  std::span<const float> advance(TokenId token);
 
   int length() const { return static_cast<int>(tokens_.size()); }
   bool full() const { return length() == config_.context_length; }

@@ -3,13 +3,16 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/safetensors.hpp"
+#include "io/safetensors_reader.hpp"
 #include "nn/layernorm.hpp"
 
 namespace minillm {
@@ -80,24 +83,27 @@ void check_supported(const json& j, const fs::path& file) {
           "{}: the attention scaling differs from GPT-2's 1/sqrt(head size)", file.string());
 }
 
-// A tensor of the file under `name`, with or without GPT2LMHeadModel's "transformer." prefix.
-const Tensor* find_tensor(const SafetensorsFile& file, const std::string& name) {
-  for (const std::string& key : {name, "transformer." + name}) {
-    auto it = file.tensors.find(key);
-    if (it != file.tensors.end()) return &it->second;
-  }
-  return nullptr;
+// The entry of the file under `name`, with or without GPT2LMHeadModel's "transformer." prefix.
+const SafetensorsEntry* find_entry(const SafetensorsReader& file, const std::string& name) {
+  const SafetensorsEntry* e = file.find(name);
+  return e != nullptr ? e : file.find("transformer." + name);
 }
 
-// Names a Hugging Face file may hold that are not parameters of their own.
-bool is_ignorable(const std::string& full_name, const SafetensorsFile& file) {
-  const std::string name = full_name.rfind("transformer.", 0) == 0 ? full_name.substr(12) : full_name;
-  const bool mask_buffer = name.rfind("h.", 0) == 0 && (name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias"));
-  if (mask_buffer) return true;
-  if (name != "lm_head.weight") return false;
-  const Tensor* wte = find_tensor(file, "wte.weight");
-  const Tensor& head = file.tensors.at(full_name);
-  return wte != nullptr && head.shape() == wte->shape() && head.values() == wte->values();
+std::string without_prefix(const std::string& name) {
+  return name.rfind("transformer.", 0) == 0 ? name.substr(12) : name;
+}
+
+// The causal-mask buffers ("h.0.attn.bias", "h.0.attn.masked_bias") Hugging Face files may carry: constants
+// of the attention, not weights; minillm builds the mask itself.
+bool is_mask_buffer(const std::string& full_name) {
+  const std::string name = without_prefix(full_name);
+  return name.rfind("h.", 0) == 0 && (name.ends_with(".attn.bias") || name.ends_with(".attn.masked_bias"));
+}
+
+// src[rows, cols] -> dst[cols, rows].
+void transpose_into(float* dst, const float* src, int64_t rows, int64_t cols) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
 }
 
 }  // namespace
@@ -168,34 +174,57 @@ void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
   write_file_atomically(dir / "config.json", config.dump(2) + "\n");
 }
 
+// lesson: load_model_parameters
+// Reads each tensor straight into the model's parameter buffer (SafetensorsReader: no copy of the whole
+// file, F16 and BF16 converted to float32 on the way). Only a Conv1D weight passes through a buffer of its
+// own size, to be transposed from Hugging Face's [in, out] to minillm's [out, in].
 void load_model_parameters(const fs::path& dir_in, Gpt& model) {
   const fs::path dir = find_model_dir(dir_in);
   const GptConfig config = read_model_config(dir);
   require(config == model.config(), "{}: its config.json describes another model shape than this one",
           dir.string());
   const fs::path path = dir / "model.safetensors";
-  const SafetensorsFile file = load_safetensors(path);
+  SafetensorsReader file(path);
   TensorArena& params = model.params();
   std::set<std::string> wanted;
+  std::vector<float> conv1d;
   for (const auto& e : params.entries()) {
     const std::string name = file_name(e.name);
     wanted.insert(name);
-    const Tensor* t = find_tensor(file, name);
-    require(t != nullptr, "{} has no tensor '{}', which the model needs", path.string(), name);
-    const bool conv1d = is_conv1d_weight(e.name);
-    const Shape on_disk = conv1d ? Shape{e.shape[1], e.shape[0]} : e.shape;
-    require(t->shape() == on_disk, "{}: tensor '{}' has shape {} but config.json's model needs {}", path.string(),
-            name, t->shape().str(), on_disk.str());
-    const Tensor turned = conv1d ? transposed(t->data(), on_disk[0], on_disk[1]) : Tensor();
-    const std::vector<float>& values = conv1d ? turned.values() : t->values();
-    std::copy(values.begin(), values.end(), params.data() + e.offset);
+    const SafetensorsEntry* t = find_entry(file, name);
+    require(t != nullptr, "{} has no tensor '{}', which the model of its config.json needs", path.string(), name);
+    const bool is_conv1d = is_conv1d_weight(e.name);
+    const Shape on_disk = is_conv1d ? Shape{e.shape[1], e.shape[0]} : e.shape;
+    require(Shape(t->shape) == on_disk, "{}: tensor '{}' has shape {} but the model of config.json needs {}",
+            path.string(), name, Shape(t->shape).str(), on_disk.str());
+    float* dst = params.data() + e.offset;
+    if (!is_conv1d) {
+      file.read_f32(*t, dst);
+      continue;
+    }
+    conv1d.resize(static_cast<size_t>(e.shape.numel()));
+    file.read_f32(*t, conv1d.data());
+    transpose_into(dst, conv1d.data(), on_disk[0], on_disk[1]);
   }
-  for (const auto& [name, tensor] : file.tensors) {
-    const std::string bare = name.rfind("transformer.", 0) == 0 ? name.substr(12) : name;
-    require(wanted.contains(bare) || is_ignorable(name, file), "{} holds tensor '{}', which a GPT-2 does not have",
-            path.string(), name);
+  std::vector<float> head;
+  for (const SafetensorsEntry& t : file.entries()) {
+    if (wanted.contains(without_prefix(t.name)) || is_mask_buffer(t.name)) continue;
+    // A stored lm_head must be the tied head: equal to wte.
+    if (without_prefix(t.name) == "lm_head.weight" || t.name == "lm_head.weight") {
+      const TensorView wte = params["wte"];
+      require(Shape(t.shape) == wte.shape, "{}: tensor 'lm_head.weight' has shape {}, not wte's {}", path.string(),
+              Shape(t.shape).str(), wte.shape.str());
+      head.resize(static_cast<size_t>(wte.numel()));
+      file.read_f32(t, head.data());
+      require(std::equal(head.begin(), head.end(), wte.data),
+              "{}: tensor 'lm_head.weight' differs from 'wte.weight'; minillm's GPT-2 ties the output head to wte",
+              path.string());
+      continue;
+    }
+    fail("{} holds tensor '{}', which a GPT-2 does not have", path.string(), t.name);
   }
 }
+// end lesson: load_model_parameters
 
 Gpt load_model(const fs::path& dir, GptForm form) {
   Gpt model(read_model_config(dir), form);

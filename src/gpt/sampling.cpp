@@ -73,23 +73,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 // lesson: generate
-Generation generate(const Gpt& model, std::span<const TokenId> prompt, const GenerateOptions& options, Rng& rng,
-                    const OnToken& on_token) {
-  const GptConfig& config = model.config();
-  check_prompt(config, prompt);
+Generation continue_generation(Decoder& decoder, std::span<const float> logits, const GenerateOptions& options,
+                               Rng& rng, const OnToken& on_token) {
   require(options.max_new_tokens >= 0, "generate: cannot generate {} tokens", options.max_new_tokens);
   options.sampling.validate();
-  const int maxT = config.context_length, keep = std::max(1, maxT / 2);
+  const auto start = std::chrono::steady_clock::now();
   Generation result;
-  if (options.max_new_tokens == 0) return result;
-
-  auto start = std::chrono::steady_clock::now();
-  Decoder decoder(model);
-  const size_t window = std::min(prompt.size(), static_cast<size_t>(maxT));  // a long prompt: its last maxT tokens
-  std::span<const float> logits = decoder.prefill(prompt.last(window));
-  result.prefill_seconds = seconds_since(start);
-  start = std::chrono::steady_clock::now();
-  for (;;) {
+  for (int i = 0; i < options.max_new_tokens; ++i) {
     const TokenId next = sample_token(logits, options.sampling, rng);
     if (options.stop_token && next == *options.stop_token) {
       result.stopped = true;
@@ -97,16 +87,25 @@ Generation generate(const Gpt& model, std::span<const TokenId> prompt, const Gen
     }
     result.ids.push_back(next);
     if (on_token) on_token(next);
-    if (static_cast<int>(result.ids.size()) == options.max_new_tokens) break;
-    if (decoder.full()) {  // slide: keep the newest maxT/2 tokens (with `next`) and prefill them again
-      TokenIds recent(decoder.tokens().end() - (keep - 1), decoder.tokens().end());
-      recent.push_back(next);
-      logits = decoder.prefill(recent);
-    } else {
-      logits = decoder.step(next);
-    }
+    if (i + 1 < options.max_new_tokens) logits = decoder.advance(next);  // the cache grows by one position
   }
   result.decode_seconds = seconds_since(start);
+  return result;
+}
+
+Generation generate(const Gpt& model, std::span<const TokenId> prompt, const GenerateOptions& options, Rng& rng,
+                    const OnToken& on_token) {
+  check_prompt(model.config(), prompt);
+  require(options.max_new_tokens >= 0, "generate: cannot generate {} tokens", options.max_new_tokens);
+  options.sampling.validate();
+  if (options.max_new_tokens == 0) return {};
+  const auto start = std::chrono::steady_clock::now();
+  Decoder decoder(model);
+  const size_t window = std::min(prompt.size(), static_cast<size_t>(model.config().context_length));
+  const std::span<const float> logits = decoder.prefill(prompt.last(window));  // a long prompt: its last maxT
+  const double prefill_seconds = seconds_since(start);
+  Generation result = continue_generation(decoder, logits, options, rng, on_token);
+  result.prefill_seconds = prefill_seconds;
   return result;
 }
 // end lesson: generate

@@ -11,6 +11,7 @@
 #include "core/rng.hpp"
 #include "core/token_id.hpp"
 #include "gpt/gpt.hpp"
+#include "gpt/kv_cache.hpp"
 
 namespace minillm {
 
@@ -52,6 +53,12 @@ using OnToken = std::function<void(TokenId)>;
 // different summation order can flip a near-tie between two tokens.
 Generation generate(const Gpt& model, std::span<const TokenId> prompt, const GenerateOptions& options, Rng& rng,
                     const OnToken& on_token = {});
+
+// The sampling loop on a decoder that already holds a context: `logits` are those of its last position.
+// Returns the new tokens; the last one is not fed to the decoder (the caller may advance() it). Used by
+// generate() and by an interactive session that keeps its cache between turns.
+Generation continue_generation(Decoder& decoder, std::span<const float> logits, const GenerateOptions& options,
+                               Rng& rng, const OnToken& on_token = {});
 
 // Appends `count` sampled tokens to `prompt` and returns the whole sequence (no stop token). An empty
 // prompt is an Error (the model needs something to continue).

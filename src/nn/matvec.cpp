@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "nn/vector_exp.hpp"  // MINILLM_AVX2_CLONE
+
 namespace minillm {
 
 namespace {
@@ -14,8 +16,9 @@ inline float sum_lanes(const float* acc) {
   return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
 }
 
-// Four rows r[0..3] of length C dotted with x.
-void dot4(float* out, const float* const r[kRows], const float* x, int C) {
+// Four rows r[0..3] of length C dotted with x. Compiled for AVX2 and for baseline x86-64 (the loader
+// picks one): the same multiplies and adds lane by lane, no FMA, so both give the same bits.
+MINILLM_AVX2_CLONE void dot4(float* out, const float* const r[kRows], const float* x, int C) {
   float acc[kRows][kLanes] = {};
   int i = 0;
   for (; i + kLanes <= C; i += kLanes)
@@ -27,7 +30,7 @@ void dot4(float* out, const float* const r[kRows], const float* x, int C) {
 }
 
 // One row (the last OC % 4 rows), summed in the same order as dot4 sums each of its rows.
-float dot1(const float* r, const float* x, int C) {
+MINILLM_AVX2_CLONE float dot1(const float* r, const float* x, int C) {
   float acc[kLanes] = {};
   int i = 0;
   for (; i + kLanes <= C; i += kLanes)

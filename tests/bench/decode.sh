@@ -26,11 +26,11 @@ ours="$("$binary" "${quick[@]}" | grep -v '^OpenBLAS:')"
 torch2="$(/usr/bin/python3 "$HERE/decode_torch.py" 2 "$tokens")"
 printf '%s\n%s\n%s\n' "$torch1" "$ours" "$torch2"
 theirs="$(printf '%s\n%s\n' "$torch1" "$torch2")"
-best_tok="$(printf '%s\n' "$theirs" | sed -n 's/.*cached_tok_s=\([0-9.]*\).*/\1/p' | sort -g | tail -n 1)"
+best_tok="$(printf '%s\n' "$theirs" | sed -n 's/.* cached_tok_s=\([0-9.]*\).*/\1/p' | sort -g | tail -n 1)"
 best_prefill="$(printf '%s\n' "$theirs" | sed -n 's/.*prefill512_ms=\([0-9.]*\).*/\1/p' | sort -g | head -n 1)"
 for threads in 1 2; do
   line="$(printf '%s\n' "$ours" | grep "^minillm threads=$threads ")"
-  tok="$(printf '%s\n' "$line" | sed -n 's/.*cached_tok_s=\([0-9.]*\).*/\1/p')"
+  tok="$(printf '%s\n' "$line" | sed -n 's/.* cached_tok_s=\([0-9.]*\).*/\1/p')"
   frac="$(printf '%s\n' "$line" | sed -n 's/.*fraction_of_limit=\([0-9.]*\).*/\1/p')"
   pre="$(printf '%s\n' "$line" | sed -n 's/.*prefill512_ms=\([0-9.]*\).*/\1/p')"
   awk -v o="$tok" -v t="$best_tok" -v n="$threads" -v f="$frac" -v p="$pre" -v tp="$best_prefill" 'BEGIN {

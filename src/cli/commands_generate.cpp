@@ -1,0 +1,168 @@
+// `minillm generate`, `minillm eval` and `minillm export`: using a trained GPT (chapter 07). Each takes a
+// training run's folder (its latest checkpoint) or a model folder, which is a Hugging Face GPT-2 folder:
+// config.json + model.safetensors, as minillm writes it or as downloaded (GPT-2 124M from Hugging Face).
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.hpp"
+#include "cli/validators.hpp"
+#include "core/error.hpp"
+#include "gpt/model_files.hpp"
+#include "gpt/sampling.hpp"
+#include "io/atomic_file.hpp"
+#include "tokenizer/tokenizer.hpp"
+#include "tokenizer/utf8.hpp"
+#include "tokenizer/utf8_stream.hpp"
+#include "train/dataset.hpp"
+
+namespace minillm::cli {
+
+namespace {
+
+constexpr int kGpt2Vocabulary = 50257;
+
+// The tokenizer config.json names ("minillm_tokenizer"); a folder without one (a Hugging Face download)
+// with GPT-2's 50,257 tokens uses tiktoken's gpt2. Checked against the model's vocabulary.
+Tokenizer model_tokenizer(const Gpt& model, const std::string& dir) {
+  std::string name = read_model_info(dir).tokenizer;
+  if (name.empty() && model.config().vocab_size == kGpt2Vocabulary) name = "gpt2";
+  require(!name.empty(), "{}: config.json does not say which tokenizer the model uses (no 'minillm_tokenizer') "
+          "and its vocabulary ({}) is not GPT-2's", dir, model.config().vocab_size);
+  const Tokenizer t = Tokenizer::open(name);
+  require(t.vocab_size() == model.config().vocab_size, "the tokenizer {} has {} tokens but the model expects {}",
+          name, t.vocab_size(), model.config().vocab_size);
+  return t;
+}
+
+struct GenerateFlags {
+  std::string checkpoint, prompt = "\n";
+  int tokens = 200;
+  SamplingOptions sampling;
+  int64_t seed = 1337;
+  bool json = false, interactive = false;
+};
+
+// --interactive: a prompt loop that keeps the KV cache between turns. Each line typed is appended to the
+// conversation so far (one step per token), and the model continues it; an empty line or end of input ends.
+void run_interactive(const Gpt& model, const Tokenizer& t, const GenerateFlags& f) {
+  Decoder decoder(model);
+  Rng rng(static_cast<uint64_t>(f.seed));
+  const GenerateOptions options{f.tokens, f.sampling, t.special("<|endoftext|>")};
+  std::optional<TokenId> unfed;  // the last generated token, not yet in the cache
+  std::span<const float> logits;
+  for (;;) {
+    fmt::print("> ");
+    std::fflush(stdout);
+    std::string line;
+    if (!std::getline(std::cin, line) || line.empty()) return;
+    TokenIds ids = t.encode_ordinary((decoder.length() > 0 ? "\n" : "") + line);
+    if (unfed) ids.insert(ids.begin(), *unfed);
+    for (TokenId id : ids) logits = decoder.length() == 0 ? decoder.prefill(std::span(&id, 1)) : decoder.advance(id);
+    Utf8Stream screen;
+    const Generation g = continue_generation(decoder, logits, options, rng, [&](TokenId id) {
+      fmt::print("{}", screen.push(t.decode_bytes(std::vector<TokenId>{id})));
+      std::fflush(stdout);
+    });
+    unfed = g.ids.empty() ? std::nullopt : std::optional<TokenId>(g.ids.back());
+    fmt::print("{}\n[{} tokens in the cache]\n", screen.flush(), decoder.length());
+  }
+}
+
+void run_generate(const GenerateFlags& f) {
+  f.sampling.validate();
+  const Gpt model = load_model(f.checkpoint, GptForm::inference_only);
+  const Tokenizer t = model_tokenizer(model, f.checkpoint);
+  if (f.interactive) return run_interactive(model, t, f);
+  const TokenIds prompt = t.encode_ordinary(f.prompt);
+  require(!prompt.empty(), "the prompt is empty: give --prompt some text to continue");
+  Rng rng(static_cast<uint64_t>(f.seed));
+  const GenerateOptions options{f.tokens, f.sampling, t.special("<|endoftext|>")};
+  Utf8Stream screen;
+  if (!f.json) fmt::print("{}", screen.push(t.decode_bytes(prompt)));
+  const Generation g = generate(model, prompt, options, rng, [&](TokenId id) {
+    if (f.json) return;
+    fmt::print("{}", screen.push(t.decode_bytes(std::vector<TokenId>{id})));
+    std::fflush(stdout);  // each token appears as soon as it is made
+  });
+  if (!f.json) {
+    fmt::print("{}\n", screen.flush());
+    return;
+  }
+  nlohmann::json ids = nlohmann::json::array();
+  for (TokenId id : g.ids) ids.push_back(to_int(id));
+  const double tokens_per_second = g.decode_seconds > 0 ? double(g.ids.size()) / g.decode_seconds : 0.0;
+  const nlohmann::json line = {{"ids", ids}, {"text", to_valid_utf8(t.decode_bytes(g.ids))},
+                               {"stopped_at_end_of_text", g.stopped}, {"prefill_ms", g.prefill_seconds * 1e3},
+                               {"tokens_per_second", tokens_per_second}};
+  fmt::print("{}\n", line.dump());
+}
+
+struct EvalFlags {
+  std::string checkpoint, input;
+  int batch = 8;
+  bool json = false;
+};
+
+void run_eval(const EvalFlags& f) {
+  Gpt model = load_model(f.checkpoint, GptForm::inference_only);
+  const Tokenizer t = model_tokenizer(model, f.checkpoint);
+  const TokenIds ids = t.encode_ordinary(read_file(f.input));
+  const int T = std::min<int>(model.config().context_length, static_cast<int>(ids.size()) - 1);
+  require(T >= 1, "{} is too short to score: it needs at least 2 tokens", f.input);
+  const EvalResult r = evaluate(model, ids, t, f.batch, T, 0);
+  if (f.json) {
+    fmt::print("{}\n", nlohmann::json{{"loss", r.loss}, {"bits_per_byte", r.bits_per_byte}, {"tokens", r.tokens}}.dump());
+    return;
+  }
+  fmt::print("{}: {} tokens, loss {:.4f} nats per token, {:.4f} bits per byte\n", f.input, r.tokens, r.loss,
+             r.bits_per_byte);
+}
+
+}  // namespace
+
+static CommandRegistrar reg(40, [](CLI::App& app) {
+  auto gen = std::make_shared<GenerateFlags>();
+  auto* gen_cmd = app.add_subcommand("generate", "Continue a prompt with a trained GPT or a Hugging Face GPT-2 folder");
+  gen_cmd->add_option("--checkpoint", gen->checkpoint,
+                      "a training run's folder, a model folder, or a Hugging Face GPT-2 folder (config.json + "
+                      "model.safetensors)")->required();
+  gen_cmd->add_option("--prompt", gen->prompt, "text to continue");
+  gen_cmd->add_option("--tokens", gen->tokens, "at most this many new tokens (default 200); <|endoftext|> stops earlier")
+      ->check(non_negative());
+  gen_cmd->add_option("--temperature", gen->sampling.temperature, "0 = greedy, 1 = the model's distribution");
+  gen_cmd->add_option("--top-k", gen->sampling.top_k, "sample among the k likeliest tokens (0: all)");
+  gen_cmd->add_option("--top-p", gen->sampling.top_p, "sample among the likeliest tokens holding this mass");
+  gen_cmd->add_option("--seed", gen->seed, "random seed (same seed, same text, for any thread count)");
+  gen_cmd->add_flag("--json", gen->json, "print one JSON line: ids, text, prefill_ms, tokens_per_second");
+  gen_cmd->add_flag("--interactive", gen->interactive,
+                    "a prompt loop: each line you type continues the conversation, keeping the KV cache");
+  gen_cmd->callback([gen] { run_generate(*gen); });
+
+  auto ev = std::make_shared<EvalFlags>();
+  auto* eval_cmd = app.add_subcommand("eval", "Loss and bits per byte of a trained GPT on a text file");
+  eval_cmd->add_option("--checkpoint", ev->checkpoint, "a training run's folder, a model folder or a Hugging Face "
+                       "GPT-2 folder")->required();
+  eval_cmd->add_option("--input", ev->input, "text file to score")->required();
+  eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass (default 8)")->check(positive());
+  eval_cmd->add_flag("--json", ev->json, "print one JSON line: loss, bits_per_byte, tokens");
+  eval_cmd->callback([ev] { run_eval(*ev); });
+
+  auto ex = std::make_shared<std::pair<std::string, std::string>>();
+  auto* export_cmd = app.add_subcommand("export", "Write a run's model as a Hugging Face GPT-2 folder");
+  export_cmd->add_option("--checkpoint", ex->first, "a training run's folder or a model folder")->required();
+  export_cmd->add_option("--hf", ex->second, "the folder to write config.json and model.safetensors into")->required();
+  export_cmd->callback([ex] {
+    const Gpt model = load_model(ex->first, GptForm::inference_only);
+    save_model(model, ex->second, read_model_info(ex->first));
+    fmt::print("wrote {0}/config.json and {0}/model.safetensors ({1} parameters, Hugging Face GPT-2 layout)\n",
+               ex->second, gpt_parameter_count(model.config()));
+  });
+});
+
+}  // namespace minillm::cli
