@@ -89,17 +89,30 @@ def main():
     write("safetensors_reader", "half", struct.pack("<Q", len(text)) + text +
           struct.pack("<HH", 0x3C00, 0xFC00) + struct.pack("<HH", 0x3F80, 0x7FC0) + b"\x01\x00\x01")
 
-    # checkpoint: state.json, model.safetensors, optimizer.safetensors joined by SEPARATOR
+    # checkpoint: one checkpoint folder (train/checkpoint.hpp) as config.json, model.safetensors (Hugging
+    # Face names, Conv1D weights stored [in, out]), state.json and optimizer.safetensors (minillm's arena
+    # names and [out, in] shapes), joined by SEPARATOR
     params = tiny_gpt_params()
+    conv1d = (".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight", ".mlp.c_proj.weight")
+    hf = {}
+    for name, (shape, values) in params.items():
+        if name.endswith(conv1d):
+            rows, cols = shape
+            hf[name] = ([cols, rows], [values[r * cols + c] for c in range(cols) for r in range(rows)])
+        else:
+            hf[name + ".weight" if name in ("wte", "wpe") else name] = (shape, values)
     moments = {}
     for name, (shape, values) in params.items():
         moments["m." + name] = (shape, [v * 0.1 for v in values])
         moments["v." + name] = (shape, [v * v for v in values])
-    state = {"model": {"vocab_size": 4, "context_length": 2, "n_layer": 1, "n_head": 1, "n_embd": 2},
-             "step": 3, "total_steps": 10, "adamw_steps": 3, "rng": "1 2 3 4", "tokenizer": "gpt2",
+    config = {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": 4, "n_positions": 2,
+              "n_ctx": 2, "n_embd": 2, "n_layer": 1, "n_head": 1, "activation_function": "gelu_new",
+              "layer_norm_epsilon": 1e-5, "minillm_tokenizer": "gpt2"}
+    state = {"step": 3, "total_steps": 10, "adamw_steps": 3, "rng": "1 2 3 4", "tokenizer": "gpt2",
              "tokenizer_hash": "0123456789abcdef"}
-    write("checkpoint", "tiny", json.dumps(state, indent=2).encode() + SEPARATOR + safetensors(params, {"format": "pt"})
-          + SEPARATOR + safetensors(moments))
+    write("checkpoint", "tiny", json.dumps(config, indent=2).encode() + SEPARATOR +
+          safetensors(hf, {"format": "pt"}) + SEPARATOR + json.dumps(state, indent=2).encode() + SEPARATOR +
+          safetensors(moments))
 
     # config: training configs as `minillm train --config` reads them
     write("config", "full", json.dumps({"model": {"n_layer": 2, "n_head": 2, "n_embd": 64, "context_length": 32},
