@@ -10,16 +10,18 @@
 namespace ch06 {
 
 float cross_entropy_row(const std::vector<float>& logits, int target) {
-  // TODO(cross_entropy_row): find the maximum logit m; sum exp(logit - m) over the row; the loss is
-  // log(sum) - (logits[target] - m). (Never compute exp(logit) directly: exp(1000) overflows.)
+  // TODO(cross_entropy_row): the loss is minus the log of the target's softmax probability. Compute it
+  // without ever taking exp of a large logit (exp(1000) overflows): the softmax does not change when you
+  // shift every logit by the same amount, and log and exp cancel where you let them.
   (void)logits;
   (void)target;
   throw minillm::practice::NotImplemented("cross_entropy_row");
 }
 
 std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int target) {
-  // TODO(cross_entropy_row_grad): compute the softmax probabilities (stable, as above), then subtract 1 at
-  // the target: that is the whole gradient of the fused softmax + cross-entropy.
+  // TODO(cross_entropy_row_grad): the derivative of the loss with respect to every logit. Derive it: the
+  // loss is -log(p[target]); chapter 03's softmax backward tells how p depends on the logits. Combined, the
+  // result is much simpler than either part.
   (void)logits;
   (void)target;
   throw minillm::practice::NotImplemented("cross_entropy_row_grad");
@@ -27,20 +29,40 @@ std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int 
 
 void adamw_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& m,
                 std::vector<float>& v, int t, float lr, float beta1, float beta2, float eps, float weight_decay) {
-  // TODO(adamw_step): for every i: params[i] *= 1 - lr * weight_decay (decoupled decay);
-  // m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g^2;
-  // params[i] -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps).
+  // TODO(adamw_step): one AdamW step for every i, as the lesson describes it: the decoupled weight decay of
+  // the parameter, the two running averages (of the gradient and of its square), their bias correction for
+  // step t (which starts at 1), and the parameter's step. Update params, m and v in place.
   (void)params, (void)grads, (void)m, (void)v, (void)t, (void)lr, (void)beta1, (void)beta2, (void)eps;
   (void)weight_decay;
   throw minillm::practice::NotImplemented("adamw_step");
 }
 
 float lr_at(int64_t step, float max_lr, float min_lr, int64_t warmup, int64_t total_steps) {
-  // TODO(lr_at): step < warmup: max_lr * (step + 1) / warmup. step >= total_steps: min_lr. Otherwise
-  // progress = (step - warmup) / (total_steps - warmup) and
-  // lr = min_lr + 0.5 * (1 + cos(pi * progress)) * (max_lr - min_lr).
+  // TODO(lr_at): three phases: a linear warmup over the first `warmup` steps (so that step 0 already has a
+  // small non-zero rate and step warmup - 1 reaches max_lr), then half a cosine period from max_lr down to
+  // min_lr at total_steps, then min_lr.
   (void)step, (void)max_lr, (void)min_lr, (void)warmup, (void)total_steps;
   throw minillm::practice::NotImplemented("lr_at");
+}
+
+double bits_per_byte(const std::vector<float>& losses, const std::vector<std::string>& texts) {
+  // TODO(bits_per_byte): add up the information of all the tokens and convert it from nats to bits; count
+  // the bytes of all their texts; divide.
+  throw minillm::practice::NotImplemented("bits_per_byte");
+}
+
+float clip_grad_norm(std::vector<float>& grads, float max_norm) {
+  // TODO(clip_grad_norm): the length of the whole gradient vector first (sum in double: there may be
+  // millions of squares). Then, only if it is too long, shrink every entry by the same factor so that the
+  // length becomes max_norm (tasks.hpp gives the exact factor). Return the length you measured.
+  throw minillm::practice::NotImplemented("clip_grad_norm");
+}
+
+int sample_token(const std::vector<float>& logits, float temperature, int top_k, float u) {
+  // TODO(sample_token): three steps: decide which tokens may be drawn (all, or the top_k largest logits),
+  // turn their logits divided by the temperature into probabilities that sum to 1 (stably), and walk the
+  // kept tokens in id order adding up probabilities until the sum passes u.
+  throw minillm::practice::NotImplemented("sample_token");
 }
 
 std::vector<float> overfit_batch(const std::vector<int>& inputs, const std::vector<int>& targets, int steps) {

@@ -1,10 +1,13 @@
 #include <cmath>
+#include <string>
 #include <numbers>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "core/tensor.hpp"
 #include "tasks.hpp"
+#include "train/adamw.hpp"
 
 namespace {
 
@@ -92,6 +95,100 @@ TEST(OverfitBatch, LossGoesTowardsZero) {
   ASSERT_EQ(losses.size(), 150u);
   EXPECT_NEAR(losses.front(), std::log(32.0f), 0.3f) << "a fresh model guesses uniformly: loss ~ log(vocab)";
   EXPECT_LT(losses.back(), 0.2f) << "150 steps on the same 16 tokens must nearly memorise them";
+}
+
+// ---- bits_per_byte ----
+
+TEST(BitsPerByte, AUniformByteModelNeedsEightBits) {
+  // One byte per token and a uniform guess over 256 bytes: each loss is ln 256 nats = 8 bits for 1 byte.
+  const float ln256 = std::log(256.0f);
+  EXPECT_NEAR(ch06::bits_per_byte({ln256, ln256, ln256}, {"a", "b", "c"}), 8.0, 1e-5)
+      << "ln 256 nats is 8 bits, over 1 byte each";
+}
+
+TEST(BitsPerByte, CountsUtf8BytesNotCharacters) {
+  // Losses of 6 and 2 bits (6 ln 2 and 2 ln 2 nats), texts "the" (3 bytes) and " é" (space + 2-byte é = 3
+  // bytes): 8 bits / 6 bytes. Counting characters would give 8 / 5.
+  const float ln2 = std::log(2.0f);
+  EXPECT_NEAR(ch06::bits_per_byte({6 * ln2, 2 * ln2}, {"the", " \xc3\xa9"}), 8.0 / 6.0, 1e-5)
+      << "(6 + 2) bits over 3 + 3 UTF-8 bytes (é is 2 bytes)";
+}
+
+// ---- clip_grad_norm ----
+
+TEST(ClipGradNorm, ALongGradientIsShortenedToMaxNorm) {
+  std::vector<float> grads = {3.0f, 4.0f};  // length 5
+  EXPECT_NEAR(ch06::clip_grad_norm(grads, 1.0f), 5.0f, 1e-6f) << "return the norm BEFORE clipping: sqrt(9 + 16)";
+  EXPECT_NEAR(grads[0], 0.6f, 1e-6f) << "(3, 4) scaled by 1 / (5 + 1e-6) keeps its direction: (0.6, 0.8)";
+  EXPECT_NEAR(grads[1], 0.8f, 1e-6f) << "(3, 4) scaled by 1 / (5 + 1e-6) keeps its direction: (0.6, 0.8)";
+}
+
+TEST(ClipGradNorm, AShortGradientIsLeftAlone) {
+  std::vector<float> grads = {0.3f, -0.4f};  // length 0.5
+  EXPECT_NEAR(ch06::clip_grad_norm(grads, 1.0f), 0.5f, 1e-6f);
+  EXPECT_EQ(grads, (std::vector<float>{0.3f, -0.4f})) << "below max_norm nothing changes (clipping never lengthens)";
+}
+
+TEST(ClipGradNorm, MatchesTheLibrary) {
+  // The library's clip_grad_norm over a TensorArena, on 1000 gradients of norm ~ 18: clipped to 2.
+  minillm::TensorArena arena;
+  arena.add("g", {1000});
+  arena.allocate();
+  for (int i = 0; i < 1000; ++i) arena.data()[i] = std::sin(0.37f * static_cast<float>(i)) * (i % 7 == 0 ? 3.0f : 0.5f);
+  std::vector<float> grads(arena.data(), arena.data() + 1000);
+  const float want = minillm::clip_grad_norm(arena, 2.0f);
+  EXPECT_NEAR(ch06::clip_grad_norm(grads, 2.0f), want, 1e-4f) << "the L2 norm of all 1000 gradients together";
+  for (int i = 0; i < 1000; ++i) ASSERT_NEAR(grads[i], arena.data()[i], 1e-6f) << "grads[" << i << "]";
+}
+
+// ---- sample_token ----
+
+TEST(SampleToken, TheDrawFollowsTheRunningSum) {
+  // logits (0, ln 3): probabilities (1/4, 3/4), so token 0 owns [0, 0.25) and token 1 owns [0.25, 1).
+  const std::vector<float> logits = {0.0f, std::log(3.0f)};
+  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 0, 0.0f), 0);
+  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 0, 0.2f), 0) << "u = 0.2 < 1/4: token 0";
+  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 0, 0.3f), 1) << "u = 0.3 > 1/4: token 1";
+  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 0, 0.999f), 1);
+  const std::vector<float> huge = {1000.0f, 1000.0f + std::log(3.0f)};
+  EXPECT_EQ(ch06::sample_token(huge, 1.0f, 0, 0.3f), 1) << "logits near 1000 must not overflow";
+  EXPECT_EQ(ch06::sample_token(huge, 1.0f, 0, 0.2f), 0) << "logits near 1000 must not overflow";
+}
+
+TEST(SampleToken, TemperatureSharpensOrFlattens) {
+  const std::vector<float> logits = {0.0f, std::log(3.0f)};
+  // temperature 0.5: logits (0, 2 ln 3), probabilities (1/10, 9/10).
+  EXPECT_EQ(ch06::sample_token(logits, 0.5f, 0, 0.15f), 1) << "at temperature 0.5 token 0 owns only [0, 0.1)";
+  EXPECT_EQ(ch06::sample_token(logits, 0.5f, 0, 0.05f), 0);
+  // temperature 2: logits (0, ln 3 / 2), probabilities (1, √3) / (1 + √3) = (0.366, 0.634).
+  EXPECT_EQ(ch06::sample_token(logits, 2.0f, 0, 0.3f), 0) << "at temperature 2 token 0 owns [0, 0.366)";
+  EXPECT_EQ(ch06::sample_token(logits, 2.0f, 0, 0.4f), 1);
+}
+
+TEST(SampleToken, TopKDropsTheRest) {
+  const std::vector<float> three = {1.0f, 5.0f, 2.0f};
+  for (float u : {0.0f, 0.5f, 0.99f}) EXPECT_EQ(ch06::sample_token(three, 1.0f, 1, u), 1) << "top_k 1 is greedy";
+  // logits (0, ln 3, ln 6) with top_k 2: tokens 1 and 2 remain with probabilities (3/9, 6/9).
+  const std::vector<float> logits = {0.0f, std::log(3.0f), std::log(6.0f)};
+  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 2, 0.0f), 1) << "token 0 is not among the 2 largest: never drawn";
+  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 2, 0.3f), 1) << "renormalised, token 1 owns [0, 1/3)";
+  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 2, 0.4f), 2) << "renormalised, token 2 owns [1/3, 1)";
+}
+
+TEST(SampleToken, EvenlySpacedDrawsReproduceTheProbabilities) {
+  // 1000 evenly spaced u give each token about 1000 * p of the draws: the draw is the inverse of the CDF.
+  const std::vector<float> logits = {0.5f, -1.0f, 2.0f, 0.0f};
+  double sum = 0.0;
+  for (float x : logits) sum += std::exp(double(x));
+  std::vector<int> counts(logits.size(), 0);
+  for (int i = 0; i < 1000; ++i) {
+    const int token = ch06::sample_token(logits, 1.0f, 0, (static_cast<float>(i) + 0.5f) / 1000.0f);
+    ASSERT_GE(token, 0);
+    ASSERT_LT(token, 4);
+    ++counts[static_cast<size_t>(token)];
+  }
+  for (size_t v = 0; v < logits.size(); ++v)
+    EXPECT_NEAR(counts[v], 1000.0 * std::exp(double(logits[v])) / sum, 1.01) << "draws of token " << v;
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <numbers>
 
 #include "core/rng.hpp"
@@ -45,6 +47,55 @@ float lr_at(int64_t step, float max_lr, float min_lr, int64_t warmup, int64_t to
   if (step >= total_steps) return min_lr;
   const double progress = double(step - warmup) / double(std::max<int64_t>(1, total_steps - warmup));
   return static_cast<float>(min_lr + 0.5 * (1.0 + std::cos(std::numbers::pi * progress)) * (max_lr - min_lr));
+}
+
+double bits_per_byte(const std::vector<float>& losses, const std::vector<std::string>& texts) {
+  double nats = 0.0, bytes = 0.0;
+  for (float loss : losses) nats += loss;
+  for (const std::string& text : texts) bytes += static_cast<double>(text.size());
+  return nats / std::numbers::ln2 / bytes;  // nats / ln 2 = bits
+}
+
+float clip_grad_norm(std::vector<float>& grads, float max_norm) {
+  double sum = 0.0;
+  for (float g : grads) sum += double(g) * double(g);
+  const float norm = static_cast<float>(std::sqrt(sum));
+  if (norm > max_norm) {
+    const float scale = max_norm / (norm + 1e-6f);
+    for (float& g : grads) g *= scale;
+  }
+  return norm;
+}
+
+int sample_token(const std::vector<float>& logits, float temperature, int top_k, float u) {
+  const int V = static_cast<int>(logits.size());
+  std::vector<bool> kept(static_cast<size_t>(V), true);
+  if (top_k > 0 && top_k < V) {
+    std::vector<float> sorted = logits;
+    std::nth_element(sorted.begin(), sorted.begin() + (top_k - 1), sorted.end(), std::greater<float>());
+    const float threshold = sorted[static_cast<size_t>(top_k - 1)];  // the k-th largest logit
+    int left = top_k;  // ties at the threshold: keep the smallest ids
+    for (int i = 0; i < V; ++i) kept[i] = logits[i] > threshold;
+    for (int i = 0; i < V; ++i) left -= kept[i] ? 1 : 0;
+    for (int i = 0; i < V && left > 0; ++i)
+      if (logits[i] == threshold) kept[i] = true, --left;
+  }
+  float max = -std::numeric_limits<float>::infinity();
+  for (int i = 0; i < V; ++i)
+    if (kept[i]) max = std::max(max, logits[i] / temperature);
+  std::vector<double> p(static_cast<size_t>(V), 0.0);
+  double sum = 0.0;
+  for (int i = 0; i < V; ++i)
+    if (kept[i]) sum += (p[i] = std::exp(double(logits[i] / temperature - max)));
+  double running = 0.0;
+  int last = 0;
+  for (int i = 0; i < V; ++i) {
+    if (!kept[i]) continue;
+    last = i;
+    running += p[i] / sum;
+    if (running > u) return i;
+  }
+  return last;  // u within rounding of 1
 }
 
 std::vector<float> overfit_batch(const std::vector<int>& inputs, const std::vector<int>& targets, int steps) {
