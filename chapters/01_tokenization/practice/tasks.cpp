@@ -48,4 +48,10 @@ std::vector<std::string> regex_split(const std::string& text) {
   throw minillm::practice::NotImplemented("regex_split");
 }
 
+std::vector<int> encode_chunks(const std::string& text, const std::vector<Pair>& merges) {
+  // TODO(encode_chunks): cut the text into pieces first (your regex_split), then encode every piece
+  // separately (your encode_basic) and put the ids of all pieces one after the other, in order.
+  throw minillm::practice::NotImplemented("encode_chunks");
+}
+
 }  // namespace ch01

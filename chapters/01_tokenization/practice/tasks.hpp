@@ -37,4 +37,8 @@ std::string decode_basic(const std::vector<int>& ids, const std::vector<Pair>& m
 // "Hello, world!" -> {"Hello", ",", " world", "!"}.
 std::vector<std::string> regex_split(const std::string& text);
 
+// Task encode_chunks: GPT-2's way to encode: split the text with regex_split, encode each piece on its own
+// with encode_basic, and concatenate the ids. No merge can join bytes of two different pieces.
+std::vector<int> encode_chunks(const std::string& text, const std::vector<Pair>& merges);
+
 }  // namespace ch01

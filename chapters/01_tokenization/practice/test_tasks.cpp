@@ -77,5 +77,28 @@ TEST(RegexSplit, ContractionsNumbersAndSpaces) {
   EXPECT_EQ(joined, "a\tb  c\n\nd") << "the pieces put back together are the text";
 }
 
+TEST(EncodeChunks, NoMergeCrossesAPieceBoundary) {
+  // The merge "a " (97, 32) would join the end of "a" and the space that starts " a" in "a a"; but the
+  // pieces are "a" and " a", so it never applies: ids 97, 32, 97. Encoding the whole text gives 256, 97.
+  const std::vector<Pair> merges = {{97, 32}};
+  EXPECT_EQ(encode_chunks("a a", merges), (std::vector<int>{97, 32, 97}))
+      << "split first (\"a\", \" a\"), then encode each piece: the merge (97, 32) spans two pieces";
+}
+
+TEST(EncodeChunks, EachPieceIsEncodedWithAllMerges) {
+  // Merges: 256 = "aa", 257 = " " + 256 = " aa". "aa aa" splits into "aa" and " aa": ids 256, 257.
+  const std::vector<Pair> merges = {{97, 97}, {32, 256}};
+  EXPECT_EQ(encode_chunks("aa aa", merges), (std::vector<int>{256, 257}));
+  EXPECT_EQ(encode_chunks("aa aa aa", merges), (std::vector<int>{256, 257, 257})) << "pieces aa, ' aa', ' aa'";
+}
+
+TEST(EncodeChunks, KeepsEveryByteInOrder) {
+  // With no merges the ids are the bytes of the text: nothing of it may be lost between pieces.
+  const std::string text = "It's 2024, isn't it?  Yes!\n";
+  const std::vector<int> ids = encode_chunks(text, {});
+  ASSERT_EQ(ids.size(), text.size()) << "with no merges, one id per byte";
+  for (size_t i = 0; i < text.size(); ++i) EXPECT_EQ(ids[i], static_cast<unsigned char>(text[i])) << "byte " << i;
+}
+
 }  // namespace
 }  // namespace ch01

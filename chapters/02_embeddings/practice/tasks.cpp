@@ -56,4 +56,20 @@ void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int
   throw minillm::practice::NotImplemented("embedding_backward");
 }
 
+std::vector<double> negative_sampling_distribution(const std::vector<int64_t>& counts) {
+  // TODO(negative_sampling_distribution): give each word a weight (its count to the power 0.75), then divide
+  // every weight by their total so that they sum to 1.
+  throw minillm::practice::NotImplemented("negative_sampling_distribution");
+}
+
+double sgns_pair_update(std::vector<float>& inputs, std::vector<float>& outputs, int dim, int centre, int context,
+                        const std::vector<int>& negatives, float lr) {
+  // TODO(sgns_pair_update): one score per target word (the context and each negative): the dot product of
+  // its output vector with the centre's input vector. The loss adds one term per score (tasks.hpp). Derive
+  // each term's derivative with respect to its score (the lesson does it for -log σ(x) and -log σ(-x)), then
+  // the chain rule gives the gradients of the target's output vector and of the centre's input vector (which
+  // collects one contribution per target). Compute every gradient before you change any vector.
+  throw minillm::practice::NotImplemented("sgns_pair_update");
+}
+
 }  // namespace ch02

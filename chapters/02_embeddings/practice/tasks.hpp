@@ -3,6 +3,7 @@
 //
 // Tables and point sets are flat row-major float buffers: row r of a [rows, cols] buffer starts at
 // data[r * cols].
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -39,5 +40,20 @@ std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::
 // both gradients; rows never used are left as they are. (Forgetting this step is the seed lesson's
 // "forgetting to update embeddings": the table would never learn.)
 void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int>& ids, const std::vector<float>& dout);
+
+// Task negative_sampling_distribution: word2vec draws its negative words from the unigram distribution
+// raised to the power 3/4: word i is drawn with a probability proportional to counts[i]^0.75. Returns the
+// probabilities (they sum to 1).
+std::vector<double> negative_sampling_distribution(const std::vector<int64_t>& counts);
+
+// Task sgns_pair_update: one SGD step of word2vec's skip-gram with negative sampling for one pair. inputs
+// and outputs are the two [V, dim] tables (input vectors v: the embeddings; output vectors u). The centre
+// word's input vector should score high against the context word's output vector and low against each
+// negative word's (negatives: distinct ids, none equal to context). Computes the pair's loss
+// L = -log σ(u_context · v_centre) - Σ_k log σ(-u_negative_k · v_centre), the gradient of L for every vector
+// it uses, and moves each of those vectors by -lr times its gradient, all gradients computed from the values
+// before the step. Returns L before the step.
+double sgns_pair_update(std::vector<float>& inputs, std::vector<float>& outputs, int dim, int centre, int context,
+                        const std::vector<int>& negatives, float lr);
 
 }  // namespace ch02

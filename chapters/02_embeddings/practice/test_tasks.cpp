@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "core/rng.hpp"
+#include "embed/word2vec.hpp"
 #include "practice/todo.hpp"
 #include "tasks.hpp"
 
@@ -147,6 +149,109 @@ TEST(EmbeddingBackward, RepeatedIdsAccumulate) {
   embedding_backward(dtable, 2, {1, 0, 1}, {1, 2, 10, 20, 3, 4});
   EXPECT_EQ(dtable, (std::vector<float>{15, 25, 4, 6, 0, 0}))
       << "row 1 is used twice: {1,2} + {3,4}; row 0 keeps its 5s and adds {10,20}; row 2 is untouched";
+}
+
+// ---- negative_sampling_distribution ----
+
+TEST(NegativeSamplingDistribution, CountsToTheThreeQuarters) {
+  // Counts 1 and 16: weights 1^0.75 = 1 and 16^0.75 = 8, so (1/9, 8/9). By raw frequency the rare word would
+  // get only 1/17: the power gives it almost twice as many draws.
+  const std::vector<double> p = negative_sampling_distribution({1, 16});
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_NEAR(p[0], 1.0 / 9.0, 1e-12) << "1^0.75 / (1 + 16^0.75) = 1 / 9";
+  EXPECT_NEAR(p[1], 8.0 / 9.0, 1e-12) << "16^0.75 / (1 + 16^0.75) = 8 / 9";
+}
+
+TEST(NegativeSamplingDistribution, SumsToOneAndEqualCountsAreEqual) {
+  const std::vector<double> p = negative_sampling_distribution({81, 5, 81, 1, 625});
+  ASSERT_EQ(p.size(), 5u);
+  double sum = 0.0;
+  for (double x : p) sum += x;
+  EXPECT_NEAR(sum, 1.0, 1e-12) << "probabilities sum to 1";
+  EXPECT_EQ(p[0], p[2]) << "equal counts, equal probabilities";
+  // 81^0.75 = 27, 625^0.75 = 125, 1^0.75 = 1.
+  EXPECT_NEAR(p[4] / p[0], 125.0 / 27.0, 1e-9) << "625^0.75 / 81^0.75 = 125 / 27";
+  EXPECT_NEAR(p[0] / p[3], 27.0, 1e-9) << "81^0.75 / 1^0.75 = 27";
+}
+
+// ---- sgns_pair_update ----
+
+TEST(SgnsPairUpdate, TablesThatStartAtZeroNeverMove) {
+  // All vectors 0: every score is 0, σ(0) = 1/2, so L = -log(1/2) per target = 3 ln 2 for a context and two
+  // negatives. But each gradient is (σ - label) times the OTHER vector, which is 0: nothing moves, ever.
+  // (This is why word2vec starts the input vectors at small random values.)
+  std::vector<float> inputs(4 * 3, 0.0f), outputs(4 * 3, 0.0f);
+  const double loss = sgns_pair_update(inputs, outputs, 3, 0, 1, {2, 3}, 0.5f);
+  EXPECT_NEAR(loss, 3.0 * std::log(2.0), 1e-6) << "three targets, each -log σ(0) = ln 2";
+  for (float x : inputs) EXPECT_EQ(x, 0.0f) << "input vectors must stay 0";
+  for (float x : outputs) EXPECT_EQ(x, 0.0f) << "output vectors must stay 0";
+}
+
+TEST(SgnsPairUpdate, OneDimensionByHand) {
+  // dim 1, V 3. v_centre(0) = 1; u_context(1) = 0 and u_negative(2) = 0: both scores 0, σ = 1/2, L = 2 ln 2.
+  //   g_context = 1/2 - 1 = -1/2: u_context -= 0.1 * (-1/2) * 1 -> +0.05
+  //   g_negative = 1/2 - 0 = 1/2: u_negative -= 0.1 * (1/2) * 1 -> -0.05
+  //   dv = g_context * 0 + g_negative * 0 = 0 (the old u's): v stays 1
+  std::vector<float> inputs = {1.0f, 7.0f, 7.0f}, outputs = {7.0f, 0.0f, 0.0f};
+  const double loss = sgns_pair_update(inputs, outputs, 1, 0, 1, {2}, 0.1f);
+  EXPECT_NEAR(loss, 2.0 * std::log(2.0), 1e-6);
+  EXPECT_NEAR(outputs[1], 0.05f, 1e-7f) << "the context's output vector moves towards v_centre";
+  EXPECT_NEAR(outputs[2], -0.05f, 1e-7f) << "the negative's output vector moves away from v_centre";
+  EXPECT_NEAR(inputs[0], 1.0f, 1e-7f) << "v_centre's gradient uses the u's from BEFORE the step (both 0)";
+  EXPECT_EQ(inputs[1], 7.0f) << "rows not in the pair are untouched";
+  EXPECT_EQ(outputs[0], 7.0f) << "rows not in the pair are untouched";
+}
+
+TEST(SgnsPairUpdate, StepsAlongTheLibrarysGradient) {
+  // The library's sgns_loss_backward (the gradient word2vec trains with, checked by finite differences in
+  // tests/unit/embed) gives the loss and every gradient; one SGD step must move each vector by -lr times it.
+  const int V = 6, dim = 4, centre = 2, context = 5;
+  const std::vector<int> negatives = {0, 3, 4};
+  minillm::Rng rng(7);
+  std::vector<float> inputs(V * dim), outputs(V * dim);
+  rng.fill_uniform(inputs, -0.5f, 0.5f);
+  rng.fill_uniform(outputs, -0.5f, 0.5f);
+  const std::vector<float> inputs0 = inputs, outputs0 = outputs;
+
+  std::vector<int> targets = {context};
+  targets.insert(targets.end(), negatives.begin(), negatives.end());
+  std::vector<const float*> target_rows;
+  std::vector<std::vector<float>> dtargets(targets.size(), std::vector<float>(dim, 0.0f));
+  std::vector<float*> dtarget_rows;
+  for (size_t t = 0; t < targets.size(); ++t) {
+    target_rows.push_back(outputs0.data() + targets[t] * dim);
+    dtarget_rows.push_back(dtargets[t].data());
+  }
+  std::vector<float> dcentre(dim, 0.0f);
+  const double want_loss = minillm::embed::sgns_loss_backward(inputs0.data() + centre * dim, target_rows, dim,
+                                                              dcentre.data(), dtarget_rows);
+  const float lr = 0.25f;
+  const double loss = sgns_pair_update(inputs, outputs, dim, centre, context, negatives, lr);
+  EXPECT_NEAR(loss, want_loss, 1e-5) << "the loss before the step";
+  for (int i = 0; i < dim; ++i)
+    EXPECT_NEAR(inputs[centre * dim + i], inputs0[centre * dim + i] - lr * dcentre[i], 1e-6f) << "v_centre[" << i << "]";
+  for (size_t t = 0; t < targets.size(); ++t)
+    for (int i = 0; i < dim; ++i)
+      EXPECT_NEAR(outputs[targets[t] * dim + i], outputs0[targets[t] * dim + i] - lr * dtargets[t][i], 1e-6f)
+          << (t == 0 ? "u_context" : "u_negative") << " (word " << targets[t] << ")[" << i << "]";
+  for (int r : {0, 1, 3, 4, 5})
+    for (int i = 0; i < dim; ++i) EXPECT_EQ(inputs[r * dim + i], inputs0[r * dim + i]) << "input row " << r << " is not the centre";
+  for (int i = 0; i < dim; ++i) EXPECT_EQ(outputs[1 * dim + i], outputs0[1 * dim + i]) << "output row 1 is not a target";
+}
+
+TEST(SgnsPairUpdate, TheLossGoesDown) {
+  const int V = 5, dim = 8;
+  minillm::Rng rng(8);
+  std::vector<float> inputs(V * dim), outputs(V * dim);
+  rng.fill_uniform(inputs, -0.5f, 0.5f);
+  rng.fill_uniform(outputs, -0.5f, 0.5f);
+  double previous = sgns_pair_update(inputs, outputs, dim, 0, 1, {2, 3}, 0.1f);
+  for (int step = 0; step < 20; ++step) {
+    const double loss = sgns_pair_update(inputs, outputs, dim, 0, 1, {2, 3}, 0.1f);
+    ASSERT_LT(loss, previous) << "repeating the same pair with a small learning rate must lower its loss (step "
+                              << step << ")";
+    previous = loss;
+  }
 }
 
 }  // namespace

@@ -82,4 +82,13 @@ std::vector<std::string> regex_split(const std::string& text) {
   return pieces;
 }
 
+std::vector<int> encode_chunks(const std::string& text, const std::vector<Pair>& merges) {
+  std::vector<int> ids;
+  for (const std::string& piece : regex_split(text)) {
+    const std::vector<int> piece_ids = encode_basic(piece, merges);
+    ids.insert(ids.end(), piece_ids.begin(), piece_ids.end());
+  }
+  return ids;
+}
+
 }  // namespace ch01

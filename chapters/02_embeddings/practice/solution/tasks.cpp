@@ -2,6 +2,8 @@
 #include "tasks.hpp"  // found through the practice folder, so this file also works copied there
 
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -129,6 +131,39 @@ std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::
 void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int>& ids, const std::vector<float>& dout) {
   for (size_t n = 0; n < ids.size(); ++n)
     for (int c = 0; c < C; ++c) dtable[size_t(ids[n]) * size_t(C) + size_t(c)] += dout[n * size_t(C) + size_t(c)];
+}
+
+std::vector<double> negative_sampling_distribution(const std::vector<int64_t>& counts) {
+  std::vector<double> p(counts.size());
+  double total = 0.0;
+  for (size_t i = 0; i < counts.size(); ++i) total += (p[i] = std::pow(static_cast<double>(counts[i]), 0.75));
+  for (double& x : p) x /= total;
+  return p;
+}
+
+double sgns_pair_update(std::vector<float>& inputs, std::vector<float>& outputs, int dim, int centre, int context,
+                        const std::vector<int>& negatives, float lr) {
+  float* v = inputs.data() + size_t(centre) * size_t(dim);
+  std::vector<int> targets = {context};
+  targets.insert(targets.end(), negatives.begin(), negatives.end());
+  std::vector<float> dv(size_t(dim), 0.0f);
+  double loss = 0.0;
+  for (size_t t = 0; t < targets.size(); ++t) {
+    float* u = outputs.data() + size_t(targets[t]) * size_t(dim);
+    double score = 0.0;
+    for (int i = 0; i < dim; ++i) score += double(u[i]) * v[i];
+    const double sigma = 1.0 / (1.0 + std::exp(-score));
+    const double label = t == 0 ? 1.0 : 0.0;
+    // -log σ(x) for the context, -log σ(-x) for a negative; both have derivative σ(x) - label.
+    loss += t == 0 ? std::log1p(std::exp(-score)) : std::log1p(std::exp(score));
+    const float g = static_cast<float>(sigma - label);
+    for (int i = 0; i < dim; ++i) {
+      dv[size_t(i)] += g * u[i];  // with u before its own update
+      u[i] -= lr * g * v[i];      // v is not updated until all targets are done
+    }
+  }
+  for (int i = 0; i < dim; ++i) v[i] -= lr * dv[size_t(i)];
+  return loss;
 }
 
 }  // namespace ch02
