@@ -220,7 +220,19 @@ void check_files(Context& cx, const std::string& chapter_dir) {
                  fmt::format("\"chapter\" is \"{}\" but the folder is {}: make them agree", manifest.chapter,
                              chapter_dir));
     }
+    if (manifest.tasks.size() < kMinTasksPerChapter) {
+      cx.problem("practice/manifest.json", 0,
+                 fmt::format("has {} task(s); a chapter needs at least {}, from easy to hard, so a learner climbs a "
+                             "ladder rather than solving one exercise",
+                             manifest.tasks.size(), kMinTasksPerChapter));
+    }
     for (const Task& task : manifest.tasks) {
+      if (const std::string code = code_in_hint(task.hints.front()); !code.empty()) {
+        cx.problem("practice/manifest.json", 0,
+                   fmt::format("task {}: the first hint contains code (\"{}\"); make it a nudge in words and move "
+                               "the code to a later hint",
+                               task.name, code));
+      }
       if (!fs::is_regular_file(practice / task.file)) {
         cx.problem("practice/manifest.json", 0,
                    fmt::format("task {} names practice/{}, which does not exist", task.name, task.file));
@@ -312,6 +324,21 @@ std::vector<std::string> chapter_dirs(const fs::path& root) {
   }
   std::sort(dirs.begin(), dirs.end());
   return dirs;
+}
+
+std::string code_in_hint(std::string_view hint) {
+  // What C++ looks like and prose does not: a code span, an indexed name (x[i]), compound assignment and
+  // comparison operators, a scope (std::), braces, a loop or branch head, a declaration, an assignment
+  // statement ending in ';'. Maths such as "a(i, p) * b(p, j)" or "[B, T, C]" stays allowed.
+  static const std::regex code_pattern(
+      R"(`|[A-Za-z_][A-Za-z0-9_]*\[|\+\+|\+=|-=|\*=|/=|==|!=|&&|\|\||::|[{}])"
+      R"(|\b(for|if|while|switch)\s*\(|\breturn\b[^.]*;)"
+      R"(|\b(float|double|int|auto|size_t|int64_t|const)\s+[A-Za-z_][A-Za-z0-9_]*\s*[=;(])"
+      R"(|[A-Za-z0-9_)\]]\s*=\s*[^=;.]+;)");
+  std::smatch match;
+  const std::string text(hint);
+  if (!std::regex_search(text, match, code_pattern)) return {};
+  return match.str(0);
 }
 
 std::string to_string(const LessonProblem& problem) {

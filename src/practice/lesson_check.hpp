@@ -1,7 +1,8 @@
 #pragma once
 // The lesson checks: a chapter's README.md has the course's fourteen sections in order, every code block
 // quoted from a source file is still exactly what that file says between its lesson markers, and the chapter
-// has its demo, build file and practice. `--refresh` copies drifted quotes from the sources into the lesson.
+// has its demo, build file and practice: at least kMinTasksPerChapter tasks, each with a solution and a first hint
+// in words (no code). `--refresh` copies drifted quotes from the sources into the lesson.
 //
 // A quote in a lesson:                     The region in the source:
 //     <!-- quote: src/core/matmul.cpp naive_loop -->      // lesson: naive_loop
@@ -27,6 +28,9 @@ inline constexpr std::array<std::string_view, 14> kLessonSections = {
     "Practice Task",       "Common Mistakes & Debugging Tips",
     "Best Practices",      "Key Takeaways",
     "Practice Time",       "Real-World Tip"};
+
+// Every chapter's practice has at least this many tasks: a ladder from easy to hard, not one exercise.
+inline constexpr size_t kMinTasksPerChapter = 5;
 
 struct LessonProblem {
   std::string file;  // relative to the repository root: "chapters/01_tokenization/README.md"
@@ -54,6 +58,10 @@ std::string normalize_heading(std::string_view heading);
 // The lines strictly between `// lesson: name` and `// end lesson: name` in `source` (markers may be
 // indented); nullopt when the start marker is absent. Throws Error when the end marker is missing.
 std::optional<std::vector<std::string>> lesson_region(std::string_view source, std::string_view name);
+
+// The first piece of `hint` that reads as C++ rather than prose ("+=", "x[i]", "for (", a `code span`), or
+// an empty string when there is none. A task's first hint is a nudge in words: the code comes last.
+std::string code_in_hint(std::string_view hint);
 
 // "file:line: message" (or "file: message" when line is 0).
 std::string to_string(const LessonProblem& problem);

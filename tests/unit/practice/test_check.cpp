@@ -1,8 +1,10 @@
-// The CI check on the fixture chapter (one task, add_one, filter AddOne.*), with small shell scripts standing
+// The CI check on the fixture chapter (five tasks, add_one .. add_five, filters AddOne.* ...), with small shell scripts standing
 // in for the gtest binaries so each defect can be staged exactly.
 #include <gtest/gtest.h>
 
 #include <filesystem>
+
+#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
@@ -14,10 +16,44 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kPass = "echo '[ RUN      ] AddOne.AddsOne'; echo '[       OK ] AddOne.AddsOne (0 ms)'; exit 0";
-constexpr const char* kFail =
-    "echo '[ RUN      ] AddOne.AddsOne'; echo 'unknown file: Failure'; echo 'not implemented yet: add_one';"
-    "echo '[  FAILED  ] AddOne.AddsOne (0 ms)'; exit 1";
+// The fixture chapter's five tasks, add_one .. add_five, one test each (AddOne.AddsOne, ...). The fake
+// binaries below ignore --gtest_filter and print every test, as a binary whose tests all pass or all fail.
+struct FixtureTest {
+  const char* name;  // "AddOne.AddsOne"
+  const char* task;  // "add_one"
+};
+constexpr FixtureTest kTests[] = {{"AddOne.AddsOne", "add_one"},
+                                  {"AddTwo.AddsTwo", "add_two"},
+                                  {"AddThree.AddsThree", "add_three"},
+                                  {"AddFour.AddsFour", "add_four"},
+                                  {"AddFive.AddsFive", "add_five"}};
+
+// What --gtest_list_tests prints: "AddOne.\n  AddsOne\n..." (escaped for printf).
+std::string listing() {
+  std::string text;
+  for (const FixtureTest& test : kTests) {
+    const std::string name = test.name;
+    text += name.substr(0, name.find('.') + 1) + "\\n  " + name.substr(name.find('.') + 1) + "\\n";
+  }
+  return text;
+}
+
+std::string all_pass() {
+  std::string run;
+  for (const FixtureTest& test : kTests)
+    run += fmt::format("echo '[ RUN      ] {0}'; echo '[       OK ] {0} (0 ms)';", test.name);
+  return run + "exit 0";
+}
+
+std::string all_fail() {
+  std::string run;
+  for (const FixtureTest& test : kTests)
+    run += fmt::format("echo '[ RUN      ] {0}'; echo 'unknown file: Failure'; echo 'not implemented yet: {1}';"
+                       "echo '[  FAILED  ] {0} (0 ms)';",
+                       test.name, test.task);
+  return run + "exit 1";
+}
+
 constexpr const char* kNoTests = "echo '[==========] 0 tests from 0 test suites ran.'; exit 0";
 
 // A fake gtest binary: `tests` is what --gtest_list_tests prints, `run` the shell code for a test run.
@@ -45,15 +81,15 @@ std::string defects(const CheckSummary& summary) {
 
 TEST(PracticeCheck, AGoodChapterPasses) {
   FakeBuild build;
-  build.binaries("AddOne.\\n  AddsOne\\n", kFail, kPass);
+  build.binaries(listing(), all_fail(), all_pass());
   const CheckSummary summary = build.check();
   EXPECT_TRUE(summary.defects.empty()) << defects(summary);
-  EXPECT_EQ(summary_line(summary), "practice: 1 tasks, 1 fail on stubs, 1 pass on solutions");
+  EXPECT_EQ(summary_line(summary), "practice: 5 tasks, 5 fail on stubs, 5 pass on solutions");
 }
 
 TEST(PracticeCheck, ATestPassingOnTheStubIsADefect) {
   FakeBuild build;
-  build.binaries("AddOne.\\n  AddsOne\\n", kPass, kPass);
+  build.binaries(listing(), all_pass(), all_pass());
   const CheckSummary summary = build.check();
   EXPECT_NE(defects(summary).find("AddOne.AddsOne passes on the untouched stub"), std::string::npos) << defects(summary);
   EXPECT_EQ(summary.fail_on_stubs, 0);
@@ -61,7 +97,7 @@ TEST(PracticeCheck, ATestPassingOnTheStubIsADefect) {
 
 TEST(PracticeCheck, AFailingSolutionIsADefect) {
   FakeBuild build;
-  build.binaries("AddOne.\\n  AddsOne\\n", kFail, kFail);
+  build.binaries(listing(), all_fail(), all_fail());
   const CheckSummary summary = build.check();
   EXPECT_NE(defects(summary).find("AddOne.AddsOne fails on the solution: not implemented yet"), std::string::npos)
       << defects(summary);

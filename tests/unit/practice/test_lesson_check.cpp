@@ -178,5 +178,44 @@ TEST(LessonCheck, TheBrokenFixtureFailsWithoutSections) {
   EXPECT_NE(messages.find("practice/manifest.json: missing"), std::string::npos) << messages;
 }
 
+TEST(LessonCheck, AChapterNeedsAtLeastFiveTasks) {
+  // The fixture has exactly five (add_one .. add_five): the fewest allowed. Drop the last one.
+  FixtureCopy copy;
+  const fs::path manifest = copy.dir.path() / "chapters/90_fake/practice/manifest.json";
+  std::string text = read_file(manifest);
+  const size_t last = text.rfind(",\n    {");
+  ASSERT_NE(last, std::string::npos) << "the fixture manifest no longer lists its tasks one per block";
+  text = text.substr(0, last) + "\n  ]\n}\n";
+  write_file_atomically(manifest, text);
+  const std::string messages = all_messages(check_chapter(copy.dir.path(), "90_fake", false));
+  EXPECT_NE(messages.find("practice/manifest.json: has 4 task(s); a chapter needs at least 5"), std::string::npos)
+      << messages;
+}
+
+TEST(LessonCheck, RecognisesCodeInAHint) {
+  // Prose and maths pass: a nudge may name shapes and write formulas.
+  EXPECT_EQ(code_in_hint("Row-major: the last index moves fastest; one row down skips cols floats."), "");
+  EXPECT_EQ(code_in_hint("out(i, j) is the sum over p of a(i, p) * b(p, j), shapes [B, T, C]."), "");
+  EXPECT_EQ(code_in_hint("d/dx of -log σ(x) is σ(x) - 1, and the gradient of x is 2x."), "");
+  // C++ does not.
+  EXPECT_EQ(code_in_hint("Use `std::max` here."), "`");
+  EXPECT_EQ(code_in_hint("Row r starts at table[r * C]."), "table[");
+  EXPECT_EQ(code_in_hint("Then dbias += dout."), "+=");
+  EXPECT_EQ(code_in_hint("Loop with for (i = 0; ...)."), "for (");
+  EXPECT_EQ(code_in_hint("Call std::sqrt on it."), "::");
+  EXPECT_EQ(code_in_hint("Keep a float sum = 0 first"), "float sum =");
+  EXPECT_EQ(code_in_hint("Start with m = 0; then add."), "m = 0;");
+  EXPECT_EQ(code_in_hint("Finish with return x + 1;"), "return x + 1;");
+}
+
+TEST(LessonCheck, TheFirstHintMustBeANudgeNotCode) {
+  FixtureCopy copy;
+  copy.replace_in(copy.dir.path() / "chapters/90_fake/practice/manifest.json", "\"One more than x.\"",
+                  "\"return x + 1;\"");
+  const std::string messages = all_messages(check_chapter(copy.dir.path(), "90_fake", false));
+  EXPECT_NE(messages.find("task add_one: the first hint contains code (\"return x + 1;\")"), std::string::npos)
+      << messages;
+}
+
 }  // namespace
 }  // namespace minillm::practice
