@@ -60,4 +60,11 @@ void single_head_attention_backward(const float* q, const float* k, const float*
   throw minillm::practice::NotImplemented("single_head_attention_backward");
 }
 
+void multi_head_attention(const float* qkv, float* att, float* out, int T, int C, int NH) {
+  // TODO(multi_head_attention): three of your functions in a row: cut qkv into the heads' queries, keys
+  // and values, run one head of attention per head (each on its own [T, hs] slices, writing its own
+  // [T, T] block of att), and put the heads' outputs side by side. Use local buffers for the pieces.
+  throw minillm::practice::NotImplemented("multi_head_attention");
+}
+
 }  // namespace ch03

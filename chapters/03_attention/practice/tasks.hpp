@@ -38,4 +38,10 @@ void merge_heads(const float* heads, float* out, int T, int C, int NH);
 void single_head_attention_backward(const float* q, const float* k, const float* v, const float* att,
                                     const float* dout, float* dq, float* dk, float* dv, int T, int hs);
 
+// Task multi_head_attention: causal multi-head self-attention for one sequence, from c_attn's output
+// qkv[T, 3C] (layout as in split_heads) to out[T, C] (layout as in merge_heads): every head attends on its
+// own, with its own queries, keys and values of size hs = C / NH. att receives every head's probabilities,
+// [NH, T, T].
+void multi_head_attention(const float* qkv, float* att, float* out, int T, int C, int NH);
+
 }  // namespace ch03

@@ -369,4 +369,33 @@ TEST(SingleHeadAttentionBackward, MatchesTheLibraryAndAccumulates) {
     }
 }
 
+// ---- multi_head_attention ----
+
+TEST(MultiHeadAttention, OneHeadIsTheSingleHead) {
+  // NH = 1: the "heads" are the whole q, k, v. With hs = 1, T = 2, q = (1, 1), k = (0, ln 3), v = (10, 20)
+  // (as in SingleHeadAttention.TwoPositionsByHand): out = (10, 0.25 * 10 + 0.75 * 20).
+  const float qkv[6] = {1.0f, 0.0f, 10.0f, 1.0f, std::log(3.0f), 20.0f};  // rows (q, k, v) for t = 0, 1
+  float att[4], out[2];
+  ch03::multi_head_attention(qkv, att, out, 2, 1, 1);
+  EXPECT_NEAR(out[0], 10.0f, 1e-5f) << "position 0 attends only to itself";
+  EXPECT_NEAR(out[1], 17.5f, 1e-4f) << "position 1 mixes v with weights (1/4, 3/4)";
+  EXPECT_NEAR(att[2], 0.25f, 1e-6f) << "att(1, 0)";
+}
+
+TEST(MultiHeadAttention, MatchesTheLibrary) {
+  // The library's attention_forward (checked against PyTorch in tests/unit/nn) on the same qkv.
+  const int T = 5, C = 12, NH = 3;
+  const std::vector<float> qkv = normal_values(T * 3 * C, 32);
+  std::vector<float> want(T * C), preatt(NH * T * T), want_att(NH * T * T);
+  minillm::attention_forward(want.data(), preatt.data(), want_att.data(), qkv.data(), 1, T, C, NH);
+  std::vector<float> att(NH * T * T + 1, -777.0f), out(T * C + 1, -777.0f);
+  ch03::multi_head_attention(qkv.data(), att.data(), out.data(), T, C, NH);
+  for (int i = 0; i < NH * T * T; ++i)
+    ASSERT_NEAR(att[i], want_att[i], 1e-5f) << "att of head " << i / (T * T) << " at (" << i % (T * T) / T << ", "
+                                            << i % T << ")";
+  for (int i = 0; i < T * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
+  EXPECT_EQ(att[NH * T * T], -777.0f) << "att is [NH, T, T]: nothing may be written past it";
+  EXPECT_EQ(out[T * C], -777.0f) << "out is [T, C]: nothing may be written past it";
+}
+
 }  // namespace

@@ -93,4 +93,17 @@ void single_head_attention_backward(const float* q, const float* k, const float*
     }
 }
 
+void multi_head_attention(const float* qkv, float* att, float* out, int T, int C, int NH) {
+  const int hs = C / NH;
+  const size_t part = static_cast<size_t>(T) * C;  // NH * T * hs
+  std::vector<float> q(part), k(part), v(part), heads(part);
+  split_heads(qkv, q.data(), k.data(), v.data(), T, C, NH);
+  for (int h = 0; h < NH; ++h) {
+    const size_t at = static_cast<size_t>(h) * T * hs;
+    single_head_attention(q.data() + at, k.data() + at, v.data() + at, att + static_cast<size_t>(h) * T * T,
+                          heads.data() + at, T, hs);
+  }
+  merge_heads(heads.data(), out, T, C, NH);
+}
+
 }  // namespace ch03
