@@ -25,7 +25,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf 'load average before: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 for threads in 1 2; do
   OMP_WAIT_POLICY=passive "$binary" flat "$work" 128 "$threads" "$reps" > "$work/minillm_$threads.txt"
-  OMP_WAIT_POLICY=passive /usr/bin/python3 "$ROOT/tests/bench/search_faiss.py" "$work" 128 "$threads" "$reps" > "$work/faiss_$threads.txt"
+  OMP_WAIT_POLICY=passive OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads" \
+    /usr/bin/python3 "$ROOT/tests/bench/search_faiss.py" "$work" 128 "$threads" "$reps" > "$work/faiss_$threads.txt"
   for kind in batched single; do
     printf 'flat search, %s, %s thread(s): minillm %s queries/s, FAISS IndexFlatIP %s queries/s\n' "$kind" "$threads" \
       "$(value ${kind}_qps "$work/minillm_$threads.txt")" "$(value ${kind}_qps "$work/faiss_$threads.txt")"
