@@ -59,8 +59,8 @@ struct Block {
       }
     }
   }
-  minillm::BlockParams p() const { return minillm::block_params(params, ""); }
-  minillm::BlockActs a() const { return minillm::block_acts(acts, ""); }
+  minillm::BlockParams p() { return minillm::block_params(params, ""); }
+  minillm::BlockActs a() { return minillm::block_acts(acts, ""); }
   void forward(const float* x) { minillm::block_forward(a(), x, p(), s); }
   // Gradients start from zero each time (block_backward accumulates); x must be the last forward's input.
   void backward(float* dx, const float* dout, const float* x) {
@@ -70,7 +70,7 @@ struct Block {
   }
 };
 
-double loss(const Block& b, const std::vector<float>& w) {  // L = sum(out * w), so dL/dout = w
+double loss(Block& b, const std::vector<float>& w) {  // L = sum(out * w), so dL/dout = w
   const float* out = b.a().out;
   double sum = 0;
   for (size_t i = 0; i < w.size(); ++i) sum += double(out[i]) * w[i];

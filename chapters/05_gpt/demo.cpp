@@ -61,8 +61,8 @@ int run(bool smoke) {
   BpeTrainOptions tok_options;
   tok_options.vocab_size = smoke ? 300 : 512;
   const Tokenizer tokenizer = train_bpe(text, tok_options).tokenizer;
-  GptConfig config{4096, 128, 4, 4, 256};  // chapter 06's default model...
-  if (smoke) config = GptConfig{300, 32, 2, 2, 32};
+  GptConfig config{};  // chapter 06's default model (V 4096, context 128, 4 layers, 4 heads, width 256)...
+  if (smoke) config = GptConfig{.vocab_size = 300, .context_length = 32, .n_layer = 2, .n_head = 2, .n_embd = 32};
   const int64_t default_total = gpt_parameter_count(config);
   const int default_vocab = config.vocab_size;
   config.vocab_size = tokenizer.vocab_size();  // ...with one wte row per token this tokenizer can produce

@@ -204,7 +204,7 @@ int run(const Options& o) {
   config.out_dir = (fs::path(o.out) / "run").string();
   config.cache_dir = (data_dir() / "cache" / "tokens").string();
   if (o.smoke) {
-    config.model = GptConfig{0, 32, 2, 2, 32};
+    config.model = GptConfig{.vocab_size = 0, .context_length = 32, .n_layer = 2, .n_head = 2, .n_embd = 32};
     config.batch = 4;
     config.steps = 30;
     config.lr = 3e-3f;
@@ -213,7 +213,7 @@ int run(const Options& o) {
     config.eval_batches = 2;
     config.cache_dir = "";
   } else {
-    config.model = GptConfig{0, 128, 4, 4, 256};  // the default: 4 layers, 4 heads, 256 wide, context 128
+    config.model = GptConfig{};  // the default: 4 layers, 4 heads, 256 wide, context 128
     config.batch = 16;
     config.steps = o.steps;
     config.minutes = o.minutes;

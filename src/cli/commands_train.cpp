@@ -7,54 +7,56 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.hpp"
+#include "cli/config_flags.hpp"
 #include "cli/validators.hpp"
 #include "core/error.hpp"
+#include "gpt/model_files.hpp"
 #include "gpt/sampling.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/tokenizer.hpp"
-#include "gpt/model_files.hpp"
+#include "train/checkpoint.hpp"
 #include "train/console.hpp"
 #include "train/dataset.hpp"
+#include "train/train_config.hpp"
 #include "train/trainer.hpp"
 
 namespace minillm::cli {
 
 namespace {
 
+// `minillm train`'s options: --config FILE, then the flags made from the config tables (train/train_config.hpp,
+// gpt/gpt.hpp), then these.
 struct TrainFlags {
-  std::string config_file, input, tokenizer, out;
-  int64_t steps = -1;
-  double minutes = -1;
-  int batch = -1, context = -1, layers = -1, heads = -1, width = -1, sample_tokens = 200;
-  float lr = -1;
-  int64_t seed = -1;
+  std::string config_file;
+  int sample_tokens = 200;
   bool resume = false, json = false;
+  std::shared_ptr<ConfigFlags<TrainConfig>> settings = std::make_shared<ConfigFlags<TrainConfig>>();
 };
 
+// The config file's settings, the flags over them, and the two couplings of train/train_config.hpp. With
+// --resume, over the checkpoint's settings instead of the defaults (the trainer refuses changed ones that
+// may not change).
 TrainConfig config_from_flags(const TrainFlags& f) {
   TrainConfig c;
+  if (f.resume) {
+    TrainConfig where;
+    f.settings->apply(where);  // --out, if given
+    if (has_checkpoint(where.out_dir)) c = train_config_from_json(read_checkpoint_state(where.out_dir).at("config"));
+    c.out_dir = where.out_dir;
+  }
   if (!f.config_file.empty()) {
+    nlohmann::json j;
     try {
-      c = train_config_from_json(nlohmann::json::parse(read_file(f.config_file)));
+      j = nlohmann::json::parse(read_file(f.config_file));
     } catch (const nlohmann::json::exception& e) {
       fail("{} is not valid JSON ({})", f.config_file, e.what());
     }
+    c = train_config_from_json(j, c);
   }
-  if (!f.input.empty()) c.corpus = f.input;
-  if (!f.tokenizer.empty()) c.tokenizer = f.tokenizer;
-  if (!f.out.empty()) c.out_dir = f.out;
-  if (f.steps >= 0) c.steps = f.steps;
-  if (f.minutes >= 0) {
-    c.minutes = f.minutes;
-    if (f.steps < 0) c.steps = 0;  // --minutes alone means a time budget
-  }
-  if (f.batch > 0) c.batch = f.batch;
-  if (f.context > 0) c.model.context_length = f.context;
-  if (f.layers > 0) c.model.n_layer = f.layers;
-  if (f.heads > 0) c.model.n_head = f.heads;
-  if (f.width > 0) c.model.n_embd = f.width;
-  if (f.lr > 0) c.lr = f.lr, c.min_lr = std::min(c.min_lr, f.lr / 10);
-  if (f.seed >= 0) c.seed = static_cast<uint64_t>(f.seed);
+  f.settings->apply(c);
+  const auto given = [&](const char* flag) { return f.settings->given.contains(flag); };
+  if (given("--lr")) c.min_lr = std::min(c.min_lr, c.lr / 10);  // a lower peak still decays 10x
+  if (given("--minutes") && !given("--steps")) c.steps = 0;     // --minutes alone means a time budget
   c.resume = f.resume;
   return c;
 }
@@ -87,18 +89,8 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   auto flags = std::make_shared<TrainFlags>();
   auto* train_cmd = app.add_subcommand("train", "Train a GPT on a text file (chapter 06)");
   train_cmd->add_option("--config", flags->config_file, "JSON training config (same keys as state.json's config)");
-  train_cmd->add_option("--input", flags->input, "training text file");
-  train_cmd->add_option("--tokenizer", flags->tokenizer, "tokenizer file or tiktoken name (default gpt2)");
-  train_cmd->add_option("--out", flags->out, "checkpoint directory (default data/out/run)");
-  train_cmd->add_option("--steps", flags->steps, "number of optimizer steps")->check(positive());
-  train_cmd->add_option("--minutes", flags->minutes, "time budget instead of --steps")->check(positive());
-  train_cmd->add_option("--batch", flags->batch, "sequences per step (default 16)")->check(positive());
-  train_cmd->add_option("--context", flags->context, "tokens per sequence (default 128)")->check(positive());
-  train_cmd->add_option("--layers", flags->layers, "transformer blocks (default 4)")->check(positive());
-  train_cmd->add_option("--heads", flags->heads, "attention heads (default 4)")->check(positive());
-  train_cmd->add_option("--width", flags->width, "embedding width C (default 256)")->check(positive());
-  train_cmd->add_option("--lr", flags->lr, "peak learning rate (default 1e-3)")->check(positive());
-  train_cmd->add_option("--seed", flags->seed, "random seed")->check(non_negative());
+  add_config_flags<TrainConfig, TrainConfig>(*train_cmd, flags->settings, [](TrainConfig& c) -> TrainConfig& { return c; });
+  add_config_flags<GptConfig, TrainConfig>(*train_cmd, flags->settings, [](TrainConfig& c) -> GptConfig& { return c.model; });
   train_cmd->add_option("--sample-tokens", flags->sample_tokens, "tokens to generate at the end (0: none)")
       ->check(non_negative());
   train_cmd->add_flag("--resume", flags->resume, "continue from the checkpoint in --out (which must hold one)");

@@ -62,12 +62,22 @@ bool TensorArena::contains(const std::string& name) const {
   return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.name == name; });
 }
 
-TensorView TensorArena::operator[](const std::string& name) const {
+const TensorArena::Entry& TensorArena::find(const std::string& name) const {
   require(allocated_, "tensor '{}' was requested before the arena was allocated", name);
   for (const Entry& e : entries_) {
-    if (e.name == name) return {const_cast<float*>(buffer_.data()) + e.offset, e.shape};
+    if (e.name == name) return e;
   }
   fail("no tensor named '{}' in this arena", name);
+}
+
+TensorView TensorArena::operator[](const std::string& name) {
+  const Entry& e = find(name);
+  return {buffer_.data() + e.offset, e.shape};
+}
+
+ConstTensorView TensorArena::operator[](const std::string& name) const {
+  const Entry& e = find(name);
+  return {buffer_.data() + e.offset, e.shape};
 }
 
 void TensorArena::zero() { std::fill(buffer_.begin(), buffer_.end(), 0.0f); }

@@ -46,6 +46,17 @@ struct TensorView {
   void zero() const { fill(0.0f); }
 };
 
+// The same, read-only: what a const arena or tensor hands out.
+struct ConstTensorView {
+  const float* data = nullptr;
+  Shape shape;
+
+  int64_t numel() const { return shape.numel(); }
+  std::span<const float> span() const { return {data, static_cast<size_t>(numel())}; }
+  float at(int64_t i) const { return data[i]; }
+  float at(int64_t i, int64_t j) const { return data[i * shape[1] + j]; }  // rank-2 row-major
+};
+
 // An owning tensor.
 class Tensor {
  public:
@@ -77,6 +88,9 @@ class Tensor {
 //   params.allocate();              // one zeroed allocation for all of them
 //   TensorView wte = params["wte"];
 // Order of add() is the order in memory, so a flat optimizer loop over params.data() sees them all.
+// Looking a name up scans the list, so code on the hot path looks its pointers up once, when the arena is
+// allocated (Gpt keeps them in structs of pointers, as llm.c does), not on every forward. A const arena
+// hands out read-only views.
 class TensorArena {
  public:
   struct Entry {
@@ -89,7 +103,8 @@ class TensorArena {
   void allocate();                          // allocates and zeroes; add() is closed afterwards
   bool allocated() const { return allocated_; }
 
-  TensorView operator[](const std::string& name) const;  // throws Error naming the missing tensor
+  TensorView operator[](const std::string& name);  // throws Error naming the missing tensor
+  ConstTensorView operator[](const std::string& name) const;
   bool contains(const std::string& name) const;
   const std::vector<Entry>& entries() const { return entries_; }
   float* data() { return buffer_.data(); }
@@ -98,6 +113,8 @@ class TensorArena {
   void zero();
 
  private:
+  const Entry& find(const std::string& name) const;  // Error naming a missing tensor or an unallocated arena
+
   std::vector<Entry> entries_;
   std::vector<float> buffer_;
   size_t total_ = 0;

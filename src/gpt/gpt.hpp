@@ -2,33 +2,45 @@
 // GPT-2, exactly: token + learned position embeddings, L pre-LayerNorm transformer blocks, a final
 // LayerNorm, and an output head tied to the token embedding (logits = ln_f(x) · wteᵀ).
 //
-// Following llm.c, the model is three flat buffers viewed through named tensors:
+// Following llm.c, the model is a few flat buffers (TensorArena) viewed through named tensors, and structs of
+// pointers into them looked up once, when a buffer is allocated (GptWeights, GptActivations):
 //   params  every weight, names and shapes as Hugging Face's GPT-2 ("wte", "h.0.attn.c_attn.weight", ...),
 //           except that linear weights are stored [out, in] like torch.nn.Linear (HF's Conv1D stores the
 //           transpose; nanoGPT transposes when it imports HF weights, and so would we)
 //   grads   the same names and shapes, one gradient per parameter
 //   acts    every activation the backward pass needs, sized from (B, T) on the first forward
+//   dacts   the gradients of the activations: scratch for backward
 // One block, for x[B,T,C]:
 //   x = x + attn.c_proj(attention(attn.c_attn(ln_1(x))))
 //   x = x + mlp.c_proj(gelu(mlp.c_fc(ln_2(x))))
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
 #include "core/token_id.hpp"
+#include "io/config_fields.hpp"
+#include "nn/block.hpp"
 
 namespace minillm {
 
-struct GptConfig {
-  int vocab_size = 4096;      // V
-  int context_length = 128;   // maxT: rows of wpe
-  int n_layer = 4;            // L
-  int n_head = 4;             // NH
-  int n_embd = 256;           // C
+// The model's shape, one row per setting: type, name (= JSON key), default, `minillm train` flag, range, help
+// (io/config_fields.hpp). On disk it is config.json's GPT2Config keys (gpt/model_files.hpp).
+#define MINILLM_GPT_CONFIG(X)                                                                                  \
+  X(int, vocab_size, 4096, "", at_least(2), "V: token ids the model knows (training takes it from the tokenizer)") \
+  X(int, context_length, 128, "--context", greater_than(0), "tokens per sequence, the rows of wpe (maxT)")   \
+  X(int, n_layer, 4, "--layers", greater_than(0), "transformer blocks (L)")                                 \
+  X(int, n_head, 4, "--heads", greater_than(0), "attention heads (NH)")                                     \
+  X(int, n_embd, 256, "--width", greater_than(0), "embedding width C, a multiple of the heads")
 
-  void validate() const;      // Error saying which field is wrong (e.g. C not divisible by NH)
+struct GptConfig {
+  using Self = GptConfig;
+  MINILLM_GPT_CONFIG(MINILLM_CONFIG_MEMBER)
+
+  static std::vector<ConfigField<Self>> fields() { return {MINILLM_GPT_CONFIG(MINILLM_CONFIG_FIELD)}; }
+  void validate() const;  // Error saying which field is wrong (e.g. C not divisible by NH)
   bool operator==(const GptConfig&) const = default;
 };
 
@@ -39,6 +51,38 @@ int64_t gpt_parameter_count(const GptConfig& config);
 // Q·Kᵀ and att·V (PaLM's appendix B estimate).
 double gpt_training_flops_per_token(const GptConfig& config, int T);
 
+// Pointers into the parameter buffer (or the gradient buffer: same layout), like llm.c's ParameterTensors.
+struct GptWeights {
+  float* wte = nullptr;             // [V, C]     token embeddings, also the output head
+  float* wpe = nullptr;             // [maxT, C]  position embeddings
+  std::vector<BlockParams> blocks;  // L blocks: "h.<l>.*"
+  float* ln_f_weight = nullptr;     // [C]
+  float* ln_f_bias = nullptr;       // [C]
+};
+
+// Pointers into the activation buffer, N = B*T.
+struct GptActivations {
+  float* encoded = nullptr;       // [N, C]  wte[id] + wpe[t], the residual stream's start
+  std::vector<BlockActs> blocks;  // L blocks
+  float* ln_f = nullptr;          // [N, C]
+  float* ln_f_mean = nullptr;     // [N]
+  float* ln_f_rstd = nullptr;     // [N]
+  float* logits = nullptr;        // [N, V]
+  float* probs = nullptr;         // [N, V]
+  float* losses = nullptr;        // [N]
+};
+
+// Pointers into the backward scratch buffer. Backward handles one block at a time, so one block's worth
+// serves all L blocks; only the residual stream's gradient travels between them.
+struct GptActivationGrads {
+  BlockActs block{};
+  float* dres_out = nullptr;  // [N, C]  gradient of the current block's output
+  float* dres_in = nullptr;   // [N, C]  gradient of its input
+  float* dln_f = nullptr;     // [N, C]
+  float* dlogits = nullptr;   // [N, V]
+  float* dlosses = nullptr;   // [N]
+};
+
 // A model to train has gradients and backward scratch; one that only generates or scores text does not
 // need them (a third of the memory of the parameters' size, and the backward activations).
 enum class GptForm { trainable, inference_only };
@@ -46,6 +90,9 @@ enum class GptForm { trainable, inference_only };
 class Gpt {
  public:
   explicit Gpt(const GptConfig& config, GptForm form = GptForm::trainable);
+  Gpt(Gpt&&) = default;  // the buffers move, so the pointers into them stay valid
+  Gpt& operator=(Gpt&&) = default;
+  Gpt(const Gpt&) = delete;  // a copy's pointers would point into the original
 
   // GPT-2's initialisation: weights N(0, 0.02), the residual projections (attn.c_proj, mlp.c_proj)
   // N(0, 0.02/sqrt(2L)) so the residual stream does not grow with depth, biases 0, LayerNorm weight 1.
@@ -64,8 +111,9 @@ class Gpt {
 
   const GptConfig& config() const { return config_; }
   GptForm form() const { return form_; }
-  TensorArena& params() { return params_; }
-  const TensorArena& params() const { return params_; }
+  // Every parameter by name ("wte", "h.0.ln_1.weight", ...), in one buffer.
+  TensorArena& params() { return param_arena_; }
+  const TensorArena& params() const { return param_arena_; }
   // logits[B,T,V] of the last forward; losses[B,T] of the last forward with targets.
   const float* logits() const;
   const float* losses() const;
@@ -75,19 +123,18 @@ class Gpt {
 
  private:
   void allocate_activations(int B, int T);
-
   void require_trainable(const char* what) const;
 
   GptConfig config_;
   GptForm form_ = GptForm::trainable;
-  TensorArena params_, grads_;  // grads_ stays empty in an inference_only model
-  TensorArena acts_, dacts_;  // dacts_: gradients of the activations (scratch for backward; trainable only)
+  TensorArena param_arena_, grad_arena_;  // grad_arena_ stays empty in an inference_only model
+  TensorArena act_arena_, dact_arena_;    // dact_arena_: backward scratch (trainable only)
+  GptWeights params_, grads_;
+  GptActivations acts_;
+  GptActivationGrads dacts_;
   int B_ = 0, T_ = 0;
   TokenIds inputs_, targets_;
   bool have_targets_ = false;
 };
-
-// Names of the per-layer tensors, e.g. layer_name(2, "attn.c_attn.weight") == "h.2.attn.c_attn.weight".
-std::string layer_name(int layer, const std::string& name);
 
 }  // namespace minillm

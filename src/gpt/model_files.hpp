@@ -24,8 +24,8 @@ namespace minillm {
 
 // What config.json says beyond the model's shape. All optional.
 struct ModelInfo {
-  std::optional<int> bos_token_id, eos_token_id;
-  std::string tokenizer;  // "minillm_tokenizer": what Tokenizer::open() needs ("gpt2" or a .bpe file); "" if unknown
+  std::optional<int> bos_token_id{}, eos_token_id{};
+  std::string tokenizer{};  // "minillm_tokenizer": what Tokenizer::open() needs ("gpt2" or a .bpe file); "" if unknown
 };
 
 // Writes dir/config.json and dir/model.safetensors (each atomically; creates dir).

@@ -5,9 +5,9 @@
 // are an Error naming the key), the range check, and, in src/cli/config_flags.hpp, the flag with its help
 // and default. Adding a setting is one row plus the code that uses it; docs/architecture.md walks through one.
 //
-//   #define MINILLM_EXAMPLE_CONFIG(X)                                              \
-//     X(int, batch, 16, "--batch", greater_than(0), "sequences per step")          \
-//     X(float, lr, 1e-3f, "--lr", greater_than(0), "peak learning rate")
+//   #define MINILLM_EXAMPLE_CONFIG(X)                                              (a backslash ends
+//     X(int, batch, 16, "--batch", greater_than(0), "sequences per step")           every line but the
+//     X(float, lr, 1e-3f, "--lr", greater_than(0), "peak learning rate")            last)
 //   struct ExampleConfig {
 //     using Self = ExampleConfig;
 //     MINILLM_EXAMPLE_CONFIG(MINILLM_CONFIG_MEMBER)            // int batch = 16; float lr = 1e-3f;
@@ -45,6 +45,10 @@ struct Range {
     if (min > -std::numeric_limits<double>::infinity()) return fmt::format("{} or more", min);
     return "a number";
   }
+  std::string flag_words() const {  // after "must be a number ": "greater than 0", "of 0 or more", "from 0 to 1"
+    const bool bounded = max < std::numeric_limits<double>::infinity();
+    return (!bounded && !min_exclusive && min > -std::numeric_limits<double>::infinity() ? "of " : "") + words();
+  }
 };
 inline Range any_value() { return {}; }
 inline Range greater_than(double min) { return {.min = min, .min_exclusive = true}; }
@@ -81,7 +85,7 @@ template <class Config>
 void field_from_json(const ConfigField<Config>& f, const nlohmann::json& value, Config& c, const char* what) {
   std::visit(
       [&](auto member) {
-        using T = std::remove_reference_t<decltype(c.*member)>;
+        using T = std::remove_cvref_t<decltype(c.*member)>;
         if constexpr (std::is_same_v<T, std::string>) {
           require(value.is_string(), "{}: '{}' must be a string, got {}", what, f.key, value.dump());
           c.*member = value.get<std::string>();
@@ -138,7 +142,7 @@ void check_field_ranges(const Config& c, const char* what) {
   for (const auto& f : Config::fields()) {
     std::visit(
         [&](auto member) {
-          using T = std::remove_reference_t<decltype(c.*member)>;
+          using T = std::remove_cvref_t<decltype(c.*member)>;
           if constexpr (!std::is_same_v<T, std::string>) {
             require(f.range.contains(double(c.*member)), "{}: {} must be {}, got {}", what, f.key, f.range.words(),
                     c.*member);

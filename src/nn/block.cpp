@@ -40,7 +40,7 @@ void add_block_params(TensorArena& arena, const std::string& prefix, int C) {
   arena.add(prefix + "mlp.c_proj.bias", {c});
 }
 
-BlockParams block_params(const TensorArena& arena, const std::string& prefix) {
+BlockParams block_params(TensorArena& arena, const std::string& prefix) {
   auto p = [&](const char* name) { return arena[prefix + name].data; };
   return {p("ln_1.weight"),        p("ln_1.bias"),        p("attn.c_attn.weight"), p("attn.c_attn.bias"),
           p("attn.c_proj.weight"), p("attn.c_proj.bias"), p("ln_2.weight"),        p("ln_2.bias"),
@@ -68,7 +68,7 @@ void add_block_acts(TensorArena& arena, const std::string& prefix, const BlockSh
   arena.add(prefix + "out", {N, C});
 }
 
-BlockActs block_acts(const TensorArena& arena, const std::string& prefix) {
+BlockActs block_acts(TensorArena& arena, const std::string& prefix) {
   auto p = [&](const char* name) { return arena[prefix + name].data; };
   return {p("ln_1"),      p("ln_1_mean"), p("ln_1_rstd"), p("qkv"),       p("preatt"),    p("att"),
           p("atty"),      p("attproj"),   p("residual2"), p("ln_2"),      p("ln_2_mean"), p("ln_2_rstd"),

@@ -57,12 +57,13 @@ struct BlockActs {
 
 // Adds the block's parameters as prefix + name (e.g. "h.0.ln_1.weight") to an arena not yet allocated.
 void add_block_params(TensorArena& arena, const std::string& prefix, int C);
-// Pointers into an allocated arena filled by add_block_params. Error naming a missing tensor.
-BlockParams block_params(const TensorArena& arena, const std::string& prefix);
+// Pointers into an allocated arena filled by add_block_params. Error naming a missing tensor. (A name lookup
+// each: a model looks them up once, after allocating, and keeps the struct.)
+BlockParams block_params(TensorArena& arena, const std::string& prefix);
 
 // Same for the activations (prefix + "ln_1", ...), sized for one BlockShape.
 void add_block_acts(TensorArena& arena, const std::string& prefix, const BlockShape& s);
-BlockActs block_acts(const TensorArena& arena, const std::string& prefix);
+BlockActs block_acts(TensorArena& arena, const std::string& prefix);
 
 // Fills acts (acts.out is the block's output) from inp[N,C].
 void block_forward(const BlockActs& acts, const float* inp, const BlockParams& params, const BlockShape& s);

@@ -17,14 +17,13 @@ int checked_target(std::span<const TokenId> targets, int n, int V) {
   return target;
 }
 
-// One row: prob[0..Vp) = softmax of row[0..V) (0 beyond V); returns -log prob[target].
-MINILLM_AVX2_CLONE float softmax_row_loss(float* prob, const float* row, int target, int V, int Vp) {
+// One row: prob[0..V) = softmax of row[0..V); returns -log prob[target].
+MINILLM_AVX2_CLONE float softmax_row_loss(float* prob, const float* row, int target, int V) {
   // Subtract the row maximum so exp never overflows; softmax does not change.
   const float max_logit = row_max(row, V);
   const double sum = exp_shifted_sum(prob, row, max_logit, V);  // double: summing thousands of terms
   const float inv_sum = static_cast<float>(1.0 / sum);
   for (int i = 0; i < V; ++i) prob[i] *= inv_sum;
-  for (int i = V; i < Vp; ++i) prob[i] = 0.0f;
   // -log p[target] computed as log(sum) - (logit - max): exact even when p underflows to 0.
   return static_cast<float>(std::log(sum)) - (row[target] - max_logit);
 }
@@ -32,29 +31,29 @@ MINILLM_AVX2_CLONE float softmax_row_loss(float* prob, const float* row, int tar
 }  // namespace
 
 void cross_entropy_forward(float* losses, float* probs, const float* logits, std::span<const TokenId> targets,
-                           int N, int V, int Vp) {
+                           int N, int V) {
   require(static_cast<int>(targets.size()) == N, "cross_entropy: {} targets for {} rows of logits",
           targets.size(), N);
-  require(V >= 1 && Vp >= V, "cross_entropy: need 1 <= V <= Vp, got V = {}, Vp = {}", V, Vp);
+  require(V >= 1, "cross_entropy: need a vocabulary of at least 1, got V = {}", V);
   for (int n = 0; n < N; ++n) checked_target(targets, n, V);  // validate before any work (no half-written output)
 
 #pragma omp parallel for schedule(static)
   for (int n = 0; n < N; ++n) {
-    const size_t offset = static_cast<size_t>(n) * Vp;
-    losses[n] = softmax_row_loss(probs + offset, logits + offset, to_int(targets[static_cast<size_t>(n)]), V, Vp);
+    const size_t offset = static_cast<size_t>(n) * V;
+    losses[n] = softmax_row_loss(probs + offset, logits + offset, to_int(targets[static_cast<size_t>(n)]), V);
   }
 }
 
 void cross_entropy_backward(float* dlogits, const float* dlosses, const float* probs,
-                            std::span<const TokenId> targets, int N, int V, int Vp) {
+                            std::span<const TokenId> targets, int N, int V) {
   require(static_cast<int>(targets.size()) == N, "cross_entropy: {} targets for {} rows of logits",
           targets.size(), N);
   for (int n = 0; n < N; ++n) checked_target(targets, n, V);
 
 #pragma omp parallel for schedule(static)
   for (int n = 0; n < N; ++n) {
-    float* drow = dlogits + static_cast<size_t>(n) * Vp;
-    const float* prob = probs + static_cast<size_t>(n) * Vp;
+    float* drow = dlogits + static_cast<size_t>(n) * V;
+    const float* prob = probs + static_cast<size_t>(n) * V;
     const float dloss = dlosses[n];
     for (int i = 0; i < V; ++i) drow[i] += dloss * prob[i];
     drow[to_int(targets[static_cast<size_t>(n)])] -= dloss;  // the "- onehot(target)" part

@@ -9,13 +9,12 @@
 
 namespace minillm {
 
-// probs[N,Vp] and losses[N] from logits[N,Vp]; only the first V columns are real (Vp >= V lets the vocab
-// be padded for speed; padded columns get probability 0). A target outside [0, V) is an Error.
+// probs[N,V] and losses[N] from logits[N,V]. A target outside [0, V) is an Error.
 void cross_entropy_forward(float* losses, float* probs, const float* logits, std::span<const TokenId> targets,
-                           int N, int V, int Vp);
+                           int N, int V);
 
-// ACCUMULATES into dlogits[N,Vp]: dlogits[n] += dlosses[n] * (probs[n] - onehot(targets[n])).
+// ACCUMULATES into dlogits[N,V]: dlogits[n] += dlosses[n] * (probs[n] - onehot(targets[n])).
 void cross_entropy_backward(float* dlogits, const float* dlosses, const float* probs,
-                            std::span<const TokenId> targets, int N, int V, int Vp);
+                            std::span<const TokenId> targets, int N, int V);
 
 }  // namespace minillm

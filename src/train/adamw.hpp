@@ -10,14 +10,21 @@
 #include <vector>
 
 #include "core/tensor.hpp"
+#include "io/config_fields.hpp"
 
 namespace minillm {
 
+// One row per setting (io/config_fields.hpp): type, name (= JSON key), default, flag, range, help.
+#define MINILLM_ADAMW_CONFIG(X)                                                                       \
+  X(float, beta1, 0.9f, "", between(0, 1), "AdamW's decay of the running mean of the gradient")      \
+  X(float, beta2, 0.95f, "", between(0, 1), "AdamW's decay of the running mean of its square")       \
+  X(float, eps, 1e-8f, "", greater_than(0), "AdamW's epsilon, added to the root of v")               \
+  X(float, weight_decay, 0.1f, "", at_least(0), "decoupled weight decay of the 2D tensors")
+
 struct AdamWConfig {
-  float beta1 = 0.9f;
-  float beta2 = 0.95f;
-  float eps = 1e-8f;
-  float weight_decay = 0.1f;
+  using Self = AdamWConfig;
+  MINILLM_ADAMW_CONFIG(MINILLM_CONFIG_MEMBER)
+  static std::vector<ConfigField<Self>> fields() { return {MINILLM_ADAMW_CONFIG(MINILLM_CONFIG_FIELD)}; }
 };
 
 class AdamW {

@@ -101,16 +101,21 @@ void save_checkpoint(const fs::path& run, const Gpt& model, const AdamW& optimiz
 
 bool has_checkpoint(const fs::path& run) { return !latest_name(run).empty(); }
 
+nlohmann::json read_checkpoint_state(const fs::path& run) {
+  const fs::path dir = find_model_dir(run);
+  require(fs::exists(dir / "state.json"), "{} is a model but not a training checkpoint (no state.json)",
+          dir.string());
+  try {
+    return nlohmann::json::parse(read_file(dir / "state.json"));
+  } catch (const nlohmann::json::exception& e) {
+    fail("{}: state.json is not valid JSON ({})", dir.string(), e.what());
+  }
+}
+
 LoadedCheckpoint load_checkpoint(const fs::path& run) {
   LoadedCheckpoint out;
   out.dir = find_model_dir(run);
-  require(fs::exists(out.dir / "state.json"), "{} is a model but not a training checkpoint (no state.json)",
-          out.dir.string());
-  try {
-    out.state = nlohmann::json::parse(read_file(out.dir / "state.json"));
-  } catch (const nlohmann::json::exception& e) {
-    fail("{}: state.json is not valid JSON ({})", out.dir.string(), e.what());
-  }
+  out.state = read_checkpoint_state(out.dir);
   out.model = std::make_unique<Gpt>(load_model(out.dir));
   return out;
 }

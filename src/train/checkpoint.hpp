@@ -41,6 +41,9 @@ struct LoadedCheckpoint {
 };
 LoadedCheckpoint load_checkpoint(const std::filesystem::path& run);
 
+// The state.json of run's latest checkpoint (its "config" is the run's TrainConfig).
+nlohmann::json read_checkpoint_state(const std::filesystem::path& run);
+
 // Restores AdamW's m and v (and its step count from state["adamw_steps"]) from a checkpoint's folder.
 void load_optimizer_state(const std::filesystem::path& checkpoint_dir, const Gpt& model, AdamW& optimizer,
                           const nlohmann::json& state);

@@ -6,11 +6,13 @@
 
 namespace minillm {
 
+// No defaults here: a schedule is made from a TrainConfig's lr, min_lr and warmup (train_config.hpp holds
+// the defaults, once) and the run's step count.
 struct LrSchedule {
-  float max_lr = 1e-3f;
-  float min_lr = 1e-4f;
-  int64_t warmup_steps = 100;
-  int64_t total_steps = 1000;
+  float max_lr;
+  float min_lr;
+  int64_t warmup_steps;
+  int64_t total_steps;
 
   void validate() const;               // Error naming the bad field
   float at(int64_t step) const;        // step counts from 0; after total_steps it stays at min_lr

@@ -5,9 +5,8 @@
 #include <cmath>
 #include <csignal>
 #include <fstream>
-#include <limits>
 #include <memory>
-#include <sstream>
+#include <optional>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -20,71 +19,11 @@
 #include "train/dataset.hpp"
 #include "train/loss_chart.hpp"
 #include "train/schedule.hpp"
+#include "train/time_budget.hpp"
 
 namespace minillm {
 
 namespace fs = std::filesystem;
-
-
-void TrainConfig::validate() const {
-  require(!corpus.empty(), "no training text: give a corpus file (--input)");
-  require(batch >= 1, "batch size must be at least 1, got {}", batch);
-  require(steps > 0 || minutes > 0, "give a number of steps (--steps) or a time budget (--minutes)");
-  require(steps >= 0 && minutes >= 0, "steps and minutes cannot be negative");
-  require(clip > 0, "gradient clipping threshold must be positive, got {}", clip);
-  require(eval_every >= 1 && eval_batches >= 1 && checkpoint_every >= 1,
-          "eval_every, eval_batches and checkpoint_every must be at least 1");
-  LrSchedule{lr, min_lr, warmup, std::max<int64_t>(steps, 1)}.validate();
-}
-
-nlohmann::json to_json(const TrainConfig& c) {
-  return {{"model", to_json(c.model)}, {"corpus", c.corpus}, {"tokenizer", c.tokenizer}, {"out_dir", c.out_dir},
-          {"cache_dir", c.cache_dir}, {"batch", c.batch}, {"steps", c.steps}, {"minutes", c.minutes},
-          {"lr", c.lr}, {"min_lr", c.min_lr}, {"warmup", c.warmup}, {"beta1", c.adamw.beta1},
-          {"beta2", c.adamw.beta2}, {"eps", c.adamw.eps}, {"weight_decay", c.adamw.weight_decay},
-          {"clip", c.clip}, {"eval_every", c.eval_every}, {"eval_batches", c.eval_batches},
-          {"checkpoint_every", c.checkpoint_every}, {"seed", c.seed}, {"val_fraction", c.val_fraction}};
-}
-
-TrainConfig train_config_from_json(const nlohmann::json& j, TrainConfig c) {
-  require(j.is_object(), "a training config must be a JSON object");
-  try {
-    for (const auto& [key, value] : j.items()) {
-      if (key == "model") {
-        nlohmann::json m = to_json(c.model);
-        for (const auto& [mk, mv] : value.items()) {
-          require(m.contains(mk), "model config: unknown key '{}' (known: vocab_size, context_length, n_layer, "
-                                  "n_head, n_embd)", mk);
-          m[mk] = mv;
-        }
-        c.model = gpt_config_from_json(m);
-      } else if (key == "corpus") c.corpus = value.get<std::string>();
-      else if (key == "tokenizer") c.tokenizer = value.get<std::string>();
-      else if (key == "out_dir") c.out_dir = value.get<std::string>();
-      else if (key == "cache_dir") c.cache_dir = value.get<std::string>();
-      else if (key == "batch") c.batch = value.get<int>();
-      else if (key == "steps") c.steps = value.get<int64_t>();
-      else if (key == "minutes") c.minutes = value.get<double>();
-      else if (key == "lr") c.lr = value.get<float>();
-      else if (key == "min_lr") c.min_lr = value.get<float>();
-      else if (key == "warmup") c.warmup = value.get<int64_t>();
-      else if (key == "beta1") c.adamw.beta1 = value.get<float>();
-      else if (key == "beta2") c.adamw.beta2 = value.get<float>();
-      else if (key == "eps") c.adamw.eps = value.get<float>();
-      else if (key == "weight_decay") c.adamw.weight_decay = value.get<float>();
-      else if (key == "clip") c.clip = value.get<float>();
-      else if (key == "eval_every") c.eval_every = value.get<int>();
-      else if (key == "eval_batches") c.eval_batches = value.get<int>();
-      else if (key == "checkpoint_every") c.checkpoint_every = value.get<int>();
-      else if (key == "seed") c.seed = value.get<uint64_t>();
-      else if (key == "val_fraction") c.val_fraction = value.get<double>();
-      else fail("training config: unknown key '{}'", key);
-    }
-  } catch (const nlohmann::json::exception& e) {
-    fail("training config: a value has the wrong type ({})", e.what());
-  }
-  return c;
-}
 
 int64_t peak_memory_bytes() {
   std::ifstream status("/proc/self/status");
@@ -93,6 +32,19 @@ int64_t peak_memory_bytes() {
     if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "VmHWM:  123456 kB"
   return 0;
 }
+
+// lesson: train_step
+float train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inputs, std::span<const TokenId> targets,
+                 int B, int T, float lr, float clip) {
+  model.zero_grad();  // backward accumulates: clear the previous step's gradients
+  const float loss = model.forward(inputs, targets, B, T);
+  if (!std::isfinite(loss)) return loss;  // diverged: leave the parameters as they are
+  model.backward();
+  clip_grad_norm(model.grads(), clip);
+  optimizer.step(model.params(), model.grads(), lr);
+  return loss;
+}
+// end lesson: train_step
 
 namespace {
 
@@ -111,193 +63,246 @@ class SigintGuard {
   void (*previous_)(int);
 };
 
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// What a run can go back to when the loss stops being finite: the state before the last step whose loss
+// was finite (its loss is computed before its update, so its parameters are good), all of it, so the
+// checkpoint saved from it is one consistent unit.
+struct Snapshot {
+  std::vector<float> params, m, v;
+  int64_t adamw_steps = 0, step = -1;
+  Rng batch_rng{0};
+
+  void take(const Gpt& model, const AdamW& optimizer, const Rng& rng, int64_t at_step) {
+    const TensorArena& p = model.params();
+    params.assign(p.data(), p.data() + p.size());
+    m.assign(optimizer.m().begin(), optimizer.m().end());
+    v.assign(optimizer.v().begin(), optimizer.v().end());
+    adamw_steps = optimizer.steps_taken();
+    batch_rng = rng;
+    step = at_step;
+  }
+  void restore(Gpt& model, AdamW& optimizer, Rng& rng) const {
+    std::copy(params.begin(), params.end(), model.params().data());
+    std::copy(m.begin(), m.end(), optimizer.m().begin());
+    std::copy(v.begin(), v.end(), optimizer.v().begin());
+    optimizer.set_steps_taken(adamw_steps);
+    rng = batch_rng;
+  }
+};
+
+// Everything a training run holds between steps.
+struct Run {
+  TrainConfig config;
+  const TrainHooks& hooks;
+  Tokenizer tokenizer;
+  TokenSplit split{};
+  std::unique_ptr<Gpt> model{};
+  std::optional<AdamW> optimizer{};
+  Rng batch_rng;
+  int64_t step = 0, first_step = 0;
+  int64_t total_steps = 0;                // StepBudget::kUnknown while a time budget is being measured
+  std::optional<StepBudget> budget{};     // set when the run has a time budget
+  Snapshot last_good{}, candidate{};      // the NaN guard's two states (see Snapshot)
+  std::vector<std::pair<double, double>> train_points{}, val_points{};  // (step, loss) of this run, for loss.png
+  TokenIds inputs{}, targets{};
+  Clock::time_point start{};
+  TrainSummary summary{};
+
+  void say(const std::string& text) const {
+    if (hooks.say) hooks.say(text);
+  }
+  fs::path out() const { return config.out_dir; }
+  int T() const { return config.model.context_length; }
+};
+
 std::string read_text(const std::string& path) {
-  require(std::filesystem::exists(path), "training text '{}' does not exist", path);
+  require(fs::exists(path), "training text '{}' does not exist", path);
   std::string text = read_file(path);
   require(!text.empty(), "training text '{}' is empty", path);
   return text;
 }
 
-void say(const TrainHooks& hooks, const std::string& text) {
-  if (hooks.say) hooks.say(text);
-}
-
-void append_loss_log(const std::filesystem::path& file, int64_t step, const char* split, double loss) {
+void append_loss_log(const fs::path& file, int64_t step, const char* split, double loss) {
   std::ofstream out(file, std::ios::app);  // a log that only grows: a torn last line is harmless
   out << step << ',' << split << ',' << loss << '\n';
 }
 
-}  // namespace
+std::string hash_text(const Tokenizer& tokenizer) { return fmt::format("{:016x}", tokenizer_hash(tokenizer)); }
 
-// lesson: train_step
-float train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inputs, std::span<const TokenId> targets,
-                 int B, int T, float lr, float clip) {
-  model.zero_grad();  // backward accumulates: clear the previous step's gradients
-  const float loss = model.forward(inputs, targets, B, T);
-  if (!std::isfinite(loss)) return loss;  // diverged: leave the parameters as they are
-  model.backward();
-  clip_grad_norm(model.grads(), clip);
-  optimizer.step(model.params(), model.grads(), lr);
-  return loss;
+// The model, optimizer, step and batch sampler of out_dir's latest checkpoint. The settings must be the
+// checkpoint's, except those that may change on resume (train_config.hpp): a new `steps` or `minutes` sets a
+// new end for the run, and the cosine schedule is recomputed for it from the current step.
+void resume_from_checkpoint(Run& run) {
+  LoadedCheckpoint ckpt = load_checkpoint(run.out());
+  const TrainConfig saved = train_config_from_json(ckpt.state.at("config"));
+  check_resume_config(saved, run.config);
+  require(ckpt.model->config() == run.config.model, "{}: the model in config.json is not the one in state.json",
+          ckpt.dir.string());
+  require(ckpt.state.value("tokenizer_hash", std::string()) == hash_text(run.tokenizer),
+          "the checkpoint in {} was trained with a different tokenizer (same name, other merges)", run.out().string());
+  run.model = std::move(ckpt.model);
+  run.optimizer.emplace(run.model->params(), run.config.adamw);
+  load_optimizer_state(ckpt.dir, *run.model, *run.optimizer, ckpt.state);
+  run.step = ckpt.state["step"].get<int64_t>();
+  run.total_steps = ckpt.state["total_steps"].get<int64_t>();
+  run.batch_rng.set_state(ckpt.state["rng"].get<std::string>());
+  if (run.config.steps > 0 && run.config.steps != saved.steps) run.total_steps = run.config.steps;
+  if (run.config.steps == 0 && run.config.minutes != saved.minutes) run.total_steps = StepBudget::kUnknown;
+  run.say(fmt::format("Resuming from {} at step {} of {}.", ckpt.dir.string(), run.step,
+                      run.total_steps == StepBudget::kUnknown ? std::string("a time budget")
+                                                              : std::to_string(run.total_steps)));
 }
-// end lesson: train_step
 
-TrainSummary train(const TrainConfig& config_in, const TrainHooks& hooks) {
-  TrainConfig config = config_in;
+void start_fresh(Run& run) {
+  run.model = std::make_unique<Gpt>(run.config.model);
+  Rng init_rng(run.config.seed + 1);
+  run.model->init_weights(init_rng);
+  run.optimizer.emplace(run.model->params(), run.config.adamw);
+  run.total_steps = run.config.steps > 0 ? run.config.steps : StepBudget::kUnknown;
+  fs::create_directories(run.out());
+  clear_run_folder(run.out());
+}
+
+// Reads and tokenizes the text, then builds a new model or resumes out_dir's.
+Run open_run(const TrainConfig& config, const TrainHooks& hooks) {
   config.validate();
   num_threads();  // applies MINILLM_THREADS (or all cores) to OpenBLAS and OpenMP alike
-  const std::filesystem::path out_dir = config.out_dir;
-  require(!config.resume || has_checkpoint(out_dir),
+  require(!config.resume || has_checkpoint(config.out_dir),
           "--resume: {} holds no checkpoint (no 'latest' file) to continue from; check --out, or drop --resume to "
-          "start a new run there", out_dir.string());
-
-  const Tokenizer tokenizer = Tokenizer::open(config.tokenizer);
+          "start a new run there", config.out_dir);
+  Run run{.config = config, .hooks = hooks, .tokenizer = Tokenizer::open(config.tokenizer), .batch_rng = Rng(config.seed)};
   const std::string text = read_text(config.corpus);
-  say(hooks, fmt::format("Tokenizing {} ({} bytes) with the '{}' tokenizer...", config.corpus, text.size(),
-                         config.tokenizer));
-  const TokenIds ids = tokenize_cached(text, tokenizer, config.cache_dir);
-  config.model.vocab_size = tokenizer.vocab_size();
-  require_training_fits_in_memory(config.model, config.batch, config.model.context_length);
-  const int T = config.model.context_length;
-  const TokenSplit split = split_train_val(ids, config.val_fraction, T);
-  say(hooks, fmt::format("{} tokens: {} for training, {} held out for validation.", ids.size(), split.train.size(),
-                         split.val.size()));
+  run.say(fmt::format("Tokenizing {} ({} bytes) with the '{}' tokenizer...", config.corpus, text.size(),
+                      config.tokenizer));
+  const TokenIds ids = tokenize_cached(text, run.tokenizer, config.cache_dir);
+  run.config.model.vocab_size = run.tokenizer.vocab_size();
+  require_training_fits_in_memory(run.config.model, run.config.batch, run.T());
+  run.split = split_train_val(ids, config.val_fraction, run.T());
+  run.say(fmt::format("{} tokens: {} for training, {} held out for validation.", ids.size(), run.split.train.size(),
+                      run.split.val.size()));
+  clean_run_folder(run.out());  // what a killed run left behind
+  if (config.resume) resume_from_checkpoint(run);
+  else start_fresh(run);
+  // A time budget whose step count is not fixed yet: a fresh run, or one stopped before its estimate.
+  if (run.total_steps == StepBudget::kUnknown) run.budget.emplace(config.minutes * 60.0, config.eval_batches);
+  const GptConfig& m = run.config.model;
+  run.say(fmt::format("GPT-2 model: {} layers, {} heads, width {}, context {}, vocabulary {}: {:.2f} M parameters.",
+                      m.n_layer, m.n_head, m.n_embd, m.context_length, m.vocab_size,
+                      double(gpt_parameter_count(m)) / 1e6));
+  run.first_step = run.step;
+  run.start = Clock::now();
+  return run;
+}
 
-  std::unique_ptr<Gpt> model;
-  Rng batch_rng(config.seed);
-  int64_t step = 0, total_steps = config.steps;
-  nlohmann::json state;
-  fs::path resume_dir;
-  clean_run_folder(out_dir);
-  if (config.resume) {
-    LoadedCheckpoint ckpt = load_checkpoint(out_dir);
-    state = ckpt.state;
-    resume_dir = ckpt.dir;
-    require(ckpt.model->config() == config.model,
-            "the checkpoint in {} has a different model config; resume with the same settings or pick another "
-            "--out directory", out_dir.string());
-    require(state.value("tokenizer_hash", std::string()) == fmt::format("{:016x}", tokenizer_hash(tokenizer)),
-            "the checkpoint in {} was trained with a different tokenizer", out_dir.string());
-    model = std::move(ckpt.model);
-    step = state["step"].get<int64_t>();
-    total_steps = state["total_steps"].get<int64_t>();
-    batch_rng.set_state(state["rng"].get<std::string>());
-    say(hooks, fmt::format("Resuming from {} at step {} of {}.", out_dir.string(), step, total_steps));
-  } else {
-    model = std::make_unique<Gpt>(config.model);
-    Rng init_rng(config.seed + 1);
-    model->init_weights(init_rng);
-    std::filesystem::create_directories(out_dir);
-    clear_run_folder(out_dir);
+void save_run_checkpoint(Run& run) {
+  const auto began = Clock::now();
+  ModelInfo info{.tokenizer = run.config.tokenizer};
+  if (const auto eot = run.tokenizer.special("<|endoftext|>")) info.bos_token_id = info.eos_token_id = to_int(*eot);
+  const nlohmann::json state = {{"config", to_json(run.config)}, {"step", run.step},
+                                {"total_steps", run.total_steps}, {"rng", run.batch_rng.state()},
+                                {"tokenizer", run.config.tokenizer}, {"tokenizer_hash", hash_text(run.tokenizer)}};
+  save_checkpoint(run.out(), *run.model, *run.optimizer, state, info);
+  if (run.budget) run.budget->record_checkpoint(seconds_since(began));
+}
+
+void evaluate_run(Run& run) {
+  const auto began = Clock::now();
+  const EvalResult r = evaluate(*run.model, run.split.val, run.tokenizer, run.config.batch, run.T(),
+                                run.config.eval_batches);
+  run.summary.val_loss = r.loss;
+  run.summary.val_bits_per_byte = r.bits_per_byte;
+  append_loss_log(run.out() / "loss.csv", run.step, "val", r.loss);
+  run.val_points.emplace_back(double(run.step), r.loss);
+  write_loss_chart(run.out() / "loss.png", run.train_points, run.val_points);  // rewritten as training goes
+  if (run.hooks.on_eval) run.hooks.on_eval(run.step, r.loss, r.bits_per_byte);
+  if (run.budget) run.budget->record_eval(seconds_since(began));
+}
+
+// Goes back to the state before the last step with a finite loss, saves it as a checkpoint (one unit:
+// parameters, moments, step and sampler state together) and stops with what to do.
+[[noreturn]] void stop_diverged(Run& run, float loss) {
+  const int64_t bad_step = run.step;
+  std::string saved = "no step of this run had a finite loss, so nothing was saved";
+  if (run.last_good.step >= 0) {
+    run.last_good.restore(*run.model, *run.optimizer, run.batch_rng);
+    run.step = run.last_good.step;
+    save_run_checkpoint(run);
+    saved = fmt::format("the parameters of step {}, the last with a finite loss, are saved in {}", run.step,
+                        run.out().string());
   }
-  AdamW optimizer(model->params(), config.adamw);
-  if (config.resume) load_optimizer_state(resume_dir, *model, optimizer, state);
-  say(hooks, fmt::format("GPT-2 model: {} layers, {} heads, width {}, context {}, vocabulary {}: {:.2f} M "
-                         "parameters.", config.model.n_layer, config.model.n_head, config.model.n_embd, T,
-                         config.model.vocab_size, double(gpt_parameter_count(config.model)) / 1e6));
+  fail("the training loss became {} at step {}: training diverged; {}. Try a lower --lr (now {}) or a longer "
+       "warmup", loss, bad_step, saved, run.config.lr);
+}
 
-  ModelInfo model_info;
-  model_info.tokenizer = config.tokenizer;
-  if (const auto eot = tokenizer.special("<|endoftext|>")) model_info.bos_token_id = model_info.eos_token_id = to_int(*eot);
-  auto checkpoint = [&](int64_t at_step) {
-    nlohmann::json s;
-    s["config"] = to_json(config);
-    s["step"] = at_step;
-    s["total_steps"] = total_steps;
-    s["rng"] = batch_rng.state();
-    s["tokenizer"] = config.tokenizer;
-    s["tokenizer_hash"] = fmt::format("{:016x}", tokenizer_hash(tokenizer));
-    save_checkpoint(out_dir, *model, optimizer, s, model_info);
-  };
-  std::vector<std::pair<double, double>> train_points, val_points;  // (step, loss) of this run, for loss.png
-  auto validate_now = [&](int64_t at_step, TrainSummary& summary) {
-    const EvalResult r = evaluate(*model, split.val, tokenizer, config.batch, T, config.eval_batches);
-    summary.val_loss = r.loss;
-    summary.val_bits_per_byte = r.bits_per_byte;
-    append_loss_log(out_dir / "loss.csv", at_step, "val", r.loss);
-    val_points.emplace_back(double(at_step), r.loss);
-    write_loss_chart(out_dir / "loss.png", train_points, val_points);  // rewritten as training goes
-    if (hooks.on_eval) hooks.on_eval(at_step, r.loss, r.bits_per_byte);
-  };
+// One optimizer step on a fresh batch, logged; a non-finite loss stops the run.
+float take_step(Run& run) {
+  const TrainConfig& c = run.config;
+  const LrSchedule schedule{c.lr, c.min_lr, c.warmup, run.total_steps};
+  run.candidate.take(*run.model, *run.optimizer, run.batch_rng, run.step);
+  sample_batch(run.split.train, c.batch, run.T(), run.batch_rng, run.inputs, run.targets);
+  const float loss = train_step(*run.model, *run.optimizer, run.inputs, run.targets, c.batch, run.T(),
+                                schedule.at(run.step), c.clip);
+  if (!std::isfinite(loss)) stop_diverged(run, loss);
+  std::swap(run.candidate, run.last_good);  // its loss was finite: that state is good
+  ++run.step;
+  run.summary.step_losses.push_back(loss);
+  run.summary.train_loss = loss;
+  run.train_points.emplace_back(double(run.step), loss);
+  append_loss_log(run.out() / "loss.csv", run.step, "train", loss);
+  return loss;
+}
 
+// After a step: the time budget's step count, and the progress report.
+void report_step(Run& run, float loss) {
+  const double seconds = seconds_since(run.start);
+  const int64_t done = run.step - run.first_step;
+  if (run.budget) run.total_steps = run.budget->after_step(run.step, done, seconds);
+  const bool known = run.total_steps != StepBudget::kUnknown;
+  const double tokens = double(done) * run.config.batch * run.T();
+  const double left = known ? double(run.total_steps - run.step) * seconds / double(done) : 0.0;
+  if (run.hooks.on_step)
+    run.hooks.on_step(run.step, known ? run.total_steps : 0, loss, tokens / std::max(seconds, 1e-9), left);
+}
+
+TrainSummary finish_run(Run& run) {
+  TrainSummary& s = run.summary;
+  s.seconds = seconds_since(run.start);
+  s.steps = run.step;
+  s.tokens = (run.step - run.first_step) * int64_t{run.config.batch} * run.T();
+  s.tokens_per_second = double(s.tokens) / std::max(s.seconds, 1e-9);
+  if (run.hooks.sample_tokens > 0) {
+    Rng sample_rng(run.config.seed + 2);
+    TokenIds prompt = run.tokenizer.encode_ordinary(run.hooks.sample_prompt);
+    if (prompt.empty()) prompt.push_back(run.split.val.front());
+    const TokenIds out = generate(*run.model, prompt, run.hooks.sample_tokens, {0.8f, 40, 0.95f}, sample_rng);
+    s.sample = run.tokenizer.decode(out);
+  }
+  s.peak_memory_bytes = peak_memory_bytes();
+  return s;
+}
+
+}  // namespace
+
+TrainSummary train(const TrainConfig& config, const TrainHooks& hooks) {
+  Run run = open_run(config, hooks);
   SigintGuard sigint;
-  TrainSummary summary;
-  TokenIds inputs, targets;
-  const int64_t tokens_per_step = int64_t{config.batch} * T;
-  const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  // A time budget whose step count is not fixed yet (a fresh run, or one stopped within its first steps).
-  const bool timed = total_steps == 0 || total_steps == std::numeric_limits<int64_t>::max();
-  if (timed) total_steps = std::numeric_limits<int64_t>::max();
-  const int64_t first_step = step;
-  // A loss turns non-finite one step after the update that ruined the parameters, so the last good
-  // parameters are the previous step's: keep a copy of them (one copy per step: 17 MB, ~0.7 ms of a 340 ms
-  // step for the default model).
-  TensorArena& params = model->params();
-  std::vector<float> last_good(params.size()), candidate(params.size());
-  int64_t last_good_step = -1;
-
-  // Saves the last parameters whose loss was finite (if this run has any) and stops with what to do.
-  auto diverged = [&](float loss, int64_t at_step) {
-    std::string saved = "no step of this run had a finite loss, so nothing was saved";
-    if (last_good_step >= 0) {
-      std::copy(last_good.begin(), last_good.end(), params.data());
-      checkpoint(last_good_step);
-      saved = fmt::format("the parameters of step {}, the last with a finite loss, are saved in {}", last_good_step,
-                          out_dir.string());
-    }
-    fail("the training loss became {} at step {}: training diverged; {}. Try a lower --lr (now {}) or a longer "
-         "warmup", loss, at_step, saved, config.lr);
-  };
-
-  while (step < total_steps) {
-    const LrSchedule schedule{config.lr, config.min_lr, config.warmup, total_steps};
-    sample_batch(split.train, config.batch, T, batch_rng, inputs, targets);
-    std::copy_n(params.data(), params.size(), candidate.data());
-    const float loss = train_step(*model, optimizer, inputs, targets, config.batch, T, schedule.at(step), config.clip);
-    if (!std::isfinite(loss)) diverged(loss, step);
-    candidate.swap(last_good);  // its loss was finite: these parameters are good
-    last_good_step = step;
-    ++step;
-    summary.step_losses.push_back(loss);
-    summary.train_loss = loss;
-    train_points.emplace_back(double(step), loss);
-    append_loss_log(out_dir / "loss.csv", step, "train", loss);
-
-    // With a time budget, fix the step count once the speed is known (after 3 steps), so the cosine
-    // schedule ends when the time does; the count is saved, and a resume keeps it.
-    const double seconds = elapsed();
-    const int64_t done = step - first_step;
-    if (timed && done == 3)
-      total_steps = std::max<int64_t>(step + 1, static_cast<int64_t>(config.minutes * 60.0 / (seconds / 3.0)));
-    const double tok_per_s = double(done * tokens_per_step) / std::max(seconds, 1e-9);
-    const double left = double(total_steps - step) * seconds / double(done);
-    if (hooks.on_step) hooks.on_step(step, timed && done < 3 ? 0 : total_steps, loss, tok_per_s, left);
-
-    const bool last = step == total_steps || step == config.stop_after || g_interrupted;
-    if (step % config.eval_every == 0 || last) validate_now(step, summary);
-    if (step % config.checkpoint_every == 0 || last) checkpoint(step);
+  while (run.step < run.total_steps) {
+    const float loss = take_step(run);
+    report_step(run, loss);
+    const bool last = run.step >= run.total_steps || run.step == run.config.stop_after || g_interrupted;
+    if (run.step % run.config.eval_every == 0 || last) evaluate_run(run);
+    if (run.step % run.config.checkpoint_every == 0 || last) save_run_checkpoint(run);
     if (g_interrupted) {
-      say(hooks, fmt::format("Interrupted: saved a checkpoint at step {} in {}; continue with --resume.", step,
-                             out_dir.string()));
-      summary.interrupted = true;
+      run.say(fmt::format("Interrupted: saved a checkpoint at step {} in {}; continue with --resume.", run.step,
+                          run.out().string()));
+      run.summary.interrupted = true;
       break;
     }
-    if (step == config.stop_after) break;
+    if (run.step == run.config.stop_after) break;
   }
-  summary.seconds = elapsed();
-  summary.steps = step;
-  summary.tokens = (step - first_step) * tokens_per_step;
-  summary.tokens_per_second = double(summary.tokens) / std::max(summary.seconds, 1e-9);
-  if (hooks.sample_tokens > 0) {
-    Rng sample_rng(config.seed + 2);
-    TokenIds prompt = tokenizer.encode_ordinary(hooks.sample_prompt);
-    if (prompt.empty()) prompt.push_back(split.val.front());
-    const TokenIds out = generate(*model, prompt, hooks.sample_tokens, {0.8f, 40, 0.95f}, sample_rng);
-    summary.sample = tokenizer.decode(out);
-  }
-  summary.peak_memory_bytes = peak_memory_bytes();
-  return summary;
+  return finish_run(run);
 }
 
 }  // namespace minillm

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     write_ints(export_dir / "ids.i32", id_values);
     write_ints(export_dir / "token_bytes.i32", token_bytes);
 
-    const GptConfig config{tokenizer.vocab_size(), 128, 4, 4, 256};
+    const GptConfig config{.vocab_size = tokenizer.vocab_size(), .context_length = 128, .n_layer = 4, .n_head = 4, .n_embd = 256};
     const int B = 16, T = 128;
     // Speed at 1 and 2 threads (OpenBLAS and OpenMP together), like the PyTorch side; the best one counts.
     const int max_threads = num_threads();

@@ -57,3 +57,10 @@ set_tests_properties(train.cli.bad_thread_count PROPERTIES LABELS "ch06;cli"
 add_test(NAME ch05.demo.bad_thread_count COMMAND ${CMAKE_COMMAND} -E env MINILLM_THREADS=abc $<TARGET_FILE:ch05_demo> --smoke)
 set_tests_properties(ch05.demo.bad_thread_count PROPERTIES LABELS "ch05;demo"
                      PASS_REGULAR_EXPRESSION "error: MINILLM_THREADS='abc' is not a thread count")
+
+# kill -9 at random moments during a run with a checkpoint every step, resumed each time: the same result.
+add_test(NAME train.cli.kill_9_and_resume_is_exact
+         COMMAND bash "${CMAKE_CURRENT_SOURCE_DIR}/cmake/kill_resume.sh" $<TARGET_FILE:minillm_cli> "${train_cli_text}"
+                 "${CMAKE_BINARY_DIR}/tests/kill-resume" 20)
+set_tests_properties(train.cli.kill_9_and_resume_is_exact PROPERTIES LABELS "ch06;cli" TIMEOUT 600
+                     PASS_REGULAR_EXPRESSION "kill-resume: identical")

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.hpp"
@@ -101,6 +102,13 @@ TEST(TensorArena, TensorsLiveInOneBufferInTheOrderAdded) {
   EXPECT_EQ(arena.data()[31], 0.0f);
   EXPECT_TRUE(arena.contains("bias"));
   EXPECT_FALSE(arena.contains("lm_head"));
+
+  // A const arena hands out read-only views of the same memory (no writable pointer through a const_cast).
+  const TensorArena& read_only = arena;
+  static_assert(std::is_same_v<decltype(read_only["wpe"]), minillm::ConstTensorView>);
+  static_assert(std::is_same_v<decltype(read_only["wpe"].data), const float*>);
+  EXPECT_EQ(read_only["wpe"].data, arena.data() + 20);
+  EXPECT_EQ(read_only["wpe"].at(2, 3), arena["wpe"].at(2, 3));
 }
 
 TEST(TensorArena, ErrorsNameTheTensor) {

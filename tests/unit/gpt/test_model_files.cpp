@@ -83,7 +83,7 @@ TEST(ModelFiles, SafetensorsUsesHuggingFaceNamesAndConv1dLayout) {
     const std::string name = std::string("h.1.") + lin.name;
     const Tensor& on_disk = file.at(name);
     ASSERT_EQ(on_disk.shape(), (Shape{lin.in, lin.out})) << name;
-    const TensorView mem = model.params()[name];
+    const ConstTensorView mem = model.params()[name];
     ASSERT_EQ(mem.shape, (Shape{lin.out, lin.in})) << name;
     for (int i = 0; i < lin.in; ++i)
       for (int o = 0; o < lin.out; ++o) ASSERT_EQ(on_disk.at(i, o), mem.at(o, i)) << name << " [" << i << "," << o << "]";

@@ -70,8 +70,7 @@ std::string tiny_tokenizer() {
 
 TrainConfig tiny_config(const std::filesystem::path& out) {
   TrainConfig c;
-  c.model = GptConfig{0, 16, 2, 2, 32};
-  c.model.vocab_size = 256;
+  c.model = GptConfig{.vocab_size = 256, .context_length = 16, .n_layer = 2, .n_head = 2, .n_embd = 32};
   c.corpus = kText;
   c.tokenizer = tiny_tokenizer();
   c.out_dir = out.string();
@@ -156,7 +155,8 @@ TEST(Trainer, DivergenceStopsWithAClearMessage) {
 
 // A model to score texts with: tiny, untrained, the same every run.
 std::unique_ptr<Gpt> tiny_untrained_model(const Tokenizer& tokenizer, int context) {
-  auto model = std::make_unique<Gpt>(GptConfig{tokenizer.vocab_size(), context, 1, 2, 16});
+  auto model = std::make_unique<Gpt>(
+      GptConfig{.vocab_size = tokenizer.vocab_size(), .context_length = context, .n_layer = 1, .n_head = 2, .n_embd = 16});
   Rng rng(5);
   model->init_weights(rng);
   return model;

@@ -1,0 +1,65 @@
+#pragma once
+// Everything a training run needs to know, declared once: TrainConfig's table below, GptConfig's
+// (gpt/gpt.hpp) and AdamWConfig's (train/adamw.hpp). From those tables come the JSON of
+// `minillm train --config FILE` and of state.json's "config" (the same keys), its checks, and the
+// command-line flags with their help (src/cli/config_flags.hpp). docs/architecture.md shows how to add one.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "gpt/gpt.hpp"
+#include "io/config_fields.hpp"
+#include "train/adamw.hpp"
+
+namespace minillm {
+
+// One row per setting: type, name (= JSON key), default, `minillm train` flag ("" for none), range, help.
+// Two flags do more than set their field, on purpose (src/cli/commands_train.cpp):
+//   --lr also lowers min_lr to at most lr/10, so a lower peak still decays by 10x;
+//   --minutes alone sets steps to 0: a time budget replaces the step count.
+#define MINILLM_TRAIN_CONFIG(X)                                                                                    \
+  X(std::string, corpus, "", "--input", any_value(), "training text file")                                        \
+  X(std::string, tokenizer, "gpt2", "--tokenizer", any_value(), "tokenizer file or tiktoken name")                \
+  X(std::string, out_dir, "data/out/run", "--out", any_value(), "the run's folder: checkpoints, loss.csv, loss.png") \
+  X(std::string, cache_dir, "data/cache/tokens", "", any_value(), "tokenized corpus cache (\"\" for none)")        \
+  X(int, batch, 16, "--batch", greater_than(0), "sequences per step")                                              \
+  X(int64_t, steps, 0, "--steps", greater_than_or_unset(0), "optimizer steps (0: train for `minutes`)")           \
+  X(double, minutes, 5.0, "--minutes", greater_than_or_unset(0), "time budget instead of --steps")               \
+  X(float, lr, 1e-3f, "--lr", greater_than(0), "peak learning rate")                                               \
+  X(float, min_lr, 1e-4f, "", at_least(0), "learning rate at the end of the cosine decay")                         \
+  X(int64_t, warmup, 50, "", at_least(0), "steps of linear learning-rate warmup")                                  \
+  X(float, clip, 1.0f, "", greater_than(0), "largest global L2 norm of the gradient")                              \
+  X(int, eval_every, 100, "", greater_than(0), "steps between validation runs")                                    \
+  X(int, eval_batches, 8, "", greater_than(0), "batches per validation run")                                       \
+  X(int, checkpoint_every, 200, "", greater_than(0), "steps between checkpoints")                                  \
+  X(uint64_t, seed, 1337, "--seed", at_least(0), "random seed (initialisation, batches)")                          \
+  X(double, val_fraction, 0.1, "", between(0, 1), "share of the text held out for validation (its end)")
+
+struct TrainConfig {
+  using Self = TrainConfig;
+  MINILLM_TRAIN_CONFIG(MINILLM_CONFIG_MEMBER)
+  GptConfig model;     // JSON "model": {...}; model.vocab_size is taken from the tokenizer
+  AdamWConfig adamw;   // JSON: its keys (beta1, beta2, eps, weight_decay) beside the ones above
+  // How to run, not what to train (not in the JSON):
+  bool resume = false;       // continue from out_dir's latest checkpoint (an Error if there is none)
+  int64_t stop_after = -1;   // stop (with a checkpoint) after this many steps, keeping the schedule of `steps`
+
+  static std::vector<ConfigField<Self>> fields() { return {MINILLM_TRAIN_CONFIG(MINILLM_CONFIG_FIELD)}; }
+  void validate() const;  // Error naming the setting
+};
+
+nlohmann::json to_json(const TrainConfig& config);
+
+// Resuming takes the run's settings from its checkpoint. These may differ on resume, and say how the run
+// goes on: steps and minutes (the run's length: the cosine schedule is stretched or shrunk to the new end),
+// lr, min_lr and warmup (the schedule's shape), eval_every, eval_batches, checkpoint_every, cache_dir and
+// out_dir. The others (the model, tokenizer, corpus, batch, seed, AdamW's settings, ...) are the run itself.
+bool may_change_on_resume(const std::string& key);
+// An Error naming the first setting of `yours` that differs from the checkpoint's and may not change, with
+// both values.
+void check_resume_config(const TrainConfig& checkpoint, const TrainConfig& yours);
+// Reads the keys present in j over `base` (so a config file can set a few). Unknown keys are an Error.
+TrainConfig train_config_from_json(const nlohmann::json& j, TrainConfig base = {});
+
+}  // namespace minillm
