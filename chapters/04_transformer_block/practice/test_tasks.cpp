@@ -228,7 +228,7 @@ struct BlockFixture {
       arena->allocate();
     }
   }
-  minillm::BlockParams p() const { return minillm::block_params(params, "h.0."); }
+  minillm::BlockParams p() { return minillm::block_params(params, "h.0."); }
   void zero(const std::string& name) { params["h.0." + name].zero(); }
 };
 
