@@ -114,6 +114,9 @@ class Gpt {
   // Every parameter by name ("wte", "h.0.ln_1.weight", ...), in one buffer.
   TensorArena& params() { return param_arena_; }
   const TensorArena& params() const { return param_arena_; }
+  // The parameters' pointers, resolved once (for code that runs the layers itself, like the KV-cache
+  // decoder). Through a const Gpt they are for reading: the layers take them as const float*.
+  const GptWeights& weights() const { return params_; }
   // logits[B,T,V] of the last forward; losses[B,T] of the last forward with targets.
   const float* logits() const;
   const float* losses() const;

@@ -21,12 +21,12 @@ int64_t kv_cache_bytes(const GptConfig& c, int T) {
 }
 
 Decoder::Decoder(const Gpt& model) : config_(model.config()) {
-  const TensorArena& p = model.params();
-  for (int l = 0; l < config_.n_layer; ++l) layers_.push_back(block_params(p, layer_name(l, "")));
-  wte_ = p["wte"].data;
-  wpe_ = p["wpe"].data;
-  ln_f_weight_ = p["ln_f.weight"].data;
-  ln_f_bias_ = p["ln_f.bias"].data;
+  const GptWeights& p = model.weights();
+  layers_ = p.blocks;
+  wte_ = p.wte;
+  wpe_ = p.wpe;
+  ln_f_weight_ = p.ln_f_weight;
+  ln_f_bias_ = p.ln_f_bias;
   const size_t C = static_cast<size_t>(config_.n_embd), maxT = static_cast<size_t>(config_.context_length);
   const size_t L = static_cast<size_t>(config_.n_layer);
   k_.resize(L * maxT * C);
