@@ -13,24 +13,13 @@ namespace minillm {
 
 namespace fs = std::filesystem;
 
-nlohmann::json to_json(const GptConfig& c) {
-  return {{"vocab_size", c.vocab_size}, {"context_length", c.context_length}, {"n_layer", c.n_layer},
-          {"n_head", c.n_head},         {"n_embd", c.n_embd}};
-}
+nlohmann::json to_json(const GptConfig& c) { return fields_to_json(c); }
 
 GptConfig gpt_config_from_json(const nlohmann::json& j) {
   GptConfig c;
-  auto field = [&](const char* name, int& out) {
-    require(j.contains(name) && j[name].is_number_integer() && j[name].get<int64_t>() >= 0 &&
-                j[name].get<int64_t>() <= INT32_MAX,
-            "model config: '{}' is missing or not an integer (up to 2147483647)", name);
-    out = static_cast<int>(j[name].get<int64_t>());
-  };
-  field("vocab_size", c.vocab_size);
-  field("context_length", c.context_length);
-  field("n_layer", c.n_layer);
-  field("n_head", c.n_head);
-  field("n_embd", c.n_embd);
+  for (const auto& f : GptConfig::fields())
+    require(j.is_object() && j.contains(f.key), "model config: '{}' is missing", f.key);
+  fields_from_json(j, c, "model config");
   c.validate();
   return c;
 }

@@ -26,7 +26,7 @@ TEST(CheckpointFiles, ModelConfigNumbersMustFitAnInt) {
   nlohmann::json model = {{"vocab_size", 10}, {"context_length", 4}, {"n_layer", 1}, {"n_head", 1}, {"n_embd", 2}};
   EXPECT_EQ(gpt_config_from_json(model).n_embd, 2);
   model["n_embd"] = 4294967298ULL;  // 2^32 + 2: used to become 2
-  EXPECT_NE(error_of([&] { gpt_config_from_json(model); }).find("'n_embd' is missing or not an integer"),
+  EXPECT_NE(error_of([&] { gpt_config_from_json(model); }).find("'n_embd'"),
             std::string::npos);
   model["n_embd"] = 9223372036854775810ULL;  // past int64: used to wrap
   EXPECT_NE(error_of([&] { gpt_config_from_json(model); }).find("'n_embd'"), std::string::npos);
