@@ -19,7 +19,7 @@ namespace minillm {
 void GptConfig::validate() const {
   check_field_ranges(*this, "GPT config");
   require(n_embd % n_head == 0,
-          "GPT config: n_embd ({}) must be a multiple of n_head ({}) so every head gets n_embd/n_head channels",
+          "GPT config: n_embd ({}) must be a positive multiple of n_head ({}) so every head gets n_embd/n_head channels",
           n_embd, n_head);
 }
 
