@@ -122,7 +122,7 @@ class Gpt {
   const float* losses() const;
   // Floats of the activation buffers allocated by the last forward (and backward scratch, when trainable):
   // what gpt/memory_estimate.hpp's formula must match.
-  size_t activation_floats() const { return acts_.size() + dacts_.size(); }
+  size_t activation_floats() const { return act_arena_.size() + dact_arena_.size(); }
 
  private:
   void allocate_activations(int B, int T);
