@@ -47,7 +47,9 @@ void add_config_flags(CLI::App& command, const std::shared_ptr<ConfigFlags<Root>
   const Config defaults{};
   for (const ConfigField<Config>& field : Config::fields()) {
     if (std::string(field.flag).empty()) continue;
-    const std::string flag = field.flag, shown = field_text(field, defaults);
+    const std::string flag = field.flag;
+    const bool unset = field.range.zero_means_unset && field_text(field, defaults) == "0";  // "0: not given"
+    const std::string shown = unset ? "" : field_text(field, defaults);
     const std::string help = std::string(field.help) + (shown.empty() ? "" : " (default " + shown + ")");
     std::visit(
         [&](auto member) {
