@@ -32,10 +32,9 @@ double gpt_training_flops_per_token(const GptConfig& c, int T) {
   return 6.0 * double(gpt_parameter_count(c)) + 12.0 * c.n_layer * c.n_embd * double(T);
 }
 
-namespace {
-
-// "h.2." for layer 2: Hugging Face's prefix of a block's tensors.
 std::string layer_prefix(int layer) { return "h." + std::to_string(layer) + "."; }
+
+namespace {
 
 // The parameter list, in memory order. Same list for params and grads.
 void add_parameters(TensorArena& arena, const GptConfig& c) {

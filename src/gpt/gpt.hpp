@@ -83,6 +83,9 @@ struct GptActivationGrads {
   float* dlosses = nullptr;   // [N]
 };
 
+// "h.2." for layer 2: the prefix of a block's tensors, Hugging Face's names (layer_prefix(2) + "ln_1.weight").
+std::string layer_prefix(int layer);
+
 // A model to train has gradients and backward scratch; one that only generates or scores text does not
 // need them (a third of the memory of the parameters' size, and the backward activations).
 enum class GptForm { trainable, inference_only };

@@ -42,12 +42,12 @@ void tied_logits_backward(const std::vector<float>& x, const std::vector<float>&
   throw minillm::practice::NotImplemented("tied_logits_backward");
 }
 
-std::vector<float> gpt_forward(const minillm::TensorArena& params, const minillm::GptConfig& config,
+std::vector<float> gpt_forward(minillm::TensorArena& params, const minillm::GptConfig& config,
                                const std::vector<int>& ids, int B, int T) {
   // TODO(gpt_forward): wire the model as the lesson draws it, from the library's pieces: the input embedding
   // (minillm::token_position_forward in nn/embedding.hpp, with ids as minillm::TokenId), then the n_layer
   // blocks in order (minillm::block_forward; each needs its parameters, minillm::block_params(params,
-  // minillm::layer_name(l, "")), and activations of its own: an arena filled by minillm::add_block_acts),
+  // minillm::layer_prefix(l)), and activations of its own: an arena filled by minillm::add_block_acts),
   // each block reading the previous one's output; then the final LayerNorm ln_f and the tied head.
   throw minillm::practice::NotImplemented("gpt_forward");
 }

@@ -37,7 +37,7 @@ void tied_logits_backward(const std::vector<float>& x, const std::vector<float>&
 // Task gpt_forward: the whole GPT-2 forward pass for ids (B rows of T ids, T <= config.context_length) with
 // the weights in params (named as minillm::Gpt names them: "wte", "wpe", "h.0.ln_1.weight", ...,
 // "ln_f.weight", "ln_f.bias"). Returns the logits [B, T, V].
-std::vector<float> gpt_forward(const minillm::TensorArena& params, const minillm::GptConfig& config,
+std::vector<float> gpt_forward(minillm::TensorArena& params, const minillm::GptConfig& config,
                                const std::vector<int>& ids, int B, int T);
 
 }  // namespace ch05

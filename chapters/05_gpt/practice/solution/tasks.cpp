@@ -68,7 +68,7 @@ void tied_logits_backward(const std::vector<float>& x, const std::vector<float>&
     }
 }
 
-std::vector<float> gpt_forward(const minillm::TensorArena& params, const minillm::GptConfig& config,
+std::vector<float> gpt_forward(minillm::TensorArena& params, const minillm::GptConfig& config,
                                const std::vector<int>& ids, int B, int T) {
   const int C = config.n_embd, V = config.vocab_size, N = B * T;
   minillm::TokenIds tokens;
@@ -78,12 +78,12 @@ std::vector<float> gpt_forward(const minillm::TensorArena& params, const minillm
 
   const minillm::BlockShape shape{B, T, C, config.n_head};
   minillm::TensorArena acts;
-  for (int l = 0; l < config.n_layer; ++l) minillm::add_block_acts(acts, minillm::layer_name(l, ""), shape);
+  for (int l = 0; l < config.n_layer; ++l) minillm::add_block_acts(acts, minillm::layer_prefix(l), shape);
   acts.allocate();
   const float* stream = encoded.data();  // the residual stream, block after block
   for (int l = 0; l < config.n_layer; ++l) {
-    const minillm::BlockActs block = minillm::block_acts(acts, minillm::layer_name(l, ""));
-    minillm::block_forward(block, stream, minillm::block_params(params, minillm::layer_name(l, "")), shape);
+    const minillm::BlockActs block = minillm::block_acts(acts, minillm::layer_prefix(l));
+    minillm::block_forward(block, stream, minillm::block_params(params, minillm::layer_prefix(l)), shape);
     stream = block.out;
   }
 
