@@ -21,10 +21,6 @@ namespace minillm {
 enum class Accumulate { Overwrite, Add };
 enum class Backend { Blas, Naive, Blocked };
 
-struct GemmShape {
-  int64_t m, n, k;
-};
-
 // General row-major gemm. Throws Error if any of M, N, K is < 1 or a leading dimension is too small.
 void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
