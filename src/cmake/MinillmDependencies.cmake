@@ -38,6 +38,11 @@ if(NOT nlohmann_json_FOUND)
   minillm_missing("nlohmann-json" "nlohmann-json3-dev")
 endif()
 
+find_package(absl CONFIG QUIET)
+if(NOT absl_FOUND)
+  minillm_missing("Abseil (absl::flat_hash_map, the tokenizer's hash tables)" "libabsl-dev")
+endif()
+
 find_package(CLI11 QUIET)
 if(NOT CLI11_FOUND)
   minillm_missing("CLI11" "libcli11-dev")

@@ -1,7 +1,10 @@
 #pragma once
-// The heart of BPE encoding: turn one piece's bytes into tokens by repeatedly merging the adjacent pair
-// whose merged token has the lowest rank (= the smallest id: the merge learned first). Among equal ranks
-// the leftmost pair merges first, exactly as tiktoken does.
+// The heart of BPE encoding, in its plain form: turn one piece's bytes into tokens by repeatedly merging
+// the adjacent pair whose merged token has the lowest rank (= the smallest id: the merge learned first).
+// Among equal ranks the leftmost pair merges first, exactly as tiktoken does.
+//
+// This is the definition (and what chapter 01 teaches). Encoding a whole text goes through
+// tokenizer/encode_speed.hpp, which calls it for short pieces and adds the fast paths around it.
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -11,15 +14,7 @@
 namespace minillm {
 
 // Appends the ids of `piece` to `out`. byte_ids[b] is the token of the single byte b; pairs says which
-// adjacent tokens merge into which.
-//
-// Short pieces (almost all of them) use a plain scan of a small array, like tiktoken. Long ones (a
-// megabyte with no spaces) use a doubly linked list plus a min-heap of candidate merges whose stale
-// entries are skipped when popped: O(n log n) instead of tiktoken's O(n^2).
-void bpe_merge(std::string_view piece, const int32_t* byte_ids, const PairMap& pairs, std::vector<int32_t>& out);
-
-// The two strategies, exposed so tests can check they agree.
+// adjacent tokens merge into which. Each round scans every adjacent pair: O(n^2) for n bytes.
 void bpe_merge_scan(std::string_view piece, const int32_t* byte_ids, const PairMap& pairs, std::vector<int32_t>& out);
-void bpe_merge_heap(std::string_view piece, const int32_t* byte_ids, const PairMap& pairs, std::vector<int32_t>& out);
 
 }  // namespace minillm

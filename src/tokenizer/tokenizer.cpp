@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
-#include "tokenizer/bpe_merge.hpp"
+#include "tokenizer/encode_speed.hpp"
 #include "tokenizer/special_split.hpp"
 #include "tokenizer/tokenizer_impl.hpp"
 #include "tokenizer/utf8.hpp"
@@ -113,11 +113,11 @@ Tokenizer::Tokenizer(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) 
 
 // ---- encoding ---------------------------------------------------------------------------------------
 
+// Every piece the regex cuts from the text becomes its tokens: a single byte is its byte's token; with
+// tiktoken's rule a piece that is itself a token is that token; anything else goes through the merge
+// (bpe_merge_scan, with the fast paths of encode_speed.hpp around it).
 void Tokenizer::Impl::encode_ordinary_into(std::string_view text, std::vector<int32_t>& out) const {
-  // Text repeats its words, so each distinct piece is merged once per call and then copied from here.
-  BytesMap cache;                                    // piece -> index into `spans`
-  std::vector<std::pair<uint32_t, uint32_t>> spans;  // (start, count) in cached_ids
-  std::vector<int32_t> cached_ids;
+  PieceCache cache;  // each distinct piece is merged once per call
   splitter->split(text, [&](std::string_view piece) {
     if (piece.size() == 1) {
       out.push_back(byte_ids[static_cast<unsigned char>(piece[0])]);
@@ -129,16 +129,10 @@ void Tokenizer::Impl::encode_ordinary_into(std::string_view text, std::vector<in
         return;
       }
     }
-    if (const int32_t slot = cache.find(piece); slot != BytesMap::kNone) {
-      const auto [start, count] = spans[slot];
-      out.insert(out.end(), cached_ids.begin() + start, cached_ids.begin() + start + count);
-      return;
-    }
+    if (cache.append_cached(piece, out)) return;
     const size_t before = out.size();
     bpe_merge(piece, byte_ids.data(), pairs, out);
-    cache.insert(piece, static_cast<int32_t>(spans.size()));
-    spans.emplace_back(static_cast<uint32_t>(cached_ids.size()), static_cast<uint32_t>(out.size() - before));
-    cached_ids.insert(cached_ids.end(), out.begin() + static_cast<std::ptrdiff_t>(before), out.end());
+    cache.remember(piece, out, before);
   });
 }
 

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <queue>
 #include <set>
-#include <unordered_map>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "core/error.hpp"
 #include "tokenizer/regex_splitter.hpp"
@@ -37,7 +38,7 @@ struct Candidate {
 // The corpus as unique words with counts. Special-token text is cut out first so it never merges.
 std::vector<Word> count_words(std::string_view corpus, const RegexSplitter& splitter,
                               const std::vector<std::string>& specials) {
-  std::unordered_map<std::string_view, int64_t> counts;
+  absl::flat_hash_map<std::string_view, int64_t> counts;
   auto count_segment = [&](std::string_view segment) { splitter.split(segment, [&](std::string_view piece) { ++counts[piece]; }); };
   const std::vector<std::string_view> special_views(specials.begin(), specials.end());
   split_on_specials(corpus, special_views, count_segment, [](size_t) {});
@@ -143,8 +144,8 @@ class Trainer {
   }
 
   std::vector<Word> words_;
-  std::unordered_map<Pair, int64_t> pair_counts_;
-  std::unordered_map<Pair, std::vector<uint32_t>> where_;  // pair -> words that (may) contain it
+  absl::flat_hash_map<Pair, int64_t> pair_counts_;
+  absl::flat_hash_map<Pair, std::vector<uint32_t>> where_;  // pair -> words that (may) contain it
   std::priority_queue<Candidate> heap_;
   std::vector<int> seen_in_merge_;
   std::vector<Pair> new_pairs_;

@@ -7,6 +7,7 @@
 #include "core/rng.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/bpe_merge.hpp"
+#include "tokenizer/encode_speed.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "tokenizer/utf8.hpp"
 
