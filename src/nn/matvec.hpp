@@ -7,7 +7,7 @@
 // inp (which stays in the L1 cache). Threads split the rows.
 //
 // Each output is computed by the same code whatever the thread count (rows are grouped in fixed blocks
-// of 4, and each dot product sums in a fixed order), so the result is bit-identical for 1 or N threads.
+// of 8, and each dot product sums in a fixed order), so the result is bit-identical for 1 or N threads.
 namespace minillm {
 
 // out[OC] = weight[OC,C] · inp[C] + bias[OC]; bias may be nullptr. Overwrites out.
