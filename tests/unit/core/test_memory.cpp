@@ -8,24 +8,13 @@
 #include "core/error.hpp"
 #include "core/memory.hpp"
 #include "core/tensor.hpp"
+#include "../test_support.hpp"
 
 namespace minillm {
 namespace {
 
-// Sets MINILLM_MEMORY_LIMIT for one test and restores the environment afterwards.
-struct MemoryLimit {
-  explicit MemoryLimit(const char* value) { ::setenv("MINILLM_MEMORY_LIMIT", value, 1); }
-  ~MemoryLimit() { ::unsetenv("MINILLM_MEMORY_LIMIT"); }
-};
-
-std::string error_of(auto&& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
+using test_support::MemoryLimit;
 
 TEST(Memory, FormatBytesUsesDecimalUnitsAndTwoSignificantDigits) {
   EXPECT_EQ(format_bytes(100), "100 bytes");

@@ -8,23 +8,13 @@
 #include "core/error.hpp"
 #include "gpt/gpt.hpp"
 #include "gpt/memory_estimate.hpp"
+#include "../test_support.hpp"
 
 namespace minillm {
 namespace {
 
-struct MemoryLimit {
-  explicit MemoryLimit(const char* value) { ::setenv("MINILLM_MEMORY_LIMIT", value, 1); }
-  ~MemoryLimit() { ::unsetenv("MINILLM_MEMORY_LIMIT"); }
-};
-
-std::string error_of(auto&& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
+using test_support::MemoryLimit;
 
 // The estimate must count what the model really allocates: the parameter arena's size and, after a
 // forward pass, Gpt::activation_floats (both measured on the model, not computed from the formula).

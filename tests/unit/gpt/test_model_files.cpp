@@ -13,9 +13,12 @@
 #include "gpt/model_files.hpp"
 #include "io/atomic_file.hpp"
 #include "io/safetensors.hpp"
+#include "../test_support.hpp"
 
 namespace minillm {
 namespace {
+
+using test_support::error_of;
 
 namespace fs = std::filesystem;
 constexpr int V = 40, T = 8, L = 2, NH = 2, C = 8;
@@ -32,15 +35,6 @@ Gpt random_model() {
   model.init_weights(rng);
   rng.fill_normal({model.params().data(), model.params().size()}, 0.0f, 0.5f);  // biases and gains too
   return model;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(ModelFiles, ConfigJsonHasGpt2ConfigKeys) {

@@ -14,23 +14,17 @@
 #include "io/atomic_file.hpp"
 #include "io/data_dir.hpp"
 #include "io/safetensors.hpp"
+#include "../test_support.hpp"
 
 namespace minillm {
 namespace {
+
+using test_support::error_of;
 
 namespace fs = std::filesystem;
 
 fs::path temp_path(const std::string& name) {
   return fs::temp_directory_path() / ("minillm-io-" + std::to_string(::getpid()) + "-" + name);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(Safetensors, TheBytesFollowTheFormat) {

@@ -9,18 +9,12 @@
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "train/checkpoint.hpp"
+#include "../test_support.hpp"
 
 namespace minillm {
 namespace {
 
-std::string error_of(auto&& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
 
 TEST(CheckpointFiles, ModelConfigNumbersMustFitAnInt) {
   nlohmann::json model = {{"vocab_size", 10}, {"context_length", 4}, {"n_layer", 1}, {"n_head", 1}, {"n_embd", 2}};
