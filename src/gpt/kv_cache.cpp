@@ -5,14 +5,12 @@
 
 #include "core/error.hpp"
 #include "core/threads.hpp"
-#include "nn/attention.hpp"
 #include "nn/attention_decode.hpp"
 #include "nn/embedding.hpp"
 #include "nn/gelu.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
 #include "nn/matvec.hpp"
-#include "nn/residual.hpp"
 
 namespace minillm {
 
@@ -62,21 +60,6 @@ void linear_forward_reproducible(float* out, const float* inp, const float* weig
   }
 }
 
-// Chapter 04's block_forward, with the reproducible linear layer.
-void prefill_block(const BlockActs& a, const float* inp, const BlockParams& p, const BlockShape& s) {
-  const int N = s.rows(), C = s.C;
-  layernorm_forward(a.ln_1, a.ln_1_mean, a.ln_1_rstd, inp, p.ln_1_weight, p.ln_1_bias, N, C);
-  linear_forward_reproducible(a.qkv, a.ln_1, p.attn_c_attn_weight, p.attn_c_attn_bias, N, C, 3 * C);
-  attention_forward(a.atty, a.preatt, a.att, a.qkv, s.B, s.T, C, s.NH);
-  linear_forward_reproducible(a.attproj, a.atty, p.attn_c_proj_weight, p.attn_c_proj_bias, N, C, C);
-  residual_forward(a.residual2, inp, a.attproj, N * C);
-  layernorm_forward(a.ln_2, a.ln_2_mean, a.ln_2_rstd, a.residual2, p.ln_2_weight, p.ln_2_bias, N, C);
-  linear_forward_reproducible(a.fch, a.ln_2, p.mlp_c_fc_weight, p.mlp_c_fc_bias, N, C, 4 * C);
-  gelu_forward(a.fch_gelu, a.fch, N * 4 * C);
-  linear_forward_reproducible(a.fcproj, a.fch_gelu, p.mlp_c_proj_weight, p.mlp_c_proj_bias, N, 4 * C, C);
-  residual_forward(a.out, a.residual2, a.fcproj, N * C);
-}
-
 }  // namespace
 
 std::span<const float> Decoder::head(const float* x) {
@@ -103,7 +86,7 @@ std::span<const float> Decoder::prefill(std::span<const TokenId> tokens) {
   token_position_forward(x, tokens, wte_, wpe_, 1, T, C, config_.vocab_size);
   const size_t row = static_cast<size_t>(C);
   for (int l = 0; l < config_.n_layer; ++l) {
-    prefill_block(acts, x, layers_[static_cast<size_t>(l)], shape);
+    block_forward(acts, x, layers_[static_cast<size_t>(l)], shape, linear_forward_reproducible);
     float* k = k_.data() + static_cast<size_t>(l) * maxT * row;
     float* v = v_.data() + static_cast<size_t>(l) * maxT * row;
     for (int t = 0; t < T; ++t) {  // qkv rows are [q | k | v]: keep k and v of every position

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/tensor.hpp"
+#include "nn/linear.hpp"
 
 namespace minillm {
 
@@ -65,8 +66,15 @@ BlockParams block_params(TensorArena& arena, const std::string& prefix);
 void add_block_acts(TensorArena& arena, const std::string& prefix, const BlockShape& s);
 BlockActs block_acts(TensorArena& arena, const std::string& prefix);
 
-// Fills acts (acts.out is the block's output) from inp[N,C].
-void block_forward(const BlockActs& acts, const float* inp, const BlockParams& params, const BlockShape& s);
+// The signature of linear_forward (nn/linear.hpp): out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC].
+using LinearForward = void (*)(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                               int OC);
+
+// Fills acts (acts.out is the block's output) from inp[N,C]. `linear` computes the block's four linear
+// layers: linear_forward unless the caller needs another way to run the same product (the decoder's
+// prefill passes one whose results do not depend on the thread count).
+void block_forward(const BlockActs& acts, const float* inp, const BlockParams& params, const BlockShape& s,
+                   LinearForward linear = linear_forward);
 
 // ACCUMULATES (+=) into dinp[N,C] and every gradient in grads. dacts is scratch with the layout of acts
 // (overwritten, zeroed here); dout[N,C] is the gradient of the block's output. acts must be those of the
