@@ -64,9 +64,11 @@ int int_key(const json& j, const fs::path& file, const char* key) {
 void check_supported(const json& j, const fs::path& file) {
   auto is = [&](const char* key, const json& wanted) { return !j.contains(key) || j[key].is_null() || j[key] == wanted; };
   // json::value() throws the library's type_error for a key of the wrong type: say which key instead.
-  for (const auto& [key, number] : {std::pair{"activation_function", false}, {"layer_norm_epsilon", true}, {"n_embd", true}})
-    require(!j.contains(key) || j[key].is_null() || (number ? j[key].is_number() : j[key].is_string()),
-            "{}: '{}' is {}, not a {}", file.string(), key, j[key].dump(), number ? "number" : "string");
+  for (const auto& [key, number] : {std::pair{"activation_function", false}, {"layer_norm_epsilon", true}, {"n_embd", true}}) {
+    if (!j.contains(key) || j[key].is_null()) continue;  // (j[key] of a missing key is undefined: test first)
+    require(number ? j[key].is_number() : j[key].is_string(), "{}: '{}' is {}, not a {}", file.string(), key,
+            j[key].dump(), number ? "number" : "string");
+  }
   require(is("model_type", "gpt2"), "{}: model_type {} is not GPT-2; minillm runs GPT-2 models only", file.string(),
           j.value("model_type", json()).dump());
   const std::string act = j.value("activation_function", std::string("gelu_new"));
@@ -76,8 +78,6 @@ void check_supported(const json& j, const fs::path& file) {
   const double eps = j.value("layer_norm_epsilon", double{kLayerNormEps});
   require(std::abs(eps - 1e-5) < 1e-9, "{}: layer_norm_epsilon {} is not GPT-2's 1e-5, the one minillm uses",
           file.string(), eps);
-  require(is("n_inner", 4 * j.value("n_embd", 0)), "{}: n_inner {} is not 4 x n_embd; minillm's MLP is 4 times wider",
-          file.string(), j.value("n_inner", json()).dump());
   require(is("tie_word_embeddings", true), "{}: the output head is not tied to wte; minillm ties it", file.string());
   require(is("scale_attn_weights", true) && is("scale_attn_by_inverse_layer_idx", false),
           "{}: the attention scaling differs from GPT-2's 1/sqrt(head size)", file.string());
@@ -134,6 +134,9 @@ GptConfig read_model_config(const fs::path& dir_in) {
   c.n_layer = int_key(j, file, "n_layer");
   c.n_head = int_key(j, file, "n_head");
   c.n_embd = int_key(j, file, "n_embd");
+  require(!j.contains("n_inner") || j["n_inner"].is_null() || j["n_inner"] == 4 * int64_t{c.n_embd},
+          "{}: n_inner {} is not 4 x n_embd; minillm's MLP is 4 times wider", file.string(),
+          j.value("n_inner", json()).dump());
   c.validate();
   return c;
 }
@@ -141,8 +144,12 @@ GptConfig read_model_config(const fs::path& dir_in) {
 ModelInfo read_model_info(const fs::path& dir) {
   const json j = read_json(find_model_dir(dir) / "config.json");
   ModelInfo info;
-  if (j.contains("bos_token_id") && j["bos_token_id"].is_number_integer()) info.bos_token_id = j["bos_token_id"].get<int>();
-  if (j.contains("eos_token_id") && j["eos_token_id"].is_number_integer()) info.eos_token_id = j["eos_token_id"].get<int>();
+  const auto id_key = [&](const char* key, auto& out) {  // token ids that fit an int; others are not ids
+    if (j.contains(key) && j[key].is_number_integer() && j[key].get<int64_t>() >= 0 && j[key].get<int64_t>() <= INT32_MAX)
+      out = static_cast<int>(j[key].get<int64_t>());
+  };
+  id_key("bos_token_id", info.bos_token_id);
+  id_key("eos_token_id", info.eos_token_id);
   if (j.contains("minillm_tokenizer") && j["minillm_tokenizer"].is_string()) info.tokenizer = j["minillm_tokenizer"];
   return info;
 }
