@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "plot/canvas.hpp"
 #include "plot/charts.hpp"
+#include "../test_support.hpp"
 #include "png_reader.hpp"
 
 namespace minillm::plot {
@@ -14,17 +15,7 @@ namespace {
 
 using testing::load_png;
 using testing::output_path;
-
-// The message of the Error `f` throws ("" if it does not throw), to check it says what is wrong.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using minillm::test_support::error_of;
 
 // True if any pixel in the rectangle has `color`.
 bool region_has(const testing::Png& png, int x0, int y0, int x1, int y1, Rgb color) {
