@@ -24,7 +24,7 @@ namespace minillm {
   X(std::string, out_dir, "data/out/run", "--out", any_value(), "the run's folder: checkpoints, loss.csv, loss.png") \
   X(std::string, cache_dir, "data/cache/tokens", "", any_value(), "tokenized corpus cache (\"\" for none)")        \
   X(int, batch, 16, "--batch", greater_than(0), "sequences per step")                                              \
-  X(int64_t, steps, 0, "--steps", greater_than_or_unset(0), "optimizer steps (0: train for `minutes`)")           \
+  X(int64_t, steps, 0, "--steps", greater_than_or_unset(0), "optimizer steps (if unset: train for `minutes`)")     \
   X(double, minutes, 5.0, "--minutes", greater_than_or_unset(0), "time budget instead of --steps")               \
   X(float, lr, 1e-3f, "--lr", greater_than(0), "peak learning rate")                                               \
   X(float, min_lr, 1e-4f, "", at_least(0), "learning rate at the end of the cosine decay")                         \
