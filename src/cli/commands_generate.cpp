@@ -20,25 +20,11 @@
 #include "tokenizer/utf8.hpp"
 #include "tokenizer/utf8_stream.hpp"
 #include "train/dataset.hpp"
+#include "train/model_tokenizer.hpp"
 
 namespace minillm::cli {
 
 namespace {
-
-constexpr int kGpt2Vocabulary = 50257;
-
-// The tokenizer config.json names ("minillm_tokenizer"); a folder without one (a Hugging Face download)
-// with GPT-2's 50,257 tokens uses tiktoken's gpt2. Checked against the model's vocabulary.
-Tokenizer model_tokenizer(const Gpt& model, const std::string& dir) {
-  std::string name = read_model_info(dir).tokenizer;
-  if (name.empty() && model.config().vocab_size == kGpt2Vocabulary) name = "gpt2";
-  require(!name.empty(), "{}: config.json does not say which tokenizer the model uses (no 'minillm_tokenizer') "
-          "and its vocabulary ({}) is not GPT-2's", dir, model.config().vocab_size);
-  const Tokenizer t = Tokenizer::open(name);
-  require(t.vocab_size() == model.config().vocab_size, "the tokenizer {} has {} tokens but the model expects {}",
-          name, t.vocab_size(), model.config().vocab_size);
-  return t;
-}
 
 struct GenerateFlags {
   std::string checkpoint, prompt = "\n";

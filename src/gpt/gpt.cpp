@@ -136,6 +136,11 @@ const float* Gpt::logits() const {
   return acts_.logits;
 }
 
+const float* Gpt::final_hidden() const {
+  require(B_ > 0, "Gpt::final_hidden: run forward first");
+  return acts_.ln_f;
+}
+
 const float* Gpt::losses() const {
   require(have_targets_, "Gpt::losses: the last forward had no targets");
   return acts_.losses;

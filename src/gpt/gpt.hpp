@@ -123,6 +123,9 @@ class Gpt {
   // logits[B,T,V] of the last forward; losses[B,T] of the last forward with targets.
   const float* logits() const;
   const float* losses() const;
+  // ln_f[B,T,C] of the last forward: the final LayerNorm's output, what the head turns into logits. Each row
+  // is the model's summary of the text up to that token (GPT-state search pools them, src/search).
+  const float* final_hidden() const;
   // Floats of the activation buffers allocated by the last forward (and backward scratch, when trainable):
   // what gpt/memory_estimate.hpp's formula must match.
   size_t activation_floats() const { return act_arena_.size() + dact_arena_.size(); }
