@@ -16,19 +16,21 @@
 #include "io/atomic_file.hpp"
 #include "search/build_index.hpp"
 #include "search/index_file.hpp"
+#include "ui/progress.hpp"
 
 namespace minillm::cli {
 
 namespace {
 
 struct BuildOptions {
-  std::string input, vectors, out, passages = "paragraphs", weights = "plain";
+  std::string input, vectors, checkpoint, out, passages = "paragraphs", weights = "plain";
   int window = 100, overlap = 20, ivf_lists = 0;
   uint64_t seed = 1;
+  bool weights_given = false;
 };
 
 struct QueryOptions {
-  std::string index, text, queries;
+  std::string index, text, queries, checkpoint;
   int k = 5, nprobe = 0;
   bool json = false, exact = false;
 };
@@ -40,13 +42,36 @@ std::vector<search::Passage> passages_of(const BuildOptions& o, const std::strin
        o.passages);
 }
 
+// Passages embedded as the pooled states of a GPT (src/search/gpt_embedder.hpp).
+search::SearchIndex build_gpt_index(const BuildOptions& o) {
+  require(!o.input.empty(), "--checkpoint embeds the passages of a text: give the text with --input");
+  require(!o.weights_given, "--weights is for word vectors (--vectors); a GPT embeds each token in its context");
+  search::GptEmbedder embedder = search::GptEmbedder::open(o.checkpoint);
+  const std::vector<search::Passage> passages = passages_of(o, read_file(o.input));
+  require(!passages.empty(), "{} has no words to index", o.input);
+  ui::ProgressBar bar("embedding passages", double(passages.size()), "passages");
+  search::SearchIndex index = search::build_gpt_passage_index(passages, embedder, &bar);
+  bar.finish();
+  fmt::print("Indexed {} passages ({}) of {}, each the mean of the final LayerNorm's states of the GPT in {} over its "
+             "tokens ({} numbers), scaled to length 1.\nThe index records the checkpoint's path and hashes: queries "
+             "are embedded by the same model.\n", passages.size(), o.passages, o.input, o.checkpoint, embedder.dim());
+  return index;
+}
+
 void build_index(const BuildOptions& o) {
-  const embed::WordVectors vectors = embed::WordVectors::load_text(o.vectors);
+  require(!o.vectors.empty() || !o.checkpoint.empty(),
+          "say how to embed: --vectors WORDS.vec (word vectors) or --checkpoint RUN (a trained GPT, with --input)");
+  require(o.vectors.empty() || o.checkpoint.empty(),
+          "--vectors and --checkpoint are two ways to embed the passages: give one of them, not both");
   search::SearchIndex index;
-  if (o.input.empty()) {
+  if (!o.checkpoint.empty()) {
+    index = build_gpt_index(o);
+  } else if (o.input.empty()) {
+    const embed::WordVectors vectors = embed::WordVectors::load_text(o.vectors);
     index = search::build_word_index(vectors);
     fmt::print("Indexed the {} words of {} ({} numbers each).\n", vectors.size(), o.vectors, vectors.dim());
   } else {
+    const embed::WordVectors vectors = embed::WordVectors::load_text(o.vectors);
     require(o.weights == "plain" || o.weights == "sif",
             "unknown --weights \"{}\": use plain (every word counts the same) or sif (rare words count more)", o.weights);
     const std::string text = read_file(o.input);
@@ -125,21 +150,37 @@ void print_text_results(const search::SearchIndex& index, const search::SearchRe
   }
 }
 
+// A text query embedded the way the index's vectors were: by its word vectors, or by its checkpoint's GPT.
+std::vector<float> embed_query_text(const search::SearchIndex& index, const QueryOptions& o) {
+  const int dim = index.flat.dim();
+  std::vector<float> q(static_cast<size_t>(dim));
+  if (index.checkpoint) {
+    search::GptEmbedder embedder = search::GptEmbedder::open_recorded(*index.checkpoint, o.index, o.checkpoint);
+    require(embedder.dim() == dim, "{}: its vectors have {} numbers but the checkpoint's GPT makes {}: rebuild the "
+            "index", o.index, dim, embedder.dim());
+    require(embedder.embed(o.text, q.data()) > 0, "the query is empty: give some text to search for");
+    return q;
+  }
+  require(index.embedder.has_value(), "{} keeps no word vectors, so it cannot embed a text: use --queries", o.index);
+  require(index.embedder->embed(o.text, q.data()) > 0,
+          "none of the words of \"{}\" is in the index's vocabulary ({} words): try other words", o.text,
+          index.embedder->vocabulary_size());
+  return q;
+}
+
 void query_index(const QueryOptions& o) {
   require(o.text.empty() != o.queries.empty(),
           "give either a text to search for (minillm index query X.idx \"the white whale\") or --queries Q.vec");
   const search::SearchIndex index = search::load_index(o.index);
+  require(o.checkpoint.empty() || index.checkpoint.has_value(),
+          "{} embeds queries with its word vectors: --checkpoint is only for indexes of GPT-state passages", o.index);
   const int dim = index.flat.dim();
   std::vector<std::string> names;
   std::vector<float> q;
   if (!o.queries.empty()) {
     q = read_query_vectors(o.queries, dim, names);
   } else {
-    require(index.embedder.has_value(), "{} keeps no word vectors, so it cannot embed a text: use --queries", o.index);
-    q.resize(size_t(dim));
-    require(index.embedder->embed(o.text, q.data()) > 0,
-            "none of the words of \"{}\" is in the index's vocabulary ({} words): try other words", o.text,
-            index.embedder->vocabulary_size());
+    q = embed_query_text(index, o);
     names.push_back(o.text);
   }
   const int64_t nq = int64_t(q.size()) / dim;
@@ -169,7 +210,9 @@ static CommandRegistrar reg(25, [](CLI::App& app) {
   index->require_subcommand(1);
   auto* build = index->add_subcommand("build", "Index the words of a vectors file, or the passages of a text");
   auto b = std::make_shared<BuildOptions>();
-  build->add_option("--vectors", b->vectors, "word vectors (word2vec text format, from `minillm embed train`)")->required();
+  build->add_option("--vectors", b->vectors, "word vectors (word2vec text format, from `minillm embed train`)");
+  build->add_option("--checkpoint", b->checkpoint, "instead of --vectors: embed each passage as the mean of a GPT's "
+                    "final-LayerNorm states (a training run's folder, a model folder or a Hugging Face GPT-2 folder)");
   build->add_option("--out", b->out, "the index file to write")->required();
   build->add_option("--input", b->input, "a text: index its passages (without it, the words are indexed)");
   build->add_option("--passages", b->passages, "paragraphs or windows")->capture_default_str();
@@ -178,7 +221,10 @@ static CommandRegistrar reg(25, [](CLI::App& app) {
   build->add_option("--weights", b->weights, "plain or sif (rare words count more, the direction all passages share is removed)")->capture_default_str();
   build->add_option("--ivf", b->ivf_lists, "also build an IVF layer with this many k-means lists")->check(positive());
   build->add_option("--seed", b->seed, "random seed (k-means)")->capture_default_str();
-  build->callback([=] { build_index(*b); });
+  build->callback([=] {
+    b->weights_given = build->count("--weights") > 0;
+    build_index(*b);
+  });
 
   auto* query = index->add_subcommand("query", "Search an index with a text or with query vectors");
   auto q = std::make_shared<QueryOptions>();
@@ -189,6 +235,8 @@ static CommandRegistrar reg(25, [](CLI::App& app) {
   query->add_flag("--json", q->json, "one JSON line per query, then a summary line");
   query->add_option("--nprobe", q->nprobe, "IVF lists to scan per query (default: lists / 8)")->check(positive());
   query->add_flag("--exact", q->exact, "scan every vector even when the index has an IVF layer");
+  query->add_option("--checkpoint", q->checkpoint, "where the GPT of a GPT-state index is now, if it moved (it must "
+                    "be the same model: its hash is checked)");
   query->callback([=] { query_index(*q); });
 });
 

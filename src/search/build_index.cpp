@@ -45,4 +45,20 @@ SearchIndex build_passage_index(const std::vector<Passage>& passages, TextEmbedd
   return index;
 }
 
+SearchIndex build_gpt_passage_index(const std::vector<Passage>& passages, GptEmbedder& embedder,
+                                    ui::ProgressBar* progress) {
+  SearchIndex index;
+  std::vector<std::string> texts;
+  for (const Passage& p : passages) {
+    texts.push_back(p.text);
+    index.keys.push_back(p.text);
+    index.places.push_back(p.place());
+  }
+  const std::vector<float> rows = embedder.embed_all(texts, nullptr, progress);
+  index.flat = FlatIndex(embedder.dim());
+  index.flat.add(rows.data(), int64_t(passages.size()));
+  index.checkpoint = embedder.ref();
+  return index;
+}
+
 }  // namespace minillm::search

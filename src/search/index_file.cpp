@@ -17,7 +17,7 @@ namespace {
 
 constexpr size_t kHeaderBytes = 48;
 constexpr size_t kChecksumBytes = 8;
-constexpr uint32_t kFlagNormalised = 1, kFlagPlaces = 2, kFlagCommonDirection = 4;
+constexpr uint32_t kFlagNormalised = 1, kFlagPlaces = 2, kFlagCommonDirection = 4, kFlagCheckpoint = 8;
 constexpr uint32_t kMaxDim = 1 << 16;
 
 template <typename T>
@@ -116,9 +116,9 @@ Header read_header(Reader& in, const std::string& name) {
           name);
   Header h{};
   h.version = in.get<uint32_t>("version");
-  require(h.version == kIndexVersion,
-          "{}: index format version {}, but this minillm reads version {}: build the index again with this minillm",
-          name, h.version, kIndexVersion);
+  require(h.version >= kOldestIndexVersion && h.version <= kIndexVersion,
+          "{}: index format version {}, but this minillm reads versions {} to {}: build the index again with this "
+          "minillm", name, h.version, kOldestIndexVersion, kIndexVersion);
   h.flags = in.get<uint32_t>("flags");
   h.dim = in.get<uint32_t>("dimension");
   h.lists = in.get<uint32_t>("IVF list count");
@@ -133,7 +133,9 @@ Header read_header(Reader& in, const std::string& name) {
                            h.word_dim, h.dim));
   if (h.count == 0) in.damaged("it holds no vectors (minillm index build never writes an empty index)");
   if (h.lists > h.count) in.damaged(fmt::format("{} IVF lists for only {} vectors", h.lists, h.count));
-  if ((h.flags & ~(kFlagNormalised | kFlagPlaces | kFlagCommonDirection)) != 0) in.damaged(fmt::format("unknown flags {:#x}", h.flags));
+  const uint32_t known = kFlagNormalised | kFlagPlaces | kFlagCommonDirection | (h.version >= 2 ? kFlagCheckpoint : 0);
+  if ((h.flags & ~known) != 0) in.damaged(fmt::format("unknown flags {:#x} for version {}", h.flags, h.version));
+  if ((h.flags & kFlagCheckpoint) && h.words > 0) in.damaged("both word vectors and a checkpoint to embed queries");
   return h;
 }
 
@@ -149,8 +151,7 @@ std::vector<int32_t> read_assignment(Reader& in, uint64_t count, uint32_t lists)
 
 }  // namespace
 
-uint64_t fnv1a64(std::string_view bytes) {
-  uint64_t h = 14695981039346656037ull;
+uint64_t fnv1a64(std::string_view bytes, uint64_t h) {
   for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
   return h;
 }
@@ -162,9 +163,10 @@ std::string serialise_index(const SearchIndex& index) {
   require(index.places.empty() || index.places.size() == count, "{} places for {} vectors", index.places.size(), count);
   std::string out(kIndexMagic, 8);
   put<uint32_t>(out, kIndexVersion);
+  require(!(index.embedder && index.checkpoint), "an index embeds queries with word vectors or a checkpoint, not both");
   const bool common = index.embedder && !index.embedder->common_direction().empty();
   put<uint32_t>(out, (index.normalised ? kFlagNormalised : 0) | (index.places.empty() ? 0 : kFlagPlaces) |
-                         (common ? kFlagCommonDirection : 0));
+                         (common ? kFlagCommonDirection : 0) | (index.checkpoint ? kFlagCheckpoint : 0));
   put<uint32_t>(out, uint32_t(flat.dim()));
   put<uint32_t>(out, index.ivf ? uint32_t(index.ivf->lists()) : 0);
   put<uint64_t>(out, count);
@@ -174,6 +176,11 @@ std::string serialise_index(const SearchIndex& index) {
   put_floats(out, flat.data(), count * uint64_t(flat.dim()));
   put_strings(out, index.keys);
   if (!index.places.empty()) put_strings(out, index.places);
+  if (index.checkpoint) {
+    put_strings(out, {index.checkpoint->path});
+    put<uint64_t>(out, index.checkpoint->model_hash);
+    put<uint64_t>(out, index.checkpoint->tokenizer_hash);
+  }
   if (index.embedder) {
     put_strings(out, index.embedder->words());
     put_floats(out, index.embedder->vectors().data(), index.embedder->vectors().size());
@@ -208,6 +215,14 @@ SearchIndex parse_index(std::string_view bytes, const std::string& name) {
   index.flat.add(vectors.data(), int64_t(h.count));
   index.keys = in.strings(h.count, "keys");
   if (h.flags & kFlagPlaces) index.places = in.strings(h.count, "places");
+  if (h.flags & kFlagCheckpoint) {
+    CheckpointRef ref;
+    ref.path = in.strings(1, "checkpoint path")[0];
+    if (ref.path.empty()) in.damaged("the checkpoint's path is empty");
+    ref.model_hash = in.get<uint64_t>("checkpoint's model hash");
+    ref.tokenizer_hash = in.get<uint64_t>("checkpoint's tokenizer hash");
+    index.checkpoint = std::move(ref);
+  }
   if (h.words > 0) {
     std::vector<std::string> words = in.strings(h.words, "embedder words");
     std::vector<float> table = in.floats(h.words, h.word_dim, "embedder vectors");

@@ -4,7 +4,8 @@
 //   the vectors [count, dim] (float32), whether they are unit length;
 //   a key per vector (the word, or the passage's text) and its place in the source ("line 12, CHAPTER 1.");
 //   how to embed a text query the same way: the word vectors and weights used (TextEmbedder), so the file
-//   works even after the .vec file it came from is gone;
+//   works even after the .vec file it came from is gone; or, for GPT-state passages, the checkpoint's path
+//   and hashes (CheckpointRef: a model is too big to copy into every index, so it is named and checked);
 //   optionally an IVF layer (the centroids and each vector's list);
 //   a checksum of all of the above.
 //
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "search/checkpoint_ref.hpp"
 #include "search/flat_index.hpp"
 #include "search/ivf_index.hpp"
 #include "search/text_embedder.hpp"
@@ -24,14 +26,18 @@
 namespace minillm::search {
 
 inline constexpr char kIndexMagic[8] = {'M', 'L', 'L', 'M', 'I', 'D', 'X', '\0'};
-inline constexpr uint32_t kIndexVersion = 1;
+// Version 2 added the checkpoint section (GPT-state passages); version 1 files, which cannot have one, are
+// still read.
+inline constexpr uint32_t kIndexVersion = 2;
+inline constexpr uint32_t kOldestIndexVersion = 1;
 
 struct SearchIndex {
   FlatIndex flat{1};
   bool normalised = true;
   std::vector<std::string> keys;    // [count]
   std::vector<std::string> places;  // [count]; empty strings for word indexes
-  std::optional<TextEmbedder> embedder;
+  std::optional<TextEmbedder> embedder;     // word-vector passages (or words); or else
+  std::optional<CheckpointRef> checkpoint;  // GPT-state passages: the model that embedded them
   std::optional<IvfIndex> ivf;
 };
 
@@ -42,7 +48,8 @@ SearchIndex load_index(const std::filesystem::path& path);
 std::string serialise_index(const SearchIndex& index);
 SearchIndex parse_index(std::string_view bytes, const std::string& name);
 
-// FNV-1a, 64 bits: the file's checksum.
-uint64_t fnv1a64(std::string_view bytes);
+// FNV-1a, 64 bits: the file's checksum. `h` continues a hash over earlier bytes (the offset basis to start).
+inline constexpr uint64_t kFnv1a64Offset = 14695981039346656037ull;
+uint64_t fnv1a64(std::string_view bytes, uint64_t h = kFnv1a64Offset);
 
 }  // namespace minillm::search

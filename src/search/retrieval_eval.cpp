@@ -85,6 +85,23 @@ std::vector<RetrievalQuery> dropped_word_queries(const std::vector<Passage>& pas
   return queries;
 }
 
+Retriever vector_retriever(const FlatIndex& index, QueryEmbedder embed) {
+  return [&index, embed = std::move(embed)](const std::string& query, int k) {
+    std::vector<float> q(size_t(index.dim()));
+    embed(query, q.data());
+    const SearchResults r = index.search(q.data(), 1, k);
+    return std::vector<int64_t>(r.ids.begin(), r.ids.end());
+  };
+}
+
+Retriever bm25_retriever(const Bm25& bm25) {
+  return [&bm25](const std::string& query, int k) {
+    std::vector<int64_t> ids;
+    for (const Hit& h : bm25.search(query, k)) ids.push_back(h.id);
+    return ids;
+  };
+}
+
 RecallAt passage_recall(const std::vector<RetrievalQuery>& queries, const Retriever& search) {
   RecallAt r;
   if (queries.empty()) return r;

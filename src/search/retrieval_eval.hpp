@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "core/rng.hpp"
+#include "search/bm25.hpp"
+#include "search/flat_index.hpp"
 #include "search/passages.hpp"
 
 namespace minillm::search {
@@ -34,6 +36,15 @@ std::vector<RetrievalQuery> dropped_word_queries(const std::vector<Passage>& pas
 
 // A search: the query's text and k in, the ids of the best k passages out (best first).
 using Retriever = std::function<std::vector<int64_t>(const std::string& query, int k)>;
+
+// A text turned into a vector like the index's (TextEmbedder::embed for word vectors, GptEmbedder::embed for a
+// GPT's states).
+using QueryEmbedder = std::function<void(const std::string& query, float* out)>;
+// Meaning-based search: the query's vector against every passage's (cosine, the flat index). The index must
+// outlive the retriever.
+Retriever vector_retriever(const FlatIndex& index, QueryEmbedder embed);
+// Keyword search: BM25's ranking. The Bm25 must outlive the retriever.
+Retriever bm25_retriever(const Bm25& bm25);
 
 struct RecallAt {
   double at1 = 0, at5 = 0;

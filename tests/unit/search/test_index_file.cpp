@@ -81,7 +81,7 @@ TEST(IndexFile, LayoutStartsWithMagicVersionDimAndCount) {
   std::memcpy(&version, bytes.data() + 8, 4);
   std::memcpy(&dim, bytes.data() + 16, 4);
   std::memcpy(&count, bytes.data() + 24, 8);
-  EXPECT_EQ(version, 1u);
+  EXPECT_EQ(version, 2u);
   EXPECT_EQ(dim, 3u);
   EXPECT_EQ(count, 40u);
   float first;
@@ -136,6 +136,59 @@ TEST(IndexFile, AnIndexOfNoVectorsIsRefused) {
   const uint64_t zero = 0;
   std::memcpy(bad.data() + 24, &zero, 8);
   EXPECT_NE(error_of(with_checksum(bad)).find("it holds no vectors"), std::string::npos) << error_of(with_checksum(bad));
+}
+
+// A GPT-state index keeps no model, only where its checkpoint is and hashes of its model and tokenizer.
+SearchIndex gpt_index() {
+  SearchIndex index = small_index(false);
+  index.embedder.reset();
+  index.checkpoint = CheckpointRef{"/runs/moby", 0x1234567890abcdefull, 42};
+  return index;
+}
+
+TEST(IndexFile, RoundTripKeepsTheCheckpoint) {
+  const SearchIndex b = parse_index(serialise_index(gpt_index()), "x.idx");
+  ASSERT_TRUE(b.checkpoint.has_value());
+  EXPECT_EQ(*b.checkpoint, *gpt_index().checkpoint);
+  EXPECT_FALSE(b.embedder.has_value());
+  EXPECT_EQ(b.keys, gpt_index().keys);
+}
+
+void set_u32(std::string& bytes, size_t offset, uint32_t value) { std::memcpy(bytes.data() + offset, &value, 4); }
+
+TEST(IndexFile, Version1FilesAreStillReadButCannotNameACheckpoint) {
+  std::string old = serialise_index(small_index(true));  // version 1 had this same layout for word vectors
+  set_u32(old, 8, 1);
+  const SearchIndex a = parse_index(with_checksum(old), "x.idx");
+  EXPECT_EQ(a.keys, small_index(true).keys);
+  EXPECT_EQ(a.embedder->words(), small_index(true).embedder->words());
+  std::string bad = serialise_index(gpt_index());
+  set_u32(bad, 8, 1);
+  EXPECT_NE(error_of(with_checksum(bad)).find("unknown flags 0xb for version 1"), std::string::npos)
+      << error_of(with_checksum(bad));
+}
+
+TEST(IndexFile, WordVectorsAndACheckpointTogetherAreRefused) {
+  std::string bad = serialise_index(small_index(false));
+  uint32_t flags;
+  std::memcpy(&flags, bad.data() + 12, 4);
+  set_u32(bad, 12, flags | 8);
+  EXPECT_NE(error_of(with_checksum(bad)).find("both word vectors and a checkpoint"), std::string::npos)
+      << error_of(with_checksum(bad));
+}
+
+TEST(IndexFile, ALyingCheckpointPathIsCaughtBeforeAllocating) {
+  const std::string good = serialise_index(gpt_index());
+  // The checkpoint section follows the vectors, the keys and the places: find the path's u32 length.
+  const size_t path_at = good.find("/runs/moby");
+  ASSERT_NE(path_at, std::string::npos);
+  std::string bad = good;
+  set_u32(bad, path_at - 4, 1u << 30);
+  EXPECT_NE(error_of(with_checksum(bad)).find("lengths add up"), std::string::npos) << error_of(with_checksum(bad));
+  bad = good;
+  const uint64_t zero = 0;
+  std::memcpy(bad.data() + path_at - 12, &zero, 8);  // total 0, length 10: an empty path with bytes left over
+  EXPECT_NE(error_of(with_checksum(bad)).find("checkpoint path"), std::string::npos) << error_of(with_checksum(bad));
 }
 
 TEST(IndexFile, MissingFileSaysHowToMakeOne) {

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "search/bm25.hpp"
 #include "search/passages.hpp"
+#include "search/retrieval_eval.hpp"
 #include "search/text_embedder.hpp"
 
 namespace minillm::search {
@@ -96,6 +97,25 @@ TEST(Bm25, ScoresByTheFormula) {
   EXPECT_EQ(hits[1].id, 1);
   EXPECT_NEAR(hits[1].score, term(2, 4, idf_whale), 1e-5);
   EXPECT_EQ(hits[2].score, 0.0f);
+}
+
+// recall@1 and @5 of the two retrievers on three passages whose best hits are known by hand.
+TEST(Retrievers, VectorAndKeywordSearchFeedRecall) {
+  FlatIndex flat(2);
+  const float rows[] = {1, 0, 0, 1, 0.6f, 0.8f};  // passage 2 lies between 0 and 1, nearer 1
+  flat.add(rows, 3);
+  // A query's vector: "north" is (0, 1), anything else (1, 0).
+  const Retriever by_vector = vector_retriever(flat, [](const std::string& q, float* out) {
+    out[0] = q == "north" ? 0.0f : 1.0f;
+    out[1] = q == "north" ? 1.0f : 0.0f;
+  });
+  EXPECT_EQ(by_vector("north", 3), (std::vector<int64_t>{1, 2, 0}));
+  const std::vector<RetrievalQuery> queries = {{"north", {2}}, {"east", {0}}};
+  const RecallAt r = passage_recall(queries, by_vector);
+  EXPECT_DOUBLE_EQ(r.at1, 0.5);  // "north" finds passage 2 second, "east" finds passage 0 first
+  EXPECT_DOUBLE_EQ(r.at5, 1.0);
+  const Bm25 bm25({"the white whale", "a whale a whale", "the sea"});
+  EXPECT_EQ(bm25_retriever(bm25)("sea", 1), (std::vector<int64_t>{2}));
 }
 
 }  // namespace
