@@ -1,13 +1,15 @@
 // Retrieval quality on Moby Dick's passages (tests/bench/retrieval.sh): recall@1 and recall@5 of the
-// passage that answers a query, for word-vector passages (plain and SIF-weighted means) and for BM25, on
-// two kinds of queries: sentences with half of their words dropped, and the committed questions
+// passage that answers a query, for word-vector passages (plain and SIF-weighted means), for GPT-state
+// passages (the mean of a GPT's final-LayerNorm states, when a checkpoint is given) and for BM25, on two
+// kinds of queries: sentences with half of their words dropped, and the committed questions
 // (data/text/moby_dick_questions.tsv). Then IVF on real embeddings: recall@10 and speed over nprobe on the
 // vectors of 50-word windows.
-//   bench_retrieval MOBY_DICK QUESTIONS THREADS
-#include <chrono>
+//   bench_retrieval MOBY_DICK QUESTIONS THREADS [CHECKPOINT]
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -18,41 +20,62 @@
 #include "io/atomic_file.hpp"
 #include "search/bm25.hpp"
 #include "search/build_index.hpp"
-#include "search/recall.hpp"
+#include "search/gpt_embedder.hpp"
 #include "search/retrieval_eval.hpp"
+#include "search/vectors.hpp"
+#include "search_bench_common.hpp"
 
 using namespace minillm;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::since;
 
 namespace {
 
-// 1, 2, 3, 4, 6, 8, 12, 16, ... up to lists: doubling, with the midpoints, so the curve has enough points
-// near where recall crosses 0.95.
-std::vector<int> nprobe_sweep(int lists) {
-  std::vector<int> out;
-  for (int p = 1; p <= lists; p *= 2) {
-    out.push_back(p);
-    if (p >= 2 && p + p / 2 < lists) out.push_back(p + p / 2);
-  }
-  return out;
-}
+using Method = std::pair<std::string, search::Retriever>;
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-search::Retriever vector_retriever(const search::SearchIndex& index) {
-  return [&index](const std::string& query, int k) {
-    std::vector<float> q(size_t(index.flat.dim()));
-    index.embedder->embed(query, q.data());
-    const search::SearchResults r = index.flat.search(q.data(), 1, k);
-    return std::vector<int64_t>(r.ids.begin(), r.ids.end());
-  };
+search::Retriever word_vector_retriever(const search::SearchIndex& index) {
+  return search::vector_retriever(index.flat, [&index](const std::string& q, float* out) { index.embedder->embed(q, out); });
 }
 
 void report(const std::string& method, const std::string& queries, const search::RecallAt& r) {
-  fmt::print("retrieval {:<34} {:<26} recall@1 {:.3f}  recall@5 {:.3f}\n", method, queries, r.at1, r.at5);
+  fmt::print("retrieval {:<38} {:<26} recall@1 {:.3f}  recall@5 {:.3f}\n", method, queries, r.at1, r.at5);
 }
 
-void quality(const std::string& text, const embed::WordVectors& vectors, const std::string& questions_path) {
+// The passages as GPT states: the checkpoint's model run over every passage (a progress bar while it runs).
+search::SearchIndex gpt_passages(const std::vector<search::Passage>& passages, search::GptEmbedder& gpt,
+                                 const std::string& checkpoint) {
+  const auto t = Clock::now();
+  ui::ProgressBar bar("GPT-state passages", double(passages.size()), "passages");
+  search::SearchIndex index = search::build_gpt_passage_index(passages, gpt, &bar);
+  bar.finish();
+  fmt::print("GPT-state passages: {} (width {}, vocabulary {}), {} passages embedded in {:.1f} s\n", checkpoint,
+             gpt.dim(), gpt.tokenizer().vocab_size(), passages.size(), since(t));
+  return index;
+}
+
+// The same GPT-state vectors less their mean (then length 1 again), queries likewise: a measurement only,
+// not in the index file. Means of hidden states share one large common direction (every passage looks
+// alike, cosines near 1); taking it out is the GPT-state counterpart of SIF's common-direction removal.
+struct CentredVectors {
+  std::vector<float> mean;
+  search::FlatIndex flat{1};
+};
+
+CentredVectors centred(const search::FlatIndex& flat) {
+  const int dim = flat.dim();
+  CentredVectors c{std::vector<float>(size_t(dim), 0.0f), search::FlatIndex(dim)};
+  for (int64_t i = 0; i < flat.size(); ++i)
+    for (int j = 0; j < dim; ++j) c.mean[size_t(j)] += flat.vector(i)[j] / float(flat.size());
+  std::vector<float> rows(size_t(flat.size()) * size_t(dim));
+  for (int64_t i = 0; i < flat.size(); ++i)
+    for (int j = 0; j < dim; ++j) rows[size_t(i) * size_t(dim) + size_t(j)] = flat.vector(i)[j] - c.mean[size_t(j)];
+  search::normalise_rows(rows.data(), flat.size(), dim);
+  c.flat.add(rows.data(), flat.size());
+  return c;
+}
+
+void quality(const std::string& text, const embed::WordVectors& vectors, const std::string& questions_path,
+             const std::string& checkpoint) {
   const std::vector<search::Passage> passages = search::split_paragraphs(text);
   int unanswerable = 0;
   const auto questions = search::load_questions(questions_path, passages, &unanswerable);
@@ -64,17 +87,31 @@ void quality(const std::string& text, const embed::WordVectors& vectors, const s
   const search::SearchIndex sif_weights = search::build_passage_index(passages, search::TextEmbedder::sif(vectors, text));
   const search::SearchIndex sif = search::build_passage_index(passages, search::TextEmbedder::sif(vectors, text), true);
   const search::Bm25 bm25(plain.keys);
-  const search::Retriever keywords = [&bm25](const std::string& q, int k) {
-    std::vector<int64_t> ids;
-    for (const search::Hit& h : bm25.search(q, k)) ids.push_back(h.id);
-    return ids;
-  };
-  for (const auto& [name, set] : {std::pair{"questions (other words)", &questions}, std::pair{"sentences, half the words", &dropped}}) {
-    report("word vectors, plain mean", name, search::passage_recall(*set, vector_retriever(plain)));
-    report("word vectors, SIF weights only", name, search::passage_recall(*set, vector_retriever(sif_weights)));
-    report("word vectors, SIF (+ common removed)", name, search::passage_recall(*set, vector_retriever(sif)));
-    report("BM25 (keywords)", name, search::passage_recall(*set, keywords));
+  std::vector<Method> methods = {{"word vectors, plain mean", word_vector_retriever(plain)},
+                                 {"word vectors, SIF weights only", word_vector_retriever(sif_weights)},
+                                 {"word vectors, SIF (+ common removed)", word_vector_retriever(sif)}};
+  std::optional<search::GptEmbedder> gpt;
+  std::optional<search::SearchIndex> gpt_index;
+  std::optional<CentredVectors> gpt_centred;
+  if (!checkpoint.empty()) {
+    gpt.emplace(search::GptEmbedder::open(checkpoint));
+    gpt_index.emplace(gpt_passages(passages, *gpt, checkpoint));
+    methods.emplace_back("GPT states, mean of ln_f", search::vector_retriever(gpt_index->flat, [&gpt](const std::string& q, float* out) {
+                           gpt->embed(q, out);
+                         }));
+    gpt_centred.emplace(centred(gpt_index->flat));
+    methods.emplace_back("GPT states, mean removed (bench only)",
+                         search::vector_retriever(gpt_centred->flat, [&gpt, &gpt_centred](const std::string& q, float* out) {
+                           gpt->embed(q, out);
+                           for (size_t j = 0; j < gpt_centred->mean.size(); ++j) out[j] -= gpt_centred->mean[j];
+                           search::normalise_rows(out, 1, int(gpt_centred->mean.size()));
+                         }));
+  } else {
+    fmt::print("GPT-state passages: no checkpoint given, so no GPT column\n");
   }
+  methods.emplace_back("BM25 (keywords)", search::bm25_retriever(bm25));
+  for (const auto& [name, set] : {std::pair{"questions (other words)", &questions}, std::pair{"sentences, half the words", &dropped}})
+    for (const auto& [method, retriever] : methods) report(method, name, search::passage_recall(*set, retriever));
 }
 
 void ivf_on_passages(const std::string& text, const embed::WordVectors& vectors) {
@@ -90,37 +127,19 @@ void ivf_on_passages(const std::string& text, const embed::WordVectors& vectors)
     std::copy_n(index.flat.vector(int64_t(rng.below(uint64_t(n)))), dim, queries.begin() + q * dim);
   const int lists = 64;  // about sqrt(n): lists of ~130 vectors
   Rng krng(1);
-  auto t = Clock::now();
+  const auto t = Clock::now();
   const search::IvfIndex ivf = search::IvfIndex::train(index.flat, lists, krng);
   fmt::print("\nIVF on real embeddings: {} windows of 50 words (overlap 25), {} numbers each; {} lists (k-means {:.1f} s)\n",
              n, dim, lists, since(t));
-  double flat_seconds = 1e30;
-  search::SearchResults exact;
-  for (int rep = 0; rep < 3; ++rep) {
-    t = Clock::now();
-    exact = index.flat.search(queries.data(), nq, 10);
-    flat_seconds = std::min(flat_seconds, since(t));
-  }
-  fmt::print("passages flat_qps {:.1f}\n", double(nq) / flat_seconds);
-  for (int nprobe : nprobe_sweep(lists)) {
-    double best = 1e30;
-    search::SearchResults r;
-    for (int rep = 0; rep < 3; ++rep) {
-      t = Clock::now();
-      r = ivf.search(queries.data(), nq, 10, nprobe);
-      best = std::min(best, since(t));
-    }
-    fmt::print("passages ivf nprobe {} recall@10 {:.4f} qps {:.1f} speedup {:.2f}x\n", nprobe,
-               search::recall_at_k(exact, r, 10), double(nq) / best, flat_seconds / best);
-  }
+  bench::ivf_recall_and_speed(index.flat, ivf, queries.data(), nq, "passages ");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   ensure_passive_openmp_wait(argv);
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: bench_retrieval MOBY_DICK QUESTIONS THREADS\n");
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: bench_retrieval MOBY_DICK QUESTIONS THREADS [CHECKPOINT]\n");
     return 2;
   }
   try {
@@ -131,7 +150,7 @@ int main(int argc, char** argv) {
     const embed::Word2VecResult w = embed::train_word2vec(embed::split_words(text), o);
     const embed::WordVectors vectors(w.vocabulary, w.vectors, o.dim);
     fmt::print("word2vec: {} words, dim {}, {:.1f} s\n", vectors.size(), o.dim, w.seconds);
-    quality(text, vectors, argv[2]);
+    quality(text, vectors, argv[2], argc == 5 ? argv[4] : "");
     ivf_on_passages(text, vectors);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -8,7 +8,6 @@
 //   bench_search bandwidth THREADS          the machine's read bandwidth (GB/s), summing a 256 MB array
 //   bench_search ivf OUT_PNG N NQ LISTS     clustered data (N around 1000 centres, 128-d): recall@10 and
 //                                           queries/s over nprobe, against the flat index; a PNG of the curve
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,26 +23,14 @@
 #include "plot/charts.hpp"
 #include "search/flat_index.hpp"
 #include "search/ivf_index.hpp"
-#include "search/recall.hpp"
 #include "search/vectors.hpp"
+#include "search_bench_common.hpp"
 
 using namespace minillm;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::since;
 
 namespace {
-
-// 1, 2, 3, 4, 6, 8, 12, 16, ... up to lists: doubling, with the midpoints, so the curve has enough points
-// near where recall crosses 0.95.
-std::vector<int> nprobe_sweep(int lists) {
-  std::vector<int> out;
-  for (int p = 1; p <= lists; p *= 2) {
-    out.push_back(p);
-    if (p >= 2 && p + p / 2 < lists) out.push_back(p + p / 2);
-  }
-  return out;
-}
-
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 std::vector<float> read_floats(const std::string& path) {
   const std::string bytes = read_file(path);
@@ -95,14 +82,11 @@ int flat(const std::string& dir, int dim, int threads, int reps) {
   // The other way to use the threads, for comparison: one scan over all rows from the main thread, with
   // OpenBLAS's own pool splitting each sgemm (no OpenMP). FlatIndex::search instead gives each OpenMP thread
   // a slice and keeps BLAS on the calling thread.
-  double blas_pool = 1e30;
-  for (int rep = 0; rep < reps; ++rep) {
-    const auto t = Clock::now();
+  const double blas_pool = bench::best_seconds(reps, [&] {
     std::vector<search::TopK> tops(static_cast<size_t>(nq), search::TopK(10));
     search::scan_rows(index.data(), dim, 0, index.size(), queries.data(), nq, tops.data());
     for (auto& top : tops) top.take_sorted();
-    blas_pool = std::min(blas_pool, since(t));
-  }
+  });
   fmt::print("batched_qps_blas_pool {:.1f}\n", double(nq) / blas_pool);
   write_bytes(dir + "/minillm_ids.i64", r.ids.data(), r.ids.size() * sizeof(int64_t));
   write_bytes(dir + "/minillm_scores.f32", r.scores.data(), r.scores.size() * sizeof(float));
@@ -149,31 +133,13 @@ int ivf(const std::string& png, int64_t n, int64_t nq, int lists) {
   search::FlatIndex flat(dim);
   flat.add(data.data(), n);
   const float* queries = data.data() + n * dim;
-  auto t = Clock::now();
+  const auto t = Clock::now();
   const search::IvfIndex index = search::IvfIndex::train(flat, lists, rng);
   fmt::print("ivf_train_seconds {:.2f} (k-means on {} sampled vectors, {} lists)\n", since(t), std::min<int64_t>(n, 40 * lists), lists);
-  double flat_seconds = 1e30;
-  search::SearchResults exact;
-  for (int rep = 0; rep < 3; ++rep) {
-    t = Clock::now();
-    exact = flat.search(queries, nq, 10);
-    flat_seconds = std::min(flat_seconds, since(t));
-  }
-  fmt::print("flat_qps {:.1f}\n", double(nq) / flat_seconds);
   plot::Series s{"clustered, 100k x 128 (1000 centres)", {}, {}, std::nullopt, 2.5, true};
-  for (int nprobe : nprobe_sweep(lists)) {
-    double best = 1e30;
-    search::SearchResults r;
-    for (int rep = 0; rep < 3; ++rep) {
-      t = Clock::now();
-      r = index.search(queries, nq, 10, nprobe);
-      best = std::min(best, since(t));
-    }
-    const double recall = search::recall_at_k(exact, r, 10);
-    fmt::print("ivf nprobe {} recall@10 {:.4f} qps {:.1f} speedup {:.2f}x\n", nprobe, recall, double(nq) / best,
-               flat_seconds / best);
-    s.x.push_back(flat_seconds / best);
-    s.y.push_back(recall);
+  for (const bench::IvfPoint& p : bench::ivf_recall_and_speed(flat, index, queries, nq, "")) {
+    s.x.push_back(p.speedup);
+    s.y.push_back(p.recall_at_10);
   }
   plot::line_chart(png, {"IVF over k-means: recall@10 against speed", "times the flat index's queries/s", "recall@10",
                          {s}, true, false, {}, 900, 600});
