@@ -4,7 +4,7 @@
 # Runs the shell `script` with $0 = the minillm program and $1, $2, ... = ARGS; stderr is merged into stdout
 # and "exit status N" appended (as minillm_program_test does for one command), so the test passes when the
 # output matches EXPECT followed, as its last line, by exit status 0 (or, with FAILS, a non-zero one).
-# The test is named search.cli.NAME.
+# The test is named search.cli.NAME. (No `;` in scripts: CMake would split the argument there; use newlines.)
 function(search_cli_test name)
   cmake_parse_arguments(ARG "FAILS" "SCRIPT;EXPECT;TIMEOUT" "ARGS" ${ARGN})
   set(status "0")
@@ -63,7 +63,7 @@ search_cli_test(gpt_index
 # refused with what to do; pointed (--checkpoint) at the original run, the same query works; once the
 # checkpoint is deleted, the refusal says it is missing.
 search_cli_test(gpt_checkpoint_changed_or_missing
-  SCRIPT "${train_tiny_gpt} && cp -r \"$2/run/$(cat \"$2/run/latest\")\" \"$2/model\" && \"$0\" index build --input \"$1\" --checkpoint \"$2/model\" --out \"$2/gpt.idx\" >/dev/null && \"$0\" train --input \"$1\" --tokenizer \"$2/tok.bpe\" --out \"$2/run2\" --seed 2 --steps 6 --layers 1 --heads 2 --width 16 --context 16 --batch 2 --sample-tokens 0 --json >/dev/null && cp \"$2/run2/$(cat \"$2/run2/latest\")/model.safetensors\" \"$2/model/\" && { \"$0\" index query \"$2/gpt.idx\" \"the keeper\"; \"$0\" index query \"$2/gpt.idx\" \"the keeper\" -k 1 --checkpoint \"$2/run\"; } && rm -rf \"$2/model\" && \"$0\" index query \"$2/gpt.idx\" \"the keeper\""
+  SCRIPT "${train_tiny_gpt} && cp -r \"$2/run/$(cat \"$2/run/latest\")\" \"$2/model\" && \"$0\" index build --input \"$1\" --checkpoint \"$2/model\" --out \"$2/gpt.idx\" >/dev/null && \"$0\" train --input \"$1\" --tokenizer \"$2/tok.bpe\" --out \"$2/run2\" --seed 2 --steps 6 --layers 1 --heads 2 --width 16 --context 16 --batch 2 --sample-tokens 0 --json >/dev/null && cp \"$2/run2/$(cat \"$2/run2/latest\")/model.safetensors\" \"$2/model/\" && { \"$0\" index query \"$2/gpt.idx\" \"the keeper\" || \"$0\" index query \"$2/gpt.idx\" \"the keeper\" -k 1 --checkpoint \"$2/run\"\n} && rm -rf \"$2/model\" && \"$0\" index query \"$2/gpt.idx\" \"the keeper\""
   ARGS "${story}" "${search_cli_out}/gpt-changed" TIMEOUT 120 FAILS
   EXPECT "error: [^\n]*gpt.idx: the checkpoint [^\n]*/model has changed since the index was built \\(model.safetensors hash [0-9a-f]+, the index's [0-9a-f]+\\), so queries would not be embedded like its passages: point to the checkpoint the index was built with \\(`minillm index query [^\n]*--checkpoint DIR ...`\\) or rebuild the index [^\n]*\nBest passages for \"the keeper\" \\(cosine similarity\\):\n1\\. score .*error: [^\n]*gpt.idx: its checkpoint [^\n]*/model is missing: point to the checkpoint")
 search_cli_test(gpt_with_vectors_too
