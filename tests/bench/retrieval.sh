@@ -5,11 +5,11 @@
 # program: BM25 is the baseline, computed in the same run. Usage: retrieval.sh BUILD_DIR [--quick]
 #
 # The GPT-state column needs a GPT trained on the book. RETRIEVAL_CHECKPOINT=DIR uses that one; otherwise
-# data/cache/retrieval_gpt/run, which this script trains the first time (about 7 minutes) with chapter 06's
+# data/cache/retrieval_gpt/run, which this script trains the first time (about 6 minutes) with chapter 06's
 # model (4 layers, 4 heads, width 256, context 128) and a 4096-token tokenizer:
 #   minillm train-tokenizer --vocab-size 4096 --input data/cache/moby_dick.txt --out data/cache/retrieval_gpt/tok.bpe
 #   minillm train --input data/cache/moby_dick.txt --tokenizer data/cache/retrieval_gpt/tok.bpe \
-#     --out data/cache/retrieval_gpt/run --minutes 6 --seed 1337 --sample-tokens 0
+#     --out data/cache/retrieval_gpt/run --minutes 5 --seed 1337 --sample-tokens 0
 # (a timed run: how far it gets depends on the machine and its load). --quick: no GPT column unless
 # RETRIEVAL_CHECKPOINT is given or the model is already there.
 set -euo pipefail
@@ -30,7 +30,7 @@ if [ -z "$checkpoint" ]; then
   if [ ! -f "$checkpoint/latest" ] && [ "$quick" = 0 ]; then
     echo "training the GPT for the GPT-state column (once; it is kept in $gpt)"
     "$BUILD/minillm" train-tokenizer --vocab-size 4096 --input "$moby" --out "$gpt/tok.bpe"
-    "$BUILD/minillm" train --input "$moby" --tokenizer "$gpt/tok.bpe" --out "$checkpoint" --minutes 6 --seed 1337 \
+    "$BUILD/minillm" train --input "$moby" --tokenizer "$gpt/tok.bpe" --out "$checkpoint" --minutes 5 --seed 1337 \
       --sample-tokens 0
   fi
   [ -f "$checkpoint/latest" ] || checkpoint=""
