@@ -17,6 +17,7 @@
 #include "train/checkpoint.hpp"
 #include "train/console.hpp"
 #include "train/dataset.hpp"
+#include "train/init_from.hpp"
 #include "train/train_config.hpp"
 #include "train/trainer.hpp"
 
@@ -33,37 +34,59 @@ struct TrainFlags {
   std::shared_ptr<ConfigFlags<TrainConfig>> settings = std::make_shared<ConfigFlags<TrainConfig>>();
 };
 
-// The config file's settings, the flags over them, and the two couplings of train/train_config.hpp. With
+// The --config file's JSON object ({} without one).
+nlohmann::json read_config_file(const std::string& file) {
+  if (file.empty()) return nlohmann::json::object();
+  try {
+    return nlohmann::json::parse(read_file(file));
+  } catch (const nlohmann::json::exception& e) {
+    fail("{} is not valid JSON ({})", file, e.what());
+  }
+}
+
+// The config file's settings, the flags over them, and the couplings of train/train_config.hpp. With
 // --resume, over the checkpoint's settings instead of the defaults (the trainer refuses changed ones that
-// may not change).
-TrainConfig config_from_flags(const TrainFlags& f) {
+// may not change). With --init-from, over fine-tuning's defaults (train/init_from.hpp: the model's shape
+// and tokenizer, a batch that fits, a gentler schedule), so a shape flag that disagrees with the model is
+// refused by the trainer; `notes` says which defaults fine-tuning chose.
+TrainConfig config_from_flags(const TrainFlags& f, std::vector<std::string>& notes) {
+  const nlohmann::json file = read_config_file(f.config_file);
+  TrainConfig given = train_config_from_json(file);  // the file and flags alone: where are --out, --init-from?
+  f.settings->apply(given);
+  const auto flag = [&](const char* name) { return f.settings->given.contains(name); };
+  require(!f.resume || (!flag("--init-from") && !file.contains("init_from")),
+          "--init-from and --resume together: --resume continues the run in --out from its latest checkpoint (a "
+          "fine-tuned run remembers the model it started from); --init-from starts a new run from a model. Give "
+          "one of them");
+  const bool fine_tune = !f.resume && !given.init_from.empty();
   TrainConfig c;
-  if (f.resume) {
-    TrainConfig where;
-    f.settings->apply(where);  // --out, if given
-    if (has_checkpoint(where.out_dir)) c = train_config_from_json(read_checkpoint_state(where.out_dir).at("config"));
-    c.out_dir = where.out_dir;
-  }
-  if (!f.config_file.empty()) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file(f.config_file));
-    } catch (const nlohmann::json::exception& e) {
-      fail("{} is not valid JSON ({})", f.config_file, e.what());
-    }
-    c = train_config_from_json(j, c);
-  }
+  if (f.resume && has_checkpoint(given.out_dir))
+    c = train_config_from_json(read_checkpoint_state(given.out_dir).at("config"));
+  if (f.resume) c.out_dir = given.out_dir;
+  if (fine_tune) apply_fine_tuning_defaults(c, open_init_source(given.init_from));
+  c = train_config_from_json(file, c);
   f.settings->apply(c);
-  const auto given = [&](const char* flag) { return f.settings->given.contains(flag); };
-  if (given("--lr")) c.min_lr = std::min(c.min_lr, c.lr / 10);  // a lower peak still decays 10x
-  if (given("--minutes") && !given("--steps")) c.steps = 0;     // --minutes alone means a time budget
+  if (flag("--lr")) c.min_lr = std::min(c.min_lr, c.lr / 10);  // a lower peak still decays 10x
+  if (flag("--minutes") && !flag("--steps")) c.steps = 0;      // --minutes alone means a time budget
+  if (fine_tune && !flag("--batch") && !file.contains("batch")) {
+    c.batch = fine_tuning_batch(c.model.context_length);  // for the context chosen, which may be cropped
+    notes.push_back(fmt::format("Fine-tuning's default batch: {} sequences of {} tokens ({} tokens per step, at most "
+                                "4,096; --batch to choose).", c.batch, c.model.context_length,
+                                c.batch * c.model.context_length));
+  }
+  if (fine_tune && !flag("--lr") && !file.contains("lr"))
+    notes.push_back(fmt::format("Fine-tuning's default learning rate: {} down to {} after {} warmup steps (--lr to "
+                                "choose).", c.lr, c.min_lr, c.warmup));
   c.resume = f.resume;
   return c;
 }
 
 void run_train(const TrainFlags& flags) {
-  const TrainConfig config = config_from_flags(flags);
+  std::vector<std::string> notes;
+  const TrainConfig config = config_from_flags(flags, notes);
   TrainHooks hooks = console_hooks(flags.json);
+  if (hooks.say)
+    for (const std::string& note : notes) hooks.say(note);
   hooks.sample_tokens = flags.sample_tokens;
   const TrainSummary s = train(config, hooks);
   if (flags.json) {

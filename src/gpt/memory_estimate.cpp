@@ -48,6 +48,15 @@ void require_gpt_fits_in_memory(const GptConfig& config) {
        format_bytes(machine.total_bytes));
 }
 
+std::string training_memory_sentence(const GptConfig& config, int64_t B, int64_t T) {
+  const GptMemoryEstimate e = estimate_gpt_memory(config, B, T);
+  const MachineMemory machine = machine_memory();
+  return fmt::format("Memory: {} of parameters, {} with gradients and AdamW's state, {} in all to train on batches "
+                     "of {} x {} tokens; {} available (of {}).", format_bytes(e.parameters),
+                     format_bytes(e.parameters + e.gradients + e.optimizer), format_bytes(e.training_total()), B, T,
+                     format_bytes(machine.available_bytes), format_bytes(machine.total_bytes));
+}
+
 void require_training_fits_in_memory(const GptConfig& config, int64_t B, int64_t T) {
   const GptMemoryEstimate e = estimate_gpt_memory(config, B, T);
   const MachineMemory machine = machine_memory();

@@ -154,6 +154,12 @@ ModelInfo read_model_info(const fs::path& dir) {
   return info;
 }
 
+std::string model_tokenizer_name(const fs::path& dir, const GptConfig& config) {
+  const std::string named = read_model_info(dir).tokenizer;
+  if (named.empty() && config.vocab_size == kGpt2VocabularySize) return "gpt2";
+  return named;
+}
+
 void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
   const GptConfig& c = model.config();
   json config = {{"architectures", {"GPT2LMHeadModel"}}, {"model_type", "gpt2"}, {"vocab_size", c.vocab_size},
@@ -184,34 +190,42 @@ void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
 // lesson: load_model_parameters
 // Reads each tensor straight into the model's parameter buffer (SafetensorsReader: no copy of the whole
 // file, F16 and BF16 converted to float32 on the way). Only a Conv1D weight passes through a buffer of its
-// own size, to be transposed from Hugging Face's [in, out] to minillm's [out, in].
-void load_model_parameters(const fs::path& dir_in, Gpt& model) {
+// own size, to be transposed from Hugging Face's [in, out] to minillm's [out, in], and so does wpe when a
+// fine-tuning run crops the context (its first rows are the positions kept).
+void load_model_parameters(const fs::path& dir_in, Gpt& model, bool crop_context) {
   const fs::path dir = find_model_dir(dir_in);
   const GptConfig config = read_model_config(dir);
-  require(config == model.config(), "{}: its config.json describes another model shape than this one",
+  GptConfig wanted_config = model.config();
+  if (crop_context && wanted_config.context_length <= config.context_length)
+    wanted_config.context_length = config.context_length;  // fewer positions: wpe's first rows
+  require(config == wanted_config, "{}: its config.json describes another model shape than this one",
           dir.string());
   const fs::path path = dir / "model.safetensors";
   SafetensorsReader file(path);
   TensorArena& params = model.params();
   std::set<std::string> wanted;
-  std::vector<float> conv1d;
+  std::vector<float> buffer;  // a Conv1D weight to transpose, or a whole wpe to crop
   for (const auto& e : params.entries()) {
     const std::string name = file_name(e.name);
     wanted.insert(name);
     const SafetensorsEntry* t = find_entry(file, name);
     require(t != nullptr, "{} has no tensor '{}', which the model of its config.json needs", path.string(), name);
     const bool is_conv1d = is_conv1d_weight(e.name);
-    const Shape on_disk = is_conv1d ? Shape{e.shape[1], e.shape[0]} : e.shape;
+    const bool is_cropped = e.name == "wpe" && config.context_length != e.shape[0];
+    const Shape on_disk = is_conv1d    ? Shape{e.shape[1], e.shape[0]}
+                          : is_cropped ? Shape{config.context_length, e.shape[1]}
+                                       : e.shape;
     require(Shape(t->shape) == on_disk, "{}: tensor '{}' has shape {} but the model of config.json needs {}",
             path.string(), name, Shape(t->shape).str(), on_disk.str());
     float* dst = params.data() + e.offset;
-    if (!is_conv1d) {
+    if (!is_conv1d && !is_cropped) {
       file.read_f32(*t, dst);
       continue;
     }
-    conv1d.resize(static_cast<size_t>(e.shape.numel()));
-    file.read_f32(*t, conv1d.data());
-    transpose_into(dst, conv1d.data(), on_disk[0], on_disk[1]);
+    buffer.resize(static_cast<size_t>(on_disk.numel()));
+    file.read_f32(*t, buffer.data());
+    if (is_conv1d) transpose_into(dst, buffer.data(), on_disk[0], on_disk[1]);
+    else std::copy_n(buffer.data(), e.shape.numel(), dst);  // rows are positions: the first context_length
   }
   std::vector<float> head;
   for (const SafetensorsEntry& t : file.entries()) {

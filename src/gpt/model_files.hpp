@@ -35,11 +35,19 @@ void save_model(const Gpt& model, const std::filesystem::path& dir, const ModelI
 // backward scratch (for generating and scoring; backward() is then an Error).
 Gpt load_model(const std::filesystem::path& dir, GptForm form = GptForm::trainable);
 
-// Fills an existing model's parameters from dir (its config must equal the model's).
-void load_model_parameters(const std::filesystem::path& dir, Gpt& model);
+// Fills an existing model's parameters from dir (its config must equal the model's). With crop_context, the
+// model may have fewer positions than dir's (fine-tuning at a shorter context): wpe's first rows are read.
+void load_model_parameters(const std::filesystem::path& dir, Gpt& model, bool crop_context = false);
 
 GptConfig read_model_config(const std::filesystem::path& dir);  // Error naming a missing or unsupported key
 ModelInfo read_model_info(const std::filesystem::path& dir);
+
+// GPT-2's vocabulary: OpenAI's 50,000 merges, 256 bytes and <|endoftext|>.
+constexpr int kGpt2VocabularySize = 50257;
+
+// The tokenizer a model folder uses: the one its config.json names ("minillm_tokenizer"), else, for a folder
+// that names none (a Hugging Face download) with GPT-2's 50,257 tokens, tiktoken's "gpt2"; else "" (unknown).
+std::string model_tokenizer_name(const std::filesystem::path& dir, const GptConfig& config);
 
 // The model folder a path names: dir itself when it holds config.json, else the folder its `latest` file
 // names (a training run). Error saying what is missing otherwise.

@@ -6,7 +6,8 @@
 //       model.safetensors            / `minillm generate --checkpoint` and transformers load it as it is
 //       optimizer.safetensors        AdamW's running means: "m.<param>" and "v.<param>" (minillm's names)
 //       state.json                   the run: training config, step, total steps, the batch sampler's RNG
-//                                    state, the tokenizer and its hash, AdamW's step count
+//                                    state, the tokenizer and its hash, AdamW's step count; a fine-tuning
+//                                    run also the model folder it started from ("init_from_model")
 //   RUN/loss.csv, RUN/loss.png       the loss log and its chart
 // A checkpoint is written whole into a hidden folder (every file fsynced), renamed into place, and only then
 // made current by replacing `latest` atomically; the previous checkpoint is deleted after that. So a crash

@@ -5,13 +5,8 @@
 
 namespace minillm {
 
-namespace {
-constexpr int kGpt2Vocabulary = 50257;
-}  // namespace
-
 Tokenizer model_tokenizer(const Gpt& model, const std::filesystem::path& dir) {
-  std::string name = read_model_info(dir).tokenizer;
-  if (name.empty() && model.config().vocab_size == kGpt2Vocabulary) name = "gpt2";
+  const std::string name = model_tokenizer_name(dir, model.config());
   require(!name.empty(), "{}: config.json does not say which tokenizer the model uses (no 'minillm_tokenizer') "
           "and its vocabulary ({}) is not GPT-2's", dir.string(), model.config().vocab_size);
   const Tokenizer t = Tokenizer::open(name);

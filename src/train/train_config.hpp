@@ -15,13 +15,17 @@
 namespace minillm {
 
 // One row per setting: type, name (= JSON key), default, `minillm train` flag ("" for none), range, help.
-// Two flags do more than set their field, on purpose (src/cli/commands_train.cpp):
+// Three flags do more than set their field, on purpose (src/cli/commands_train.cpp):
 //   --lr also lowers min_lr to at most lr/10, so a lower peak still decays by 10x;
-//   --minutes alone sets steps to 0: a time budget replaces the step count.
+//   --minutes alone sets steps to 0: a time budget replaces the step count;
+//   --init-from sets fine-tuning's defaults first (train/init_from.hpp: the model's shape and tokenizer, the
+//   batch, a gentler schedule, --out data/out/finetune), then the other settings apply over them.
 #define MINILLM_TRAIN_CONFIG(X)                                                                                    \
   X(std::string, corpus, "", "--input", any_value(), "training text file")                                        \
   X(std::string, tokenizer, "gpt2", "--tokenizer", any_value(), "tokenizer file or tiktoken name")                \
   X(std::string, out_dir, "data/out/run", "--out", any_value(), "the run's folder: checkpoints, loss.csv, loss.png") \
+  X(std::string, init_from, "", "--init-from", any_value(),                                                       \
+    "fine-tune: start from this model (a Hugging Face GPT-2 folder, or a minillm run or checkpoint folder)")      \
   X(std::string, cache_dir, "data/cache/tokens", "", any_value(), "tokenized corpus cache (\"\" for none)")        \
   X(int, batch, 16, "--batch", greater_than(0), "sequences per step")                                              \
   X(int64_t, steps, 0, "--steps", greater_than_or_unset(0), "optimizer steps (if unset: train for `minutes`)")     \

@@ -17,6 +17,7 @@
 #include "tokenizer/tokenizer.hpp"
 #include "train/checkpoint.hpp"
 #include "train/dataset.hpp"
+#include "train/init_from.hpp"
 #include "train/loss_chart.hpp"
 #include "train/schedule.hpp"
 #include "train/time_budget.hpp"
@@ -98,6 +99,8 @@ struct Run {
   const TrainHooks& hooks;
   Tokenizer tokenizer;
   TokenSplit split{};
+  std::optional<InitSource> source{};     // the model a fine-tuning run starts from (a fresh run only)
+  std::string init_from_model{};          // its folder, recorded in every checkpoint's state.json
   std::unique_ptr<Gpt> model{};
   std::optional<AdamW> optimizer{};
   Rng batch_rng;
@@ -148,6 +151,7 @@ void resume_from_checkpoint(Run& run) {
   run.step = ckpt.state["step"].get<int64_t>();
   run.total_steps = ckpt.state["total_steps"].get<int64_t>();
   run.batch_rng.set_state(ckpt.state["rng"].get<std::string>());
+  run.init_from_model = ckpt.state.value("init_from_model", std::string());
   if (run.config.steps > 0 && run.config.steps != saved.steps) run.total_steps = run.config.steps;
   if (run.config.steps == 0 && run.config.minutes != saved.minutes) run.total_steps = StepBudget::kUnknown;
   run.say(fmt::format("Resuming from {} at step {} of {}.", ckpt.dir.string(), run.step,
@@ -155,10 +159,27 @@ void resume_from_checkpoint(Run& run) {
                                                               : std::to_string(run.total_steps)));
 }
 
+// Fine-tuning: the parameters of the model the run starts from, cropped to the run's context.
+void start_from_source(Run& run) {
+  const InitSource& source = *run.source;
+  load_init_parameters(source, *run.model);
+  run.init_from_model = fs::absolute(source.model_dir).lexically_normal().string();
+  const int T = run.T(), source_T = source.model.context_length;
+  run.say(fmt::format("Fine-tuning from {} {} (tokenizer '{}'){}; AdamW, the schedule and the step count start "
+                      "new.", source.description, source.model_dir.string(), run.config.tokenizer,
+                      T == source_T ? std::string()
+                                    : fmt::format(": its context of {} positions cropped to {} (the first {} rows "
+                                                  "of wpe are kept)", source_T, T, T)));
+}
+
 void start_fresh(Run& run) {
   run.model = std::make_unique<Gpt>(run.config.model);
-  Rng init_rng(run.config.seed + 1);
-  run.model->init_weights(init_rng);
+  if (run.source) {
+    start_from_source(run);
+  } else {
+    Rng init_rng(run.config.seed + 1);
+    run.model->init_weights(init_rng);
+  }
   run.optimizer.emplace(run.model->params(), run.config.adamw);
   run.total_steps = run.config.steps > 0 ? run.config.steps : StepBudget::kUnknown;
   fs::create_directories(run.out());
@@ -173,11 +194,16 @@ Run open_run(const TrainConfig& config, const TrainHooks& hooks) {
           "--resume: {} holds no checkpoint (no 'latest' file) to continue from; check --out, or drop --resume to "
           "start a new run there", config.out_dir);
   Run run{.config = config, .hooks = hooks, .tokenizer = Tokenizer::open(config.tokenizer), .batch_rng = Rng(config.seed)};
+  if (!config.resume && !config.init_from.empty()) {  // fine-tuning: check the settings before the long work
+    run.source = open_init_source(config.init_from);
+    check_init_config(*run.source, config, run.tokenizer);
+  }
   const std::string text = read_text(config.corpus);
   run.say(fmt::format("Tokenizing {} ({} bytes) with the '{}' tokenizer...", config.corpus, text.size(),
                       config.tokenizer));
   const TokenIds ids = tokenize_cached(text, run.tokenizer, config.cache_dir);
   run.config.model.vocab_size = run.tokenizer.vocab_size();
+  run.say(training_memory_sentence(run.config.model, run.config.batch, run.T()));
   require_training_fits_in_memory(run.config.model, run.config.batch, run.T());
   run.split = split_train_val(ids, config.val_fraction, run.T());
   run.say(fmt::format("{} tokens: {} for training, {} held out for validation.", ids.size(), run.split.train.size(),
@@ -200,9 +226,10 @@ void save_run_checkpoint(Run& run) {
   const auto began = Clock::now();
   ModelInfo info{.tokenizer = run.config.tokenizer};
   if (const auto eot = run.tokenizer.special("<|endoftext|>")) info.bos_token_id = info.eos_token_id = to_int(*eot);
-  const nlohmann::json state = {{"config", to_json(run.config)}, {"step", run.step},
-                                {"total_steps", run.total_steps}, {"rng", run.batch_rng.state()},
-                                {"tokenizer", run.config.tokenizer}, {"tokenizer_hash", hash_text(run.tokenizer)}};
+  nlohmann::json state = {{"config", to_json(run.config)}, {"step", run.step},
+                          {"total_steps", run.total_steps}, {"rng", run.batch_rng.state()},
+                          {"tokenizer", run.config.tokenizer}, {"tokenizer_hash", hash_text(run.tokenizer)}};
+  if (!run.init_from_model.empty()) state["init_from_model"] = run.init_from_model;
   save_checkpoint(run.out(), *run.model, *run.optimizer, state, info);
   if (run.budget) run.budget->record_checkpoint(seconds_since(began));
 }

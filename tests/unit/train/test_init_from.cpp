@@ -1,0 +1,223 @@
+// Fine-tuning (train/init_from.hpp): a run that starts from a trained model, exported as a Hugging Face folder
+// the way `minillm export` writes it, on the project's own texts (no downloads).
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "gpt/memory_estimate.hpp"
+#include "gpt/model_files.hpp"
+#include "io/atomic_file.hpp"
+#include "tokenizer/train_bpe.hpp"
+#include "train/checkpoint.hpp"
+#include "train/init_from.hpp"
+#include "train/trainer.hpp"
+
+namespace minillm {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSourceText = std::string(MINILLM_SOURCE_DIR) + "/data/text/lighthouse_story.txt";
+const std::string kFineTuneText = std::string(MINILLM_SOURCE_DIR) + "/data/text/how_models_read.txt";
+
+// A folder of the current test's own: ctest runs tests in parallel processes, each making its own source.
+fs::path tmp(const std::string& name) {
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  return fs::path(MINILLM_BINARY_DIR) / "tests" / "tmp" / ("FineTuning." + test) / name;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  fs::remove_all(tmp(name));
+  return tmp(name);
+}
+
+// A 300-token BPE vocabulary trained on `text` (its own file per text, shared by the tests, written atomically).
+std::string tokenizer_for(const std::string& text, const std::string& name) {
+  const fs::path file = fs::path(MINILLM_BINARY_DIR) / "tests" / "tmp" / name;
+  if (!fs::exists(file)) {
+    fs::create_directories(file.parent_path());
+    BpeTrainOptions options;
+    options.vocab_size = 300;
+    train_bpe(read_file(text), options).tokenizer.save(file);
+  }
+  return file.string();
+}
+
+TrainConfig tiny_run(const fs::path& out) {
+  TrainConfig c;
+  c.model = GptConfig{.vocab_size = 300, .context_length = 16, .n_layer = 2, .n_head = 2, .n_embd = 32};
+  c.corpus = kSourceText;
+  c.tokenizer = tokenizer_for(kSourceText, "init_from_story.bpe");
+  c.out_dir = out.string();
+  c.cache_dir = "";
+  c.batch = 8;
+  c.steps = 30;
+  c.lr = 1e-2f;
+  c.warmup = 2;
+  c.eval_every = 100;
+  c.eval_batches = 2;
+  return c;
+}
+
+// A model trained here for 30 steps, exported as `minillm export` does: a Hugging Face GPT-2 folder whose
+// config.json names the tokenizer. Each test makes its own (make_source) first.
+fs::path source_hf_folder() { return tmp("source_hf"); }
+void make_source() {
+  const fs::path run = fresh_dir("source");
+  train(tiny_run(run));
+  save_model(load_model(run, GptForm::inference_only), fresh_dir("source_hf"), read_model_info(run));
+}
+
+// The fine-tuning run's config: the source's shape, another text.
+TrainConfig fine_tune_config(const fs::path& out) {
+  TrainConfig c = tiny_run(out);
+  c.init_from = source_hf_folder().string();
+  c.corpus = kFineTuneText;
+  c.steps = 20;
+  c.lr = 3e-3f;
+  return c;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(FineTuning, TheDefaultBatchOfGpt2SmallFitsIn24GB) {
+  const GptConfig gpt2{.vocab_size = 50257, .context_length = 1024, .n_layer = 12, .n_head = 12, .n_embd = 768};
+  ASSERT_EQ(gpt_parameter_count(gpt2), 124439808);
+  EXPECT_EQ(fine_tuning_batch(1024), 4) << "4 x 1,024 = 4,096 tokens per step";
+  EXPECT_LT(estimate_gpt_memory(gpt2, fine_tuning_batch(1024), 1024).training_total(), 16e9)
+      << "the default must leave room on a 24 GB machine";
+  EXPECT_EQ(fine_tuning_batch(512), 8);
+  EXPECT_EQ(fine_tuning_batch(16), 16) << "at most 16";
+  EXPECT_EQ(fine_tuning_batch(8192), 1) << "at least 1";
+}
+
+TEST(FineTuning, LoadsEveryParameterAndCropsThePositions) {
+  make_source();
+  const Gpt source = load_model(source_hf_folder(), GptForm::inference_only);
+  const InitSource init = open_init_source(source_hf_folder().string());
+  EXPECT_EQ(init.model, source.config());
+  EXPECT_EQ(init.tokenizer, tokenizer_for(kSourceText, "init_from_story.bpe")) << "config.json names it";
+  GptConfig cropped = source.config();
+  cropped.context_length = 8;
+  Gpt model(cropped);
+  load_init_parameters(init, model);
+  for (const auto& e : model.params().entries()) {
+    const ConstTensorView theirs = source.params()[e.name];
+    const float* ours = model.params().data() + e.offset;
+    const Shape expected = e.name == "wpe" ? Shape{8, 32} : theirs.shape;
+    ASSERT_EQ(expected, e.shape) << e.name;
+    for (int64_t i = 0; i < e.shape.numel(); ++i)
+      ASSERT_EQ(ours[i], theirs.data[i]) << e.name << "[" << i << "]: the first rows of wpe, everything else whole";
+  }
+}
+
+TEST(FineTuning, StartsWhereTheModelLeftOffAndTheLossFalls) {
+  make_source();
+  const TrainSummary fine = train(fine_tune_config(fresh_dir("fine_tune")));
+  TrainConfig scratch_config = fine_tune_config(fresh_dir("fine_tune_scratch"));
+  scratch_config.init_from = "";
+  const TrainSummary scratch = train(scratch_config);
+  ASSERT_EQ(fine.step_losses.size(), 20u);
+  EXPECT_LT(fine.step_losses.front(), scratch.step_losses.front() - 0.5f)
+      << "the first batch is the same; a trained model must predict it better than random weights";
+  double first = 0, last = 0;
+  for (int i = 0; i < 5; ++i) first += fine.step_losses[i] / 5, last += fine.step_losses[15 + i] / 5;
+  EXPECT_LT(last, first - 0.3) << "20 steps on the new text must lower the loss";
+
+  const nlohmann::json state = read_checkpoint_state(tmp("fine_tune"));
+  EXPECT_EQ(state["config"]["init_from"].get<std::string>(), source_hf_folder().string());
+  EXPECT_EQ(state["init_from_model"].get<std::string>(), fs::absolute(source_hf_folder()).lexically_normal().string());
+  EXPECT_EQ(state["step"].get<int64_t>(), 20) << "a fine-tuning run counts its own steps from 0";
+}
+
+TEST(FineTuning, AResumedFineTuningRunContinuesItNotTheSource) {
+  make_source();
+  const TrainSummary straight = train(fine_tune_config(fresh_dir("fine_tune_straight")));
+  TrainConfig halves = fine_tune_config(fresh_dir("fine_tune_halves"));
+  halves.stop_after = 10;
+  train(halves);
+  halves.stop_after = -1;
+  halves.resume = true;
+  const TrainSummary second = train(halves);
+  ASSERT_EQ(second.step_losses.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(second.step_losses[i], straight.step_losses[10 + i]) << "step " << 11 + i;
+}
+
+TEST(FineTuning, ARunFolderItsLatestFileAndACheckpointFolderAreSources) {
+  make_source();
+  const fs::path run = tmp("source");
+  const fs::path checkpoint = find_model_dir(run);
+  for (const fs::path& path : {run, run / "latest", checkpoint}) {
+    const InitSource s = open_init_source(path.string());
+    EXPECT_EQ(s.model_dir, checkpoint) << path;
+    EXPECT_EQ(s.description, "the minillm checkpoint") << path;
+  }
+  EXPECT_EQ(open_init_source(source_hf_folder().string()).description, "the Hugging Face GPT-2 folder");
+}
+
+TEST(FineTuning, SettingsThatCannotFitTheModelAreOneLineErrors) {
+  make_source();
+  const InitSource source = open_init_source(source_hf_folder().string());
+  const TrainConfig good = fine_tune_config(tmp("fine_tune_errors"));
+  const Tokenizer tokenizer = Tokenizer::open(good.tokenizer);
+  EXPECT_EQ(error_of([&] { check_init_config(source, good, tokenizer); }), "(no error)");
+
+  TrainConfig layers = good;
+  layers.model.n_layer = 3;
+  EXPECT_EQ(error_of([&] { check_init_config(source, layers, tokenizer); }),
+            "--layers 3 differs from the model in " + source.model_dir.string() +
+                ", which has 2 (n_layer in its config.json): fine-tuning keeps the shape of the model it starts "
+                "from; drop --layers");
+  TrainConfig context = good;
+  context.model.context_length = 32;
+  EXPECT_NE(error_of([&] { check_init_config(source, context, tokenizer); }).find("--context 32 is longer than the 16 "
+                                                                                  "positions"), std::string::npos);
+  TrainConfig other_tokenizer = good;
+  other_tokenizer.tokenizer = tokenizer_for(kFineTuneText, "init_from_other.bpe");
+  EXPECT_NE(error_of([&] { check_init_config(source, other_tokenizer, Tokenizer::open(other_tokenizer.tokenizer)); })
+                .find("is not the tokenizer the model in"), std::string::npos)
+      << "same vocabulary size, other merges: the ids would mean other text";
+  TrainConfig into_source = good;
+  into_source.out_dir = source_hf_folder().string();
+  EXPECT_NE(error_of([&] { check_init_config(source, into_source, tokenizer); }).find("holds the model --init-from"),
+            std::string::npos);
+}
+
+TEST(FineTuning, MissingAndDamagedFoldersAreNamed) {
+  make_source();
+  EXPECT_EQ(error_of([] { open_init_source("/nonexistent/model"); }),
+            "--init-from: '/nonexistent/model' does not exist: give a Hugging Face GPT-2 folder (config.json and "
+            "model.safetensors) or a minillm run's folder");
+  const fs::path no_weights = fresh_dir("init_from_no_weights");
+  fs::create_directories(no_weights);
+  fs::copy_file(source_hf_folder() / "config.json", no_weights / "config.json");
+  EXPECT_NE(error_of([&] { open_init_source(no_weights.string()); }).find("has a config.json but no model.safetensors"),
+            std::string::npos);
+  std::ofstream(no_weights / "model.safetensors") << "not a safetensors file";
+  EXPECT_NE(error_of([&] { open_init_source(no_weights.string()); }).find("model.safetensors"), std::string::npos);
+  std::ofstream(no_weights / "config.json") << "{ broken";
+  EXPECT_NE(error_of([&] { open_init_source(no_weights.string()); }).find("config.json is not valid JSON"),
+            std::string::npos);
+
+  // Hugging Face's own files name no tokenizer: with a vocabulary other than GPT-2's, the user must give it.
+  const InitSource hf = open_init_source(std::string(MINILLM_SOURCE_DIR) + "/tests/fixtures/hf_gpt2/tiny");
+  EXPECT_EQ(hf.tokenizer, "") << "97 tokens, no 'minillm_tokenizer'";
+  TrainConfig c = fine_tune_config(tmp("fine_tune_errors"));
+  c.model = hf.model;
+  EXPECT_NE(error_of([&] { check_init_config(hf, c, Tokenizer::open(c.tokenizer)); })
+                .find("names no tokenizer ('minillm_tokenizer') and its vocabulary of 97 is not GPT-2's"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace minillm
