@@ -85,8 +85,7 @@ void run_train(const TrainFlags& flags) {
   std::vector<std::string> notes;
   const TrainConfig config = config_from_flags(flags, notes);
   TrainHooks hooks = console_hooks(flags.json);
-  if (hooks.say)
-    for (const std::string& note : notes) hooks.say(note);
+  hooks.notes = notes;
   hooks.sample_tokens = flags.sample_tokens;
   const TrainSummary s = train(config, hooks);
   if (flags.json) {

@@ -198,6 +198,7 @@ Run open_run(const TrainConfig& config, const TrainHooks& hooks) {
     run.source = open_init_source(config.init_from);
     check_init_config(*run.source, config, run.tokenizer);
   }
+  for (const std::string& note : hooks.notes) run.say(note);
   const std::string text = read_text(config.corpus);
   run.say(fmt::format("Tokenizing {} ({} bytes) with the '{}' tokenizer...", config.corpus, text.size(),
                       config.tokenizer));

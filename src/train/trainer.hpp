@@ -7,6 +7,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "gpt/gpt.hpp"
 #include "train/adamw.hpp"
@@ -33,6 +34,7 @@ struct TrainHooks {
   // Called after every validation: (step, val loss, val bits per byte).
   std::function<void(int64_t, double, double)> on_eval;
   std::function<void(const std::string&)> say;  // sentences for the user
+  std::vector<std::string> notes;  // said once the settings are checked (the defaults a caller chose, and why)
   int sample_tokens = 0;
   std::string sample_prompt = "\n";
 };

@@ -14,7 +14,7 @@ add_test(NAME finetune.cli.hf_round_trip
                   before=$(\"$m\" eval --checkpoint \"$3/base-hf\" --input \"$2\" --json)
                   \"$m\" train --init-from \"$3/base-hf\" --input \"$2\" --out \"$3/ft\" --steps 30 --lr 1e-2 --sample-tokens 0
                   after=$(\"$m\" eval --checkpoint \"$3/ft\" --input \"$2\" --json)
-                  echo \"$before $after\" | sed 's/[{}]//g; s/,/ /g; s/\"loss\"://g' | awk '{ if ($2 < $5) print \"loss fell from \" $2 \" to \" $5; else print \"loss did not fall: \" $2 \" -> \" $5 }'
+                  echo \"$before $after\" | sed 's/[{}]//g; s/,/ /g; s/\"loss\"://g' | awk '{ if ($5 < $2) print \"loss fell from \" $2 \" to \" $5; else print \"loss did not fall: \" $2 \" -> \" $5 }'
                   \"$m\" export --checkpoint \"$3/ft\" --hf \"$3/ft-hf\" >/dev/null
                   exported=$(\"$m\" eval --checkpoint \"$3/ft-hf\" --input \"$2\" --json)
                   [ \"$after\" = \"$exported\" ] && echo \"same loss from the run and its export: $after\"
