@@ -223,9 +223,17 @@ Run open_run(const TrainConfig& config, const TrainHooks& hooks) {
   return run;
 }
 
+// The tokenizer as the model's config.json names it, for `generate`, `eval` and search: a file by its
+// absolute path, so the model works from any folder (a relative path would only work from the one the run
+// was started in); an encoding name (gpt2) as it is.
+std::string tokenizer_reference(const std::string& name_or_path) {
+  const fs::path path(name_or_path);
+  return fs::is_regular_file(path) ? fs::absolute(path).lexically_normal().string() : name_or_path;
+}
+
 void save_run_checkpoint(Run& run) {
   const auto began = Clock::now();
-  ModelInfo info{.tokenizer = run.config.tokenizer};
+  ModelInfo info{.tokenizer = tokenizer_reference(run.config.tokenizer)};
   if (const auto eot = run.tokenizer.special("<|endoftext|>")) info.bos_token_id = info.eos_token_id = to_int(*eot);
   nlohmann::json state = {{"config", to_json(run.config)}, {"step", run.step},
                           {"total_steps", run.total_steps}, {"rng", run.batch_rng.state()},

@@ -27,3 +27,10 @@ add_test(NAME generation.cli.interactive
                  $<TARGET_FILE:minillm_cli> "${generation_cli_out}")
 set_tests_properties(generation.cli.interactive PROPERTIES LABELS "ch07;cli" FIXTURES_REQUIRED generation_run
                      PASS_REGULAR_EXPRESSION "^> .*\\[[0-9]+ tokens in the cache\\]\n> .*\\[[0-9]+ tokens in the cache\\]\n> exit status 0\n$")
+# A run trained with a relative tokenizer path generates from any folder: its config.json names the
+# tokenizer file by an absolute path.
+add_test(NAME generation.cli.run_works_from_another_folder
+         COMMAND sh -c "set -e; rm -rf \"$2\"; mkdir -p \"$2/a\" \"$2/b\"; cd \"$2/a\"; \"$0\" train-tokenizer --vocab-size 300 --input \"$1\" --out tok.bpe >/dev/null; \"$0\" train --input \"$1\" --tokenizer tok.bpe --out run --steps 2 --layers 1 --heads 2 --width 16 --context 16 --batch 2 --sample-tokens 0 --json >/dev/null; cd \"$2/b\"; \"$0\" generate --checkpoint ../a/run --prompt 'The keeper' --tokens 3 --temperature 0 --json 2>&1; echo \"exit status $?\""
+                 $<TARGET_FILE:minillm_cli> "${PROJECT_SOURCE_DIR}/data/text/lighthouse_story.txt" "${CMAKE_BINARY_DIR}/tests/generation-cwd")
+set_tests_properties(generation.cli.run_works_from_another_folder PROPERTIES LABELS "ch07;cli" TIMEOUT 120
+                     PASS_REGULAR_EXPRESSION "\\{\"ids\":\\[[0-9,]+\\][^\n]*\\}\nexit status 0\n$")
