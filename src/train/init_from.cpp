@@ -64,14 +64,13 @@ void check_init_tokenizer(const InitSource& source, const TrainConfig& config, c
     require(same, "--tokenizer {} is not the tokenizer the model in {} was trained with ({}): a fine-tuned model "
             "keeps its token ids; drop --tokenizer", config.tokenizer, dir, source.tokenizer);
   }
+  if (tokenizer.vocab_size() == source.model.vocab_size) return;
   if (source.tokenizer.empty())
-    require(tokenizer.vocab_size() == source.model.vocab_size,
-            "{}/config.json names no tokenizer ('minillm_tokenizer') and its vocabulary of {} is not GPT-2's: give "
-            "the tokenizer the model was trained with (--tokenizer; '{}' has {} tokens)", dir,
-            source.model.vocab_size, config.tokenizer, tokenizer.vocab_size());
-  require(tokenizer.vocab_size() == source.model.vocab_size,
-          "the tokenizer {} has {} tokens but the model in {} has a vocabulary of {}", config.tokenizer,
-          tokenizer.vocab_size(), dir, source.model.vocab_size);
+    fail("{}/config.json names no tokenizer ('minillm_tokenizer') and its vocabulary of {} is not GPT-2's: give "
+         "the tokenizer the model was trained with (--tokenizer; '{}' has {} tokens)", dir, source.model.vocab_size,
+         config.tokenizer, tokenizer.vocab_size());
+  fail("the tokenizer {} has {} tokens but the model in {} has a vocabulary of {}", config.tokenizer,
+       tokenizer.vocab_size(), dir, source.model.vocab_size);
 }
 
 // True when `inner` is `outer` or inside it.
