@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -91,9 +92,11 @@ void field_from_json(const ConfigField<Config>& f, const nlohmann::json& value, 
           c.*member = value.get<std::string>();
         } else if constexpr (std::is_integral_v<T>) {
           require(value.is_number_integer(), "{}: '{}' must be a whole number, got {}", what, f.key, value.dump());
-          const double v = value.get<double>();
-          require(v >= double(std::numeric_limits<T>::lowest()) && v <= double(std::numeric_limits<T>::max()),
-                  "{}: '{}' = {} is out of range", what, f.key, value.dump());
+          // Compared as integers (a double cannot tell 2^63 from int64's largest): JSON keeps a whole number
+          // as uint64 when it is not negative, int64 when it is.
+          const bool fits = value.is_number_unsigned() ? std::in_range<T>(value.get<uint64_t>())
+                                                       : std::in_range<T>(value.get<int64_t>());
+          require(fits, "{}: '{}' = {} is out of range", what, f.key, value.dump());
           c.*member = value.get<T>();
         } else {
           require(value.is_number(), "{}: '{}' must be a number, got {}", what, f.key, value.dump());

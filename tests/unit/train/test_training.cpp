@@ -205,5 +205,23 @@ TEST(Trainer, ConfigJsonRejectsUnknownKeys) {
   EXPECT_EQ(c.model.n_layer, 3);
 }
 
+TEST(Trainer, ConfigJsonRefusesWholeNumbersPastTheirType) {
+  // 2^63 is one past int64's largest; as a double it equals int64's largest, so a check in doubles let it
+  // through and it wrapped to a negative step count.
+  const auto message_of = [](const nlohmann::json& j) {
+    try {
+      train_config_from_json(j);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(message_of(nlohmann::json{{"steps", 9223372036854775808ULL}}),
+            "training config: 'steps' = 9223372036854775808 is out of range");
+  EXPECT_EQ(message_of(nlohmann::json{{"steps", 9223372036854775807LL}}), "(no error)");
+  EXPECT_EQ(message_of(nlohmann::json{{"seed", -1}}), "training config: 'seed' = -1 is out of range");
+  EXPECT_EQ(message_of(nlohmann::json{{"batch", 2147483648LL}}), "training config: 'batch' = 2147483648 is out of range");
+}
+
 }  // namespace
 }  // namespace minillm
