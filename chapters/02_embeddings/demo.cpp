@@ -45,11 +45,11 @@ void seed_example() {
   const int V = 10000, C = 300;
   std::vector<float> table(static_cast<size_t>(V) * C);
   Rng rng(42);
-  embedding_init(table, rng);  // N(0, 0.02), as GPT-2 starts
+  embedding_init(table, rng);  // normal, standard deviation 0.02, as GPT-2 starts
   const TokenIds ids = {token_id(1), token_id(5), token_id(42), token_id(999)};
   std::vector<float> out(ids.size() * C);
   embedding_forward(out.data(), ids, table.data(), V, C);
-  fmt::print("   A table of {} x {} random numbers (N(0, 0.02)). Looking up ids {{1, 5, 42, 999}} copies\n"
+  fmt::print("   A table of {} x {} random numbers (standard deviation 0.02). Looking up ids {{1, 5, 42, 999}} copies\n"
              "   4 rows, so the result has shape [{}, {}]. Its first numbers:\n",
              V, C, ids.size(), C);
   for (size_t n = 0; n < ids.size(); ++n)

@@ -13,7 +13,7 @@ int main() {
   const int V = 10000, C = 300;                // 10,000 tokens, 300 numbers each
   std::vector<float> table(size_t(V) * C);     // the embedding matrix [V, C]
   Rng rng(1337);
-  embedding_init(table, rng);                  // random N(0, 0.02) to start; training moves it
+  embedding_init(table, rng);                  // random, standard deviation 0.02; training moves it
 
   const TokenIds ids = {token_id(1), token_id(5), token_id(42), token_id(999)};
   std::vector<float> vectors(ids.size() * C);  // the result [4, 300]

@@ -1,6 +1,7 @@
 #pragma once
-// Chapter 00 practice: flat row-major buffers, the matrix multiply forward and backward, gradients from
-// zero (a derivative by finite differences, one step of gradient descent) and the linear layer.
+// Chapter 00 practice: flat row-major buffers, the matrix multiply, gradients from zero (a derivative by the
+// chain rule, one by finite differences, one step of gradient descent), the matmul backward and the linear
+// layer.
 // All matrices are float buffers in row-major order; shapes are in the comments.
 #include <cstdint>
 #include <functional>
@@ -20,11 +21,19 @@ void transpose(const float* in, float* out, int64_t rows, int64_t cols);
 // out[m, n] = a[m, k] · b[k, n]  (overwrites out)
 void matmul(const float* a, const float* b, float* out, int64_t m, int64_t k, int64_t n);
 
-// Backward of out[m, n] = a[m, k] · b[k, n], given dout[m, n] = dLoss/dout. ACCUMULATES:
-//   da[m, k] += dout · bᵀ
-//   db[k, n] += aᵀ · dout
+// Task matmul_backward: the backward of matmul. Given a[m, k], b[k, n] and dout[m, n] = dLoss/dout for
+// out = a · b, ACCUMULATES (+=) dLoss/da into da[m, k] and dLoss/db into db[k, n] (How It Works, "The
+// backward pass of a matmul").
 void matmul_backward(const float* a, const float* b, const float* dout, float* da, float* db, int64_t m,
                      int64_t k, int64_t n);
+
+// Task chain_rule: the value and the derivative of f(x) = (x² − 3x + 1)² at x, the derivative by the chain
+// rule (How It Works, "Gradients from nothing", the two-step chain), not by finite differences.
+struct ValueAndSlope {
+  double value = 0.0;  // f(x)
+  double slope = 0.0;  // df/dx at x
+};
+ValueAndSlope chain_rule(double x);
 
 // Task numerical_gradient: the gradient of f at x, estimated by finite differences. grad[i] says how much
 // f(x) changes per unit change of x[i] alone (the other coordinates held fixed); use a step of size h on
@@ -32,16 +41,16 @@ void matmul_backward(const float* a, const float* b, const float* dout, float* d
 std::vector<double> numerical_gradient(const std::function<double(const std::vector<double>&)>& f,
                                        const std::vector<double>& x, double h);
 
-// Task gradient_descent_step: fitting a line y = w x + b to the points (xs[i], ys[i]) by gradient descent.
-// The loss is the mean squared error, the average over the points of (w xs[i] + b - ys[i])^2. One step
-// computes that loss and its gradient with respect to w and b at the current w and b, then moves w and b
-// against their gradients by the learning rate lr. Returns the loss BEFORE the step.
-float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& w, float& b,
+// Task gradient_descent_step: fitting a parabola y = a x² + w x + b to the points (xs[i], ys[i]) by gradient
+// descent, the lesson's line fit with one more parameter. The loss is the mean squared error over the
+// points. One step computes that loss and its gradient with respect to a, w and b at their current values,
+// then moves each of them against its gradient by the learning rate lr. Returns the loss BEFORE the step.
+float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& a, float& w, float& b,
                             float lr);
 
-// Task linear_forward: the linear layer (PyTorch's nn.Linear). inp is [N, C] (N rows of C inputs), weight
-// is [OC, C] (one row of C weights per output, stored like PyTorch), bias is [OC] or nullptr (no bias).
-//   out[N, OC] = inp · weightᵀ + bias      (overwrites out)
+// Task linear_forward: the linear layer (PyTorch's nn.Linear; How It Works, "The linear layer"). inp is
+// [N, C] (N rows of C inputs), weight is [OC, C] (one row of C weights per output, stored like PyTorch),
+// bias is [OC] or nullptr (no bias). out[N, OC] receives every row's OC outputs (overwrites out).
 void linear_forward(const float* inp, const float* weight, const float* bias, float* out, int64_t N, int64_t C,
                     int64_t OC);
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/line_fit.hpp"
 #include "core/matmul.hpp"
 #include "core/rng.hpp"
 #include "nn/linear.hpp"
@@ -33,8 +34,8 @@ TEST(RowMajorIndex, TwoDimensions) {
 TEST(RowMajorIndex, TwoDimensionsVisitMemoryInOrder) {
   // Walking (i, j) with j fastest must visit offsets 0, 1, 2, ... with no gaps: that is row-major.
   int64_t expected = 0;
-  for (int64_t i = 0; i < 3; ++i)
-    for (int64_t j = 0; j < 5; ++j)
+  for (int64_t i = 0; i < 3; i++)
+    for (int64_t j = 0; j < 5; j++)
       ASSERT_EQ(ch00::offset_2d(i, j, 5), expected++) << "(" << i << ", " << j << ") in a 3x5 matrix";
 }
 
@@ -44,9 +45,9 @@ TEST(RowMajorIndex, ThreeDimensions) {
   EXPECT_EQ(ch00::offset_3d(1, 0, 0, 4, 5), 20) << "(1, 0, 0) in [2, 4, 5]: one whole [4, 5] matrix in";
   EXPECT_EQ(ch00::offset_3d(1, 2, 3, 4, 5), 33) << "(1, 2, 3) in [2, 4, 5] is 1*20 + 2*5 + 3 = 33";
   int64_t expected = 0;
-  for (int64_t b = 0; b < 2; ++b)
-    for (int64_t t = 0; t < 3; ++t)
-      for (int64_t c = 0; c < 4; ++c)
+  for (int64_t b = 0; b < 2; b++)
+    for (int64_t t = 0; t < 3; t++)
+      for (int64_t c = 0; c < 4; c++)
         ASSERT_EQ(ch00::offset_3d(b, t, c, 3, 4), expected++) << "(" << b << ", " << t << ", " << c << ") in [2, 3, 4]";
 }
 
@@ -68,8 +69,8 @@ TEST(Transpose, EveryElementMovesToItsMirrorPosition) {
   const int64_t rows = 5, cols = 7;
   std::vector<float> in = random_values(rows * cols, 1), out(rows * cols, 0.0f), back(rows * cols, 0.0f);
   ch00::transpose(in.data(), out.data(), rows, cols);
-  for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j)
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++)
       ASSERT_EQ(out[j * rows + i], in[i * cols + j]) << "out(" << j << ", " << i << ") should be in(" << i << ", "
                                                       << j << ") for a 5x7 input";
   ch00::transpose(out.data(), back.data(), cols, rows);
@@ -102,7 +103,7 @@ TEST(NaiveMatmul, MatchesBlasOnRectangularShapes) {
   ch00::matmul(a.data(), b.data(), out.data(), m, k, n);
   minillm::matmul_ab(a.data(), b.data(), expected.data(), m, k, n);
   // Sums of 5 products of numbers in [-1, 1]: float32 rounding differences stay below 1e-6.
-  for (int64_t i = 0; i < m * n; ++i)
+  for (int64_t i = 0; i < m * n; i++)
     ASSERT_NEAR(out[i], expected[i], 1e-5) << "out(" << i / n << ", " << i % n << ") of a [3,5]·[5,4] product";
   ASSERT_EQ(out[m * n], kSentinel) << "matmul wrote past the end of out (it has m*n floats)";
 }
@@ -129,10 +130,10 @@ TEST(MatmulBackward, Accumulates) {
 double loss(const std::vector<double>& a, const std::vector<double>& b, const std::vector<float>& dout, int64_t m,
             int64_t k, int64_t n) {
   double total = 0.0;
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j) {
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < n; j++) {
       double out = 0.0;
-      for (int64_t p = 0; p < k; ++p) out += a[i * k + p] * b[p * n + j];
+      for (int64_t p = 0; p < k; p++) out += a[i * k + p] * b[p * n + j];
       total += out * dout[i * n + j];
     }
   return total;
@@ -152,7 +153,7 @@ TEST(MatmulBackward, MatchesFiniteDifferences) {
   // exact up to double rounding (~1e-15); the tolerance covers float32 sums of at most 5 terms in [-1, 1].
   const double h = 1e-3, tol = 1e-5;
   std::vector<double> a64(a.begin(), a.end()), b64(b.begin(), b.end());
-  for (int64_t idx = 0; idx < m * k; ++idx) {
+  for (int64_t idx = 0; idx < m * k; idx++) {
     std::vector<double> plus = a64, minus = a64;
     plus[idx] += h;
     minus[idx] -= h;
@@ -160,13 +161,47 @@ TEST(MatmulBackward, MatchesFiniteDifferences) {
     EXPECT_NEAR(da[idx], numeric, tol) << "da(" << idx / k << ", " << idx % k << "): how much the loss changes "
                                        << "when a(" << idx / k << ", " << idx % k << ") is nudged";
   }
-  for (int64_t idx = 0; idx < k * n; ++idx) {
+  for (int64_t idx = 0; idx < k * n; idx++) {
     std::vector<double> plus = b64, minus = b64;
     plus[idx] += h;
     minus[idx] -= h;
     double numeric = (loss(a64, plus, dout, m, k, n) - loss(a64, minus, dout, m, k, n)) / (2 * h);
     EXPECT_NEAR(db[idx], numeric, tol) << "db(" << idx / n << ", " << idx % n << "): how much the loss changes "
                                        << "when b(" << idx / n << ", " << idx % n << ") is nudged";
+  }
+}
+
+// ---- chain_rule ----
+
+TEST(ChainRule, ValuesWorkedOutByHand) {
+  // f(x) = (x² - 3x + 1)². With u = x² - 3x + 1: df/dx = 2u · (2x - 3).
+  //   x = 0: u = 1,  f = 1, df/dx = 2 · 1 · (-3) = -6
+  //   x = 2: u = -1, f = 1, df/dx = 2 · (-1) · 1 = -2
+  //   x = 3: u = 1,  f = 1, df/dx = 2 · 1 · 3 = 6
+  const double xs[3] = {0.0, 2.0, 3.0}, slopes[3] = {-6.0, -2.0, 6.0};
+  for (int p = 0; p < 3; p++) {
+    const ch00::ValueAndSlope got = ch00::chain_rule(xs[p]);
+    EXPECT_NEAR(got.value, 1.0, 1e-12) << "f(" << xs[p] << ") = (x² - 3x + 1)² = 1";
+    EXPECT_NEAR(got.slope, slopes[p], 1e-12) << "df/dx at " << xs[p] << ": the outer derivative 2u times the inner 2x - 3";
+  }
+}
+
+TEST(ChainRule, ZeroSlopeWhereTheInnerPartIsZeroOrTurns) {
+  // u = 0 at x = (3 ± sqrt(5)) / 2: f has a minimum there, slope 0. And at x = 1.5 the inner part turns
+  // (2x - 3 = 0): slope 0 again, with f = (2.25 - 4.5 + 1)² = 1.5625.
+  const double root = (3.0 + std::sqrt(5.0)) / 2.0;
+  EXPECT_NEAR(ch00::chain_rule(root).value, 0.0, 1e-12) << "f is 0 where x² - 3x + 1 = 0";
+  EXPECT_NEAR(ch00::chain_rule(root).slope, 0.0, 1e-12) << "a square has slope 0 where it touches 0";
+  EXPECT_NEAR(ch00::chain_rule(1.5).value, 1.5625, 1e-12) << "f(1.5) = (-1.25)²";
+  EXPECT_NEAR(ch00::chain_rule(1.5).slope, 0.0, 1e-12) << "the inner derivative 2x - 3 is 0 at x = 1.5";
+}
+
+TEST(ChainRule, AgreesWithFiniteDifferences) {
+  // The library's central difference measures the slope of the same f, written out here.
+  const auto f = [](double x) { return (x * x - 3 * x + 1) * (x * x - 3 * x + 1); };
+  for (double x : {-2.0, -0.5, 0.7, 1.2, 4.0}) {
+    EXPECT_NEAR(ch00::chain_rule(x).value, f(x), 1e-9) << "f(" << x << ")";
+    EXPECT_NEAR(ch00::chain_rule(x).slope, minillm::finite_difference(f, x), 1e-5) << "df/dx at " << x;
   }
 }
 
@@ -203,62 +238,74 @@ TEST(NumericalGradient, AgreesWithMatmulBackward) {
   const auto f = [&](const std::vector<double>& a64) { return loss(a64, {b.begin(), b.end()}, dout, m, k, n); };
   const std::vector<double> grad = ch00::numerical_gradient(f, {a.begin(), a.end()}, 1e-3);
   ASSERT_EQ(grad.size(), static_cast<size_t>(m * k));
-  for (int64_t i = 0; i < m * k; ++i) EXPECT_NEAR(grad[i], expected[i], 1e-5) << "entry " << i << " of da";
+  for (int64_t i = 0; i < m * k; i++) EXPECT_NEAR(grad[i], expected[i], 1e-5) << "entry " << i << " of da";
 }
 
 // ---- gradient_descent_step ----
 
 TEST(GradientDescentStep, OneStepByHand) {
-  // Points (0, 1), (1, 3), (2, 5) lie on y = 2x + 1. From w = b = 0 the residuals w x + b - y are -1, -3, -5:
-  //   loss  = (1 + 9 + 25) / 3 = 35/3
-  //   dL/dw = 2/3 * (0*(-1) + 1*(-3) + 2*(-5)) = -26/3      dL/db = 2/3 * (-1 - 3 - 5) = -6
-  //   with lr = 0.1: w = 0 - 0.1 * (-26/3) = 0.8667, b = 0 - 0.1 * (-6) = 0.6
-  const std::vector<float> xs = {0, 1, 2}, ys = {1, 3, 5};
-  float w = 0.0f, b = 0.0f;
-  const float loss = ch00::gradient_descent_step(xs, ys, w, b, 0.1f);
-  EXPECT_NEAR(loss, 35.0f / 3.0f, 1e-5) << "the mean of the squared residuals (1 + 9 + 25) / 3, before the step";
-  EXPECT_NEAR(w, 0.1f * 26.0f / 3.0f, 1e-5) << "w moves against dL/dw = -26/3 by lr = 0.1";
-  EXPECT_NEAR(b, 0.6f, 1e-5) << "b moves against dL/db = -6 by lr = 0.1";
+  // Points (0, 1), (1, 2), (2, 5) lie on y = x² + 1. From a = w = b = 0 the residuals a x² + w x + b - y are
+  // -1, -2, -5:
+  //   loss  = (1 + 4 + 25) / 3 = 10
+  //   dL/da = 2/3 * (0*(-1) + 1*(-2) + 4*(-5)) = -44/3     dL/dw = 2/3 * (0*(-1) + 1*(-2) + 2*(-5)) = -8
+  //   dL/db = 2/3 * (-1 - 2 - 5) = -16/3
+  //   with lr = 0.01: a = 0.44/3 = 0.14667, w = 0.08, b = 0.16/3 = 0.05333
+  const std::vector<float> xs = {0, 1, 2}, ys = {1, 2, 5};
+  float a = 0.0f, w = 0.0f, b = 0.0f;
+  const float loss = ch00::gradient_descent_step(xs, ys, a, w, b, 0.01f);
+  EXPECT_NEAR(loss, 10.0f, 1e-5) << "the mean of the squared residuals (1 + 4 + 25) / 3, before the step";
+  EXPECT_NEAR(a, 0.44f / 3.0f, 1e-6) << "a moves against dL/da = -44/3 by lr = 0.01 (each residual weighs x² here)";
+  EXPECT_NEAR(w, 0.08f, 1e-6) << "w moves against dL/dw = -8 by lr = 0.01";
+  EXPECT_NEAR(b, 0.16f / 3.0f, 1e-6) << "b moves against dL/db = -16/3 by lr = 0.01";
 }
 
-TEST(GradientDescentStep, ThePerfectLineDoesNotMove) {
-  const std::vector<float> xs = {-1, 0, 3}, ys = {-1, 1, 7};  // exactly y = 2x + 1
-  float w = 2.0f, b = 1.0f;
-  EXPECT_EQ(ch00::gradient_descent_step(xs, ys, w, b, 0.5f), 0.0f) << "no residual, no loss";
+TEST(GradientDescentStep, ThePerfectParabolaDoesNotMove) {
+  const std::vector<float> xs = {-1, 0, 3}, ys = {-2, -1, 14};  // exactly y = x² + 2x - 1
+  float a = 1.0f, w = 2.0f, b = -1.0f;
+  EXPECT_EQ(ch00::gradient_descent_step(xs, ys, a, w, b, 0.5f), 0.0f) << "no residual, no loss";
+  EXPECT_EQ(a, 1.0f) << "at the minimum the gradient is 0, so a stays";
   EXPECT_EQ(w, 2.0f) << "at the minimum the gradient is 0, so w stays";
-  EXPECT_EQ(b, 1.0f) << "at the minimum the gradient is 0, so b stays";
+  EXPECT_EQ(b, -1.0f) << "at the minimum the gradient is 0, so b stays";
 }
 
 TEST(GradientDescentStep, StepIsTheFiniteDifferenceSlope) {
-  // The step must be -lr times the loss's slope. The slope is measured here by central differences of the
-  // mean squared error in double, independently of the task's code.
+  // The step must be -lr times the loss's slope. The slope is measured here by the library's central
+  // difference of the mean squared error in double, independently of the task's code.
   const std::vector<float> xs = {0.5f, -1.0f, 2.0f, 0.25f}, ys = {1.0f, -2.0f, 0.5f, 3.0f};
-  const auto mse = [&](double w, double b) {
+  const auto mse = [&](double pa, double pw, double pb) {
     double total = 0.0;
-    for (size_t i = 0; i < xs.size(); ++i) total += (w * xs[i] + b - ys[i]) * (w * xs[i] + b - ys[i]);
+    for (size_t p = 0; p < xs.size(); p++) {
+      const double miss = pa * xs[p] * xs[p] + pw * xs[p] + pb - ys[p];
+      total += miss * miss;
+    }
     return total / static_cast<double>(xs.size());
   };
-  const float w0 = 0.3f, b0 = -0.2f, lr = 0.01f;
-  const double h = 1e-4;
-  const double slope_w = (mse(w0 + h, b0) - mse(w0 - h, b0)) / (2 * h);
-  const double slope_b = (mse(w0, b0 + h) - mse(w0, b0 - h)) / (2 * h);
-  float w = w0, b = b0;
-  const float loss = ch00::gradient_descent_step(xs, ys, w, b, lr);
-  EXPECT_NEAR(loss, mse(w0, b0), 1e-5) << "the loss is the MEAN of the squared residuals";
+  const float a0 = -0.4f, w0 = 0.3f, b0 = -0.2f, lr = 0.01f;
+  const double slope_a = minillm::finite_difference([&](double v) { return mse(v, w0, b0); }, a0);
+  const double slope_w = minillm::finite_difference([&](double v) { return mse(a0, v, b0); }, w0);
+  const double slope_b = minillm::finite_difference([&](double v) { return mse(a0, w0, v); }, b0);
+  float a = a0, w = w0, b = b0;
+  const float loss = ch00::gradient_descent_step(xs, ys, a, w, b, lr);
+  EXPECT_NEAR(loss, mse(a0, w0, b0), 1e-5) << "the loss is the MEAN of the squared residuals";
+  EXPECT_NEAR(a, a0 - lr * slope_a, 1e-5) << "a must move by -lr * dL/da (dL/da = " << slope_a << ")";
   EXPECT_NEAR(w, w0 - lr * slope_w, 1e-5) << "w must move by -lr * dL/dw (dL/dw = " << slope_w << ")";
   EXPECT_NEAR(b, b0 - lr * slope_b, 1e-5) << "b must move by -lr * dL/db (dL/db = " << slope_b << ")";
 }
 
-TEST(GradientDescentStep, ManyStepsFindTheLine) {
-  const std::vector<float> xs = {-2, -1, 0, 1, 2}, ys = {-3, -1, 1, 3, 5};  // y = 2x + 1
-  float w = 0.0f, b = 0.0f, previous = std::numeric_limits<float>::infinity();
-  for (int step = 0; step < 200; ++step) {
-    const float loss = ch00::gradient_descent_step(xs, ys, w, b, 0.1f);
-    ASSERT_LE(loss, previous) << "with a small learning rate the loss must not go up (step " << step << ")";
+TEST(GradientDescentStep, ManyStepsFindTheParabola) {
+  const std::vector<float> xs = {-2, -1, 0, 1, 2}, ys = {-1, -2, -1, 2, 7};  // y = x² + 2x - 1
+  float a = 0.0f, w = 0.0f, b = 0.0f, previous = std::numeric_limits<float>::infinity();
+  for (int step = 0; step < 1500; step++) {
+    const float loss = ch00::gradient_descent_step(xs, ys, a, w, b, 0.05f);
+    // Checked while the loss is far above float32's rounding; near the minimum it only jitters.
+    if (step < 200) {
+      ASSERT_LE(loss, previous) << "with a small learning rate the loss must not go up (step " << step << ")";
+    }
     previous = loss;
   }
-  EXPECT_NEAR(w, 2.0f, 1e-3) << "200 steps of lr 0.1 find the slope of y = 2x + 1";
-  EXPECT_NEAR(b, 1.0f, 1e-3) << "200 steps of lr 0.1 find the intercept of y = 2x + 1";
+  EXPECT_NEAR(a, 1.0f, 1e-3) << "1500 steps of lr 0.05 find the x² coefficient of y = x² + 2x - 1";
+  EXPECT_NEAR(w, 2.0f, 1e-3) << "1500 steps of lr 0.05 find the x coefficient of y = x² + 2x - 1";
+  EXPECT_NEAR(b, -1.0f, 1e-3) << "1500 steps of lr 0.05 find the constant of y = x² + 2x - 1";
 }
 
 // ---- linear_forward ----
@@ -283,7 +330,7 @@ TEST(LinearForward, MatchesTheLibraryLayer) {
   out[N * OC] = kSentinel;
   ch00::linear_forward(inp.data(), weight.data(), bias.data(), out.data(), N, C, OC);
   minillm::linear_forward(expected.data(), inp.data(), weight.data(), bias.data(), N, C, OC);
-  for (int64_t i = 0; i < N * OC; ++i)
+  for (int64_t i = 0; i < N * OC; i++)
     ASSERT_NEAR(out[i], expected[i], 1e-5) << "out(" << i / OC << ", " << i % OC << ") of a [3, 5] -> [3, 4] layer";
   EXPECT_EQ(out[N * OC], kSentinel) << "out is [N, OC] = [3, 4]: nothing may be written past it";
 }
@@ -316,10 +363,10 @@ TEST(LinearBackward, AccumulatesAndAcceptsNoBias) {
 double linear_loss(const std::vector<double>& inp, const std::vector<double>& weight, const std::vector<double>& bias,
                    const std::vector<float>& dout, int64_t N, int64_t C, int64_t OC) {
   double total = 0.0;
-  for (int64_t n = 0; n < N; ++n)
-    for (int64_t o = 0; o < OC; ++o) {
+  for (int64_t n = 0; n < N; n++)
+    for (int64_t o = 0; o < OC; o++) {
       double out = bias[o];
-      for (int64_t c = 0; c < C; ++c) out += inp[n * C + c] * weight[o * C + c];
+      for (int64_t c = 0; c < C; c++) out += inp[n * C + c] * weight[o * C + c];
       total += out * dout[n * OC + o];
     }
   return total;
@@ -341,8 +388,8 @@ TEST(LinearBackward, MatchesFiniteDifferences) {
   const std::vector<float>* analytic[3] = {&dinp, &dweight, &dbias};
   const char* names[3] = {"dinp", "dweight", "dbias"};
   const double h = 1e-3;
-  for (int which = 0; which < 3; ++which) {
-    for (size_t i = 0; i < x[which].size(); ++i) {
+  for (int which = 0; which < 3; which++) {
+    for (size_t i = 0; i < x[which].size(); i++) {
       const double saved = x[which][i];
       x[which][i] = saved + h;
       const double up = linear_loss(x[0], x[1], x[2], dout, N, C, OC);

@@ -9,50 +9,48 @@
 namespace ch02 {
 
 std::vector<float> lookup_rows(const std::vector<float>& table, int V, int C, const std::vector<int>& ids) {
-  // TODO(lookup_rows): make out of size ids.size() * C. For each n, first check 0 <= ids[n] < V with
-  // minillm::require(condition, "token id {} is outside [0, {})", ids[n], V); then copy the C floats starting
-  // at table[ids[n] * C] to out[n * C]. A lookup is a copy: no multiplication is involved.
+  // TODO(lookup_rows): the result holds ids.size() rows of C floats; row n is a copy of the table's row for
+  // ids[n]. Check each id first with minillm::require (core/error.hpp), with a message that names the id and
+  // V. A lookup is a copy: no multiplication is involved.
   throw minillm::practice::NotImplemented("lookup_rows");
 }
 
 float cosine(std::span<const float> a, std::span<const float> b) {
-  // TODO(cosine): one loop summing a[i]*b[i], a[i]*a[i] and b[i]*b[i] (in double, for accuracy). If either
-  // squared length is 0, throw with minillm::require(...). Return dot / (sqrt(aa) * sqrt(bb)).
+  // TODO(cosine): the cosine of the angle between a and b (How It Works, step 6). Sum in double for
+  // accuracy, and refuse a zero vector with minillm::require before dividing by its length.
   throw minillm::practice::NotImplemented("cosine");
 }
 
 int closest_row(const std::vector<float>& table, int V, int C, int query) {
-  // TODO(closest_row): for every row r != query, compute cosine(row r, row query) (a std::span over
-  // &table[r * C] of length C) and keep the best; only a strictly higher value replaces it, so ties keep the
-  // smaller row.
+  // TODO(closest_row): compare every other row of the table with row `query` using your cosine() and return
+  // the most similar one; on a tie the smaller row wins.
   throw minillm::practice::NotImplemented("closest_row");
 }
 
 std::vector<float> first_principal_axis(const std::vector<float>& data, int n, int d) {
-  // TODO(first_principal_axis): 1) mean of each column; 2) cov[a][b] = sum over points of
-  // (x_a - mean_a)(x_b - mean_b) / (n - 1); 3) start from v = (1, 1, ..., 1) and repeat ~500 times:
-  // v = cov * v, then divide v by its length; 4) flip the sign if the largest-magnitude entry is negative.
+  // TODO(first_principal_axis): "Seeing the vectors" explains the three steps: centre the points, build their
+  // covariance matrix, and find its main direction by power iteration (a few hundred rounds are plenty).
+  // Then make the largest-magnitude entry positive, so the answer does not depend on the start.
   throw minillm::practice::NotImplemented("first_principal_axis");
 }
 
 std::vector<float> project_to_2d(const std::vector<float>& data, int n, int d) {
-  // TODO(project_to_2d): 1) centre the points (subtract each column's mean); 2) axis1 =
-  // first_principal_axis(centred, n, d); 3) rest = each centred point minus (point . axis1) * axis1;
-  // 4) axis2 = first_principal_axis(rest, n, d); 5) for each point push back (centred . axis1) and then
-  // (centred . axis2).
+  // TODO(project_to_2d): the map's x for a point is its centred coordinate along the first principal axis,
+  // y the one along the second. Your first_principal_axis finds the first; the second is the first axis of
+  // what is left once every centred point has lost its component along the first.
   throw minillm::practice::NotImplemented("project_to_2d");
 }
 
 std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::vector<float>& centroids, int k) {
-  // TODO(kmeans_step): assignment[i] = the c with the smallest squared distance sum_j (x_ij - centroid_cj)^2
-  // (strictly smaller replaces, so ties keep the smaller c). Then sum the points of each cluster and count
-  // them; for clusters with count > 0, centroid = sum / count.
+  // TODO(kmeans_step): "Seeing the vectors", k-means' two steps, once each: assign every point to its nearest
+  // centroid (ties: the smaller one), then move every centroid that got points to their mean.
   throw minillm::practice::NotImplemented("kmeans_step");
 }
 
 void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int>& ids, const std::vector<float>& dout) {
-  // TODO(embedding_backward): for each n and each c: dtable[ids[n] * C + c] += dout[n * C + c]. Use +=, not
-  // =: the same id twice must add both gradients, and dtable may already hold gradient from elsewhere.
+  // TODO(embedding_backward): the forward pass copied row ids[n] of the table into row n of its result, so
+  // where does row n of dout go back to? ADD (+=), never overwrite: the same id twice must collect both
+  // gradients, and dtable may already hold gradient from elsewhere.
   throw minillm::practice::NotImplemented("embedding_backward");
 }
 
@@ -60,6 +58,20 @@ std::vector<double> negative_sampling_distribution(const std::vector<int64_t>& c
   // TODO(negative_sampling_distribution): give each word a weight (its count to the power 0.75), then divide
   // every weight by their total so that they sum to 1.
   throw minillm::practice::NotImplemented("negative_sampling_distribution");
+}
+
+BceTerm sgns_bce(double score, int label) {
+  // TODO(sgns_bce): How It Works, step 5: the sigmoid turns the score into the probability of "yes", and the
+  // loss is minus the log of the probability of the right answer. Work out its derivative with respect to
+  // the score on paper. Then make it safe: for a score of 800, σ(score) is exactly 1 in double and 1 - σ is
+  // 0, so rewrite the loss so that no log of 0 and no exp of a large positive number appears.
+  throw minillm::practice::NotImplemented("sgns_bce");
+}
+
+int analogy(const std::vector<float>& table, int V, int C, int a, int b, int c) {
+  // TODO(analogy): build the vector b - a + c from the three rows, then find the row most similar to it by
+  // cosine, as closest_row does, skipping the three words of the question.
+  throw minillm::practice::NotImplemented("analogy");
 }
 
 double sgns_pair_update(std::vector<float>& inputs, std::vector<float>& outputs, int dim, int centre, int context,

@@ -9,21 +9,22 @@
 
 namespace ch02 {
 
-// Task lookup_rows: the embedding forward pass. out[n, :] = table[ids[n], :] for a [V, C] table; the result
-// is [ids.size(), C]. An id outside [0, V) must throw minillm::Error (use minillm::require from
+// Task lookup_rows: the embedding forward pass (How It Works, step 2) for a [V, C] table: row n of the
+// result, [ids.size(), C], is the embedding of token ids[n]. An id outside [0, V) must throw minillm::Error (use minillm::require from
 // "core/error.hpp") with a message that contains the id and V.
 std::vector<float> lookup_rows(const std::vector<float>& table, int V, int C, const std::vector<int>& ids);
 
-// Task cosine: a·b / (|a| |b|). Throw minillm::Error if either vector is all zeros.
+// Task cosine: the cosine similarity of a and b (How It Works, step 6), in [-1, 1]. Throw minillm::Error if
+// either vector is all zeros (it has no direction).
 float cosine(std::span<const float> a, std::span<const float> b);
 
 // Task closest_row: the row of the [V, C] table with the highest cosine similarity to row `query`,
 // not counting `query` itself (ties: the smaller row).
 int closest_row(const std::vector<float>& table, int V, int C, int query);
 
-// Task first_principal_axis: the unit direction along which the n points of `data` ([n, d]) spread most,
-// with its largest-magnitude entry made positive. Centre the points, build the d x d covariance matrix,
-// and run power iteration on it.
+// Task first_principal_axis: the unit direction along which the n points of `data` ([n, d]) spread most
+// (the covariance matrix's eigenvector of the largest eigenvalue, found by power iteration: "Seeing the
+// vectors"), with its largest-magnitude entry made positive.
 std::vector<float> first_principal_axis(const std::vector<float>& data, int n, int d);
 
 // Task project_to_2d: PCA to 2D, the map of the lesson. Returns [n, 2]: each point's coordinates along the
@@ -36,8 +37,9 @@ std::vector<float> project_to_2d(const std::vector<float>& data, int n, int d);
 // where it is). Updates `centroids` in place and returns the assignment.
 std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::vector<float>& centroids, int k);
 
-// Task embedding_backward: ACCUMULATE dtable[ids[n], :] += dout[n, :] for every n. A row used twice gets
-// both gradients; rows never used are left as they are. (Forgetting this step is the seed lesson's
+// Task embedding_backward: the backward of lookup_rows (How It Works, step 4). dout [ids.size(), C] is the
+// gradient of the loss with respect to lookup_rows' result; ACCUMULATE (+=) the gradient with respect to the
+// table into dtable [V, C]. A row used twice gets both gradients; rows never used are left as they are. (Forgetting this step is the seed lesson's
 // "forgetting to update embeddings": the table would never learn.)
 void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int>& ids, const std::vector<float>& dout);
 
@@ -45,6 +47,21 @@ void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int
 // raised to the power 3/4: word i is drawn with a probability proportional to counts[i]^0.75. Returns the
 // probabilities (they sum to 1).
 std::vector<double> negative_sampling_distribution(const std::vector<int64_t>& counts);
+
+// Task sgns_bce: one term of word2vec's loss, a binary cross-entropy (How It Works, step 5). score is a
+// logit u · v and label is 1 (the pair really appeared together) or 0 (a negative). Returns the loss, minus
+// the log of the probability σ(score) gives to the right answer, and its derivative with respect to score.
+// Both must stay finite and accurate for any score, even ±800 (where σ is exactly 0 or 1 in double).
+struct BceTerm {
+  double loss = 0.0;
+  double dscore = 0.0;  // dloss/dscore
+};
+BceTerm sgns_bce(double score, int label);
+
+// Task analogy: "a is to b as c is to ?" (word2vec's analogies, How It Works, step 6): the row of the [V, C]
+// table whose cosine similarity with the vector b - a + c is highest, never a, b or c themselves (ties: the
+// smaller row).
+int analogy(const std::vector<float>& table, int V, int C, int a, int b, int c);
 
 // Task sgns_pair_update: one SGD step of word2vec's skip-gram with negative sampling for one pair. inputs
 // and outputs are the two [V, dim] tables (input vectors v: the embeddings; output vectors u). The centre

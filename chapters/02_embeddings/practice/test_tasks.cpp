@@ -17,8 +17,8 @@ namespace {
 // A 4 x 3 table whose row r is {10r, 10r + 1, 10r + 2}.
 std::vector<float> small_table() {
   std::vector<float> t;
-  for (int r = 0; r < 4; ++r)
-    for (int c = 0; c < 3; ++c) t.push_back(float(10 * r + c));
+  for (int r = 0; r < 4; r++)
+    for (int c = 0; c < 3; c++) t.push_back(float(10 * r + c));
   return t;
 }
 
@@ -31,7 +31,7 @@ TEST(LookupRows, CopiesOneRowPerId) {
 TEST(LookupRows, TheSeedExampleShape) {
   // The seed lesson: a 10,000 x 300 table and ids {1, 5, 42, 999} give a [4, 300] result.
   std::vector<float> table(10000 * 300);
-  for (size_t i = 0; i < table.size(); ++i) table[i] = float(i % 1000) * 0.001f;
+  for (size_t i = 0; i < table.size(); i++) table[i] = float(i % 1000) * 0.001f;
   const std::vector<float> out = lookup_rows(table, 10000, 300, {1, 5, 42, 999});
   ASSERT_EQ(out.size(), 4u * 300u) << "4 ids x 300 numbers";
   ASSERT_EQ(out[3 * 300 + 7], table[999 * 300 + 7]) << "row 3 of the result is row 999 of the table";
@@ -77,15 +77,15 @@ TEST(ClosestRow, FindsTheMostSimilarOtherRow) {
 TEST(FirstPrincipalAxis, FindsTheDirectionOfMostSpread) {
   // Points on the line y = 2x (direction (1, 2)/sqrt 5), with a little sideways wobble.
   std::vector<float> data;
-  for (int i = -10; i <= 10; ++i) {
+  for (int i = -10; i <= 10; i++) {
     const float wobble = (i % 2 == 0 ? 0.1f : -0.1f);
     data.push_back(float(i) - 2 * wobble / std::sqrt(5.0f) + 3);
     data.push_back(2.0f * float(i) + wobble / std::sqrt(5.0f) - 1);
   }
-  const std::vector<float> axis = first_principal_axis(data, 21, 2);
-  ASSERT_EQ(axis.size(), 2u);
-  EXPECT_NEAR(axis[0], 1 / std::sqrt(5.0f), 1e-3) << "the axis is (1, 2)/sqrt(5), largest entry positive";
-  EXPECT_NEAR(axis[1], 2 / std::sqrt(5.0f), 1e-3);
+  const std::vector<float> found = first_principal_axis(data, 21, 2);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_NEAR(found[0], 1 / std::sqrt(5.0f), 1e-3) << "the axis is (1, 2)/sqrt(5), largest entry positive";
+  EXPECT_NEAR(found[1], 2 / std::sqrt(5.0f), 1e-3);
 }
 
 TEST(ProjectTo2d, GivesEachPointsCoordinatesAlongTheTwoMainAxes) {
@@ -93,33 +93,33 @@ TEST(ProjectTo2d, GivesEachPointsCoordinatesAlongTheTwoMainAxes) {
   // along the first direction (5s) is larger than along the second (2t), and the two are uncorrelated,
   // so PCA's 2D map must put each point at (5s, 2t) exactly.
   std::vector<float> data;
-  for (int s = -2; s <= 2; ++s)
-    for (int t = -1; t <= 1; ++t) {
+  for (int s = -2; s <= 2; s++)
+    for (int t = -1; t <= 1; t++) {
       data.push_back(7 + 5.0f * s * 0.6f);
       data.push_back(-3 + 5.0f * s * 0.8f);
       data.push_back(1 + 2.0f * t);
     }
-  const std::vector<float> xy = project_to_2d(data, 15, 3);
-  ASSERT_EQ(xy.size(), 30u) << "two coordinates per point";
+  const std::vector<float> map = project_to_2d(data, 15, 3);
+  ASSERT_EQ(map.size(), 30u) << "two coordinates per point";
   int point = 0;
-  for (int s = -2; s <= 2; ++s)
+  for (int s = -2; s <= 2; s++)
     for (int t = -1; t <= 1; ++t, ++point) {
-      ASSERT_NEAR(xy[size_t(point * 2)], 5.0f * s, 1e-3) << "point " << point << ": x is its position along (0.6, 0.8, 0)";
-      ASSERT_NEAR(xy[size_t(point * 2 + 1)], 2.0f * t, 1e-3) << "point " << point << ": y is its position along (0, 0, 1)";
+      ASSERT_NEAR(map[size_t(point * 2)], 5.0f * s, 1e-3) << "point " << point << ": x is its position along (0.6, 0.8, 0)";
+      ASSERT_NEAR(map[size_t(point * 2 + 1)], 2.0f * t, 1e-3) << "point " << point << ": y is its position along (0, 0, 1)";
     }
 }
 
 TEST(ProjectTo2d, TheTwoCoordinatesAreUncorrelatedAndXSpreadsMore) {
   // Any cloud: x and y of PCA's map have mean 0, no correlation, and x varies at least as much as y.
   std::vector<float> data;
-  for (int i = 0; i < 40; ++i)
-    for (int j = 0; j < 4; ++j) data.push_back(float((i * 7 + j * 13) % 11) + 0.5f * float(j) * float(i % 5));
-  const std::vector<float> xy = project_to_2d(data, 40, 4);
-  ASSERT_EQ(xy.size(), 80u);
+  for (int i = 0; i < 40; i++)
+    for (int j = 0; j < 4; j++) data.push_back(float((i * 7 + j * 13) % 11) + 0.5f * float(j) * float(i % 5));
+  const std::vector<float> map = project_to_2d(data, 40, 4);
+  ASSERT_EQ(map.size(), 80u);
   double mx = 0, my = 0, xx = 0, yy = 0, xy_sum = 0;
-  for (int i = 0; i < 40; ++i) mx += xy[size_t(2 * i)] / 40.0, my += xy[size_t(2 * i + 1)] / 40.0;
-  for (int i = 0; i < 40; ++i) {
-    const double x = xy[size_t(2 * i)] - mx, y = xy[size_t(2 * i + 1)] - my;
+  for (int i = 0; i < 40; i++) mx += map[size_t(2 * i)] / 40.0, my += map[size_t(2 * i + 1)] / 40.0;
+  for (int i = 0; i < 40; i++) {
+    const double x = map[size_t(2 * i)] - mx, y = map[size_t(2 * i + 1)] - my;
     xx += x * x, yy += y * y, xy_sum += x * y;
   }
   EXPECT_NEAR(mx, 0, 1e-3) << "coordinates are measured from the mean";
@@ -174,6 +174,68 @@ TEST(NegativeSamplingDistribution, SumsToOneAndEqualCountsAreEqual) {
   EXPECT_NEAR(p[0] / p[3], 27.0, 1e-9) << "81^0.75 / 1^0.75 = 27";
 }
 
+// ---- sgns_bce ----
+
+TEST(SgnsBce, ScoreZeroIsACoinFlip) {
+  // σ(0) = 1/2 whatever the label: the loss is -log(1/2) = ln 2 = 0.693147..., the derivative σ(0) - label.
+  for (int label : {0, 1}) {
+    const ch02::BceTerm term = ch02::sgns_bce(0.0, label);
+    EXPECT_NEAR(term.loss, 0.6931471805599453, 1e-12) << "label " << label << ": -log(1/2) = ln 2";
+    EXPECT_NEAR(term.dscore, 0.5 - label, 1e-12) << "label " << label << ": dloss/dscore = σ(0) - label";
+  }
+}
+
+TEST(SgnsBce, ScoreLnThreeByHand) {
+  // σ(ln 3) = 3 / (3 + 1) = 3/4. Label 1: loss -ln(3/4) = 0.287682..., derivative 3/4 - 1 = -1/4.
+  // Label 0: the probability of "no" is 1/4, loss -ln(1/4) = 1.386294..., derivative 3/4.
+  const ch02::BceTerm yes = ch02::sgns_bce(std::log(3.0), 1), no = ch02::sgns_bce(std::log(3.0), 0);
+  EXPECT_NEAR(yes.loss, 0.2876820724517809, 1e-12) << "label 1: -log σ(ln 3) = -ln(3/4)";
+  EXPECT_NEAR(yes.dscore, -0.25, 1e-12) << "label 1: σ(ln 3) - 1 = -1/4 (raising the score lowers the loss)";
+  EXPECT_NEAR(no.loss, 1.3862943611198906, 1e-12) << "label 0: -log(1 - σ(ln 3)) = -ln(1/4)";
+  EXPECT_NEAR(no.dscore, 0.75, 1e-12) << "label 0: σ(ln 3) - 0 = 3/4";
+  const ch02::BceTerm flipped = ch02::sgns_bce(-std::log(3.0), 0);
+  EXPECT_NEAR(flipped.loss, yes.loss, 1e-12) << "score -ln 3 with label 0 is the mirror image of ln 3 with label 1";
+  EXPECT_NEAR(flipped.dscore, 0.25, 1e-12) << "σ(-ln 3) = 1/4";
+}
+
+TEST(SgnsBce, HugeScoresStayFinite) {
+  // A confident wrong answer costs about its score: -log σ(-800) = log(1 + e^800) = 800 + log(1 + e^-800).
+  const ch02::BceTerm wrong_no = ch02::sgns_bce(800.0, 0), wrong_yes = ch02::sgns_bce(-800.0, 1);
+  EXPECT_NEAR(wrong_no.loss, 800.0, 1e-9) << "score 800, label 0: the loss is 800, not infinity (1 - σ(800) is 0 in double)";
+  EXPECT_NEAR(wrong_no.dscore, 1.0, 1e-12) << "score 800, label 0: σ(800) - 0 = 1";
+  EXPECT_NEAR(wrong_yes.loss, 800.0, 1e-9) << "score -800, label 1: the loss is 800, not infinity";
+  EXPECT_NEAR(wrong_yes.dscore, -1.0, 1e-12) << "score -800, label 1: σ(-800) - 1 = -1";
+  const ch02::BceTerm right = ch02::sgns_bce(800.0, 1);
+  EXPECT_EQ(right.loss, 0.0) << "a confident right answer costs log(1 + e^-800), which is 0 in double";
+  EXPECT_NEAR(right.dscore, 0.0, 1e-12);
+  // log(1 + e^-40) = e^-40 (1 - e^-40 / 2 + ...) = 4.248354255291589e-18: tiny, but not 0. -log(σ(40))
+  // computed as written rounds σ(40) to 1 and gives exactly 0.
+  EXPECT_NEAR(ch02::sgns_bce(40.0, 1).loss, 4.248354255291589e-18, 1e-24)
+      << "score 40, label 1: compute log(1 + e^-40) without first rounding σ(40) to 1 (std::log1p helps)";
+}
+
+// ---- analogy ----
+
+TEST(Analogy, ManIsToKingAsWomanIsToQueen) {
+  // Rows (2D): 0 king (3, 0), 1 queen (3, 1), 2 man (1, 0), 3 woman (1, 1), 4 apple (0, -2).
+  // king - man + woman = (3, 1): queen exactly (cosine 1); woman only 4 / (sqrt 2 sqrt 10) = 0.894.
+  const std::vector<float> table = {3, 0, 3, 1, 1, 0, 1, 1, 0, -2};
+  EXPECT_EQ(ch02::analogy(table, 5, 2, /*a=*/2, /*b=*/0, /*c=*/3), 1) << "man : king = woman : queen";
+  // queen - woman + man = (3, 0): king.
+  EXPECT_EQ(ch02::analogy(table, 5, 2, /*a=*/3, /*b=*/1, /*c=*/2), 0) << "woman : queen = man : king";
+}
+
+TEST(Analogy, TheQuestionsWordsAreNeverTheAnswer) {
+  // Rows: 0 (1, 0), 1 (1, 0.2), 2 (5, 0), 3 (4, 1), 4 (0, 1). b - a + c = (5, 0.2): row 2 (c itself) has
+  // cosine 0.9992, row 3 has (20 + 0.2) / (5.004 * 4.123) = 0.979, row 4 only 0.04.
+  const std::vector<float> table = {1, 0, 1, 0.2f, 5, 0, 4, 1, 0, 1};
+  EXPECT_EQ(ch02::analogy(table, 5, 2, 0, 1, 2), 3) << "row 2 is the closest, but it is c, a word of the question";
+  // Two rows equally close: a = (1, 0), b = (2, 1), c = (1, 1) give b - a + c = (2, 2), and rows 3 and 4 are
+  // both (2, 2): the smaller one wins.
+  const std::vector<float> tie = {1, 0, 2, 1, 1, 1, 2, 2, 2, 2};
+  EXPECT_EQ(ch02::analogy(tie, 5, 2, 0, 1, 2), 3) << "rows 3 and 4 are both (2, 2): the smaller row wins";
+}
+
 // ---- sgns_pair_update ----
 
 TEST(SgnsPairUpdate, TablesThatStartAtZeroNeverMove) {
@@ -213,12 +275,11 @@ TEST(SgnsPairUpdate, StepsAlongTheLibrarysGradient) {
   rng.fill_uniform(outputs, -0.5f, 0.5f);
   const std::vector<float> inputs0 = inputs, outputs0 = outputs;
 
-  std::vector<int> targets = {context};
-  targets.insert(targets.end(), negatives.begin(), negatives.end());
+  const std::vector<int> targets = {context, negatives[0], negatives[1], negatives[2]};  // the context first
   std::vector<const float*> target_rows;
   std::vector<std::vector<float>> dtargets(targets.size(), std::vector<float>(dim, 0.0f));
   std::vector<float*> dtarget_rows;
-  for (size_t t = 0; t < targets.size(); ++t) {
+  for (size_t t = 0; t < targets.size(); t++) {
     target_rows.push_back(outputs0.data() + targets[t] * dim);
     dtarget_rows.push_back(dtargets[t].data());
   }
@@ -228,15 +289,15 @@ TEST(SgnsPairUpdate, StepsAlongTheLibrarysGradient) {
   const float lr = 0.25f;
   const double loss = sgns_pair_update(inputs, outputs, dim, centre, context, negatives, lr);
   EXPECT_NEAR(loss, want_loss, 1e-5) << "the loss before the step";
-  for (int i = 0; i < dim; ++i)
+  for (int i = 0; i < dim; i++)
     EXPECT_NEAR(inputs[centre * dim + i], inputs0[centre * dim + i] - lr * dcentre[i], 1e-6f) << "v_centre[" << i << "]";
-  for (size_t t = 0; t < targets.size(); ++t)
-    for (int i = 0; i < dim; ++i)
+  for (size_t t = 0; t < targets.size(); t++)
+    for (int i = 0; i < dim; i++)
       EXPECT_NEAR(outputs[targets[t] * dim + i], outputs0[targets[t] * dim + i] - lr * dtargets[t][i], 1e-6f)
           << (t == 0 ? "u_context" : "u_negative") << " (word " << targets[t] << ")[" << i << "]";
   for (int r : {0, 1, 3, 4, 5})
-    for (int i = 0; i < dim; ++i) EXPECT_EQ(inputs[r * dim + i], inputs0[r * dim + i]) << "input row " << r << " is not the centre";
-  for (int i = 0; i < dim; ++i) EXPECT_EQ(outputs[1 * dim + i], outputs0[1 * dim + i]) << "output row 1 is not a target";
+    for (int i = 0; i < dim; i++) EXPECT_EQ(inputs[r * dim + i], inputs0[r * dim + i]) << "input row " << r << " is not the centre";
+  for (int i = 0; i < dim; i++) EXPECT_EQ(outputs[1 * dim + i], outputs0[1 * dim + i]) << "output row 1 is not a target";
 }
 
 TEST(SgnsPairUpdate, TheLossGoesDown) {
@@ -246,7 +307,7 @@ TEST(SgnsPairUpdate, TheLossGoesDown) {
   rng.fill_uniform(inputs, -0.5f, 0.5f);
   rng.fill_uniform(outputs, -0.5f, 0.5f);
   double previous = sgns_pair_update(inputs, outputs, dim, 0, 1, {2, 3}, 0.1f);
-  for (int step = 0; step < 20; ++step) {
+  for (int step = 0; step < 20; step++) {
     const double loss = sgns_pair_update(inputs, outputs, dim, 0, 1, {2, 3}, 0.1f);
     ASSERT_LT(loss, previous) << "repeating the same pair with a small learning rate must lower its loss (step "
                               << step << ")";

@@ -9,45 +9,56 @@
 namespace ch03 {
 
 void stable_softmax(const float* logits, float* probs, int n) {
-  // TODO(stable_softmax): find the largest logit m first. Then probs[i] = exp(logits[i] - m), add them
-  // up, and divide each by the sum. Subtracting m changes nothing mathematically (it cancels between the
-  // top and the bottom of the fraction) but keeps every exponent <= 0, so exp never overflows.
+  // TODO(stable_softmax): fill probs[0..n) with the softmax of logits[0..n) (How It Works, step 4, and its
+  // worked example). The catch is float32's range: logits of 1000 or -1000 must still give the right
+  // probabilities, never inf or NaN. Step 4 says which change to the logits leaves the softmax as it is.
   throw minillm::practice::NotImplemented("stable_softmax");
 }
 
 void causal_mask(float* scores, int T) {
-  // TODO(causal_mask): scores is [T, T], row t = query position t, column s = key position s. A query
-  // may only look at keys s <= t. Set every scores[t * T + s] with s > t to
-  // -std::numeric_limits<float>::infinity(), so that softmax gives it probability exactly 0.
+  // TODO(causal_mask): scores is [T, T], row t = query position t, column s = key position s (How It Works,
+  // step 3). Hide from every query the keys that come after it, with the value whose exponential is exactly
+  // 0; leave every other score untouched.
   throw minillm::practice::NotImplemented("causal_mask");
 }
 
 void single_head_attention(const float* q, const float* k, const float* v, float* att, float* out, int T,
                            int hs) {
-  // TODO(single_head_attention): three steps.
-  //   1. att(t, s) = (sum over i of q(t, i) * k(s, i)) / sqrt(hs)     for all t, s   (q·kᵀ, scaled)
-  //   2. causal_mask(att, T), then stable_softmax on each row of att (T values per row)
-  //   3. out(t, i) = sum over s of att(t, s) * v(s, i)                (att·v)
-  // q(t, i) is q[t * hs + i]; att(t, s) is att[t * T + s].
+  // TODO(single_head_attention): How It Works, steps 2 to 5, for one head: score every (query, key) pair,
+  // hide the future, turn each row into probabilities (kept in att), and give each position the
+  // probability-weighted mix of the value rows. Two of the pieces are your earlier tasks.
   throw minillm::practice::NotImplemented("single_head_attention");
 }
 
+void sliding_window_mask(float* scores, int T, int window) {
+  // TODO(sliding_window_mask): like your causal_mask, but a query also loses the keys that lie `window` or
+  // more positions back (tasks.hpp gives the exact range). Draw the [T, T] pattern for T = 5, window = 2
+  // first: which band of each row stays visible?
+  throw minillm::practice::NotImplemented("sliding_window_mask");
+}
+
+void alibi_scores(float* scores, int T, float slope) {
+  // TODO(alibi_scores): the causal mask plus a penalty that grows with the distance between the query's
+  // position and the key's (tasks.hpp). The diagonal keeps its score; the key one step back loses slope.
+  throw minillm::practice::NotImplemented("alibi_scores");
+}
+
 void softmax_backward(const float* probs, const float* dprobs, float* dlogits, int n) {
-  // TODO(softmax_backward): work out on paper how probs[i] changes when logits[j] changes (two cases: i == j
-  // and i != j), then let each logit collect dprobs[i] times that, summed over i. Written out, the sum
-  // simplifies so that one pass computes a single number per row and a second pass uses it. ADD to dlogits.
+  // TODO(softmax_backward): How It Works, "The backward pass, derived", the softmax bullet: how does
+  // probability i move when logit j moves (two cases, i == j and i != j)? Each logit collects that times
+  // dprobs[i], summed over i; simplified, it needs one number per row first. ADD to dlogits.
   throw minillm::practice::NotImplemented("softmax_backward");
 }
 
 void split_heads(const float* qkv, float* q, float* k, float* v, int T, int C, int NH) {
-  // TODO(split_heads): hs = C / NH. For every head h, position t and i < hs, find where the query, key and
-  // value numbers of head h sit in the row qkv[t] (3C numbers) and copy them to q, k and v [NH, T, hs].
+  // TODO(split_heads): hs = C / NH. Find where head h's query, key and value numbers for position t sit in
+  // the row qkv[t] of 3C numbers (tasks.hpp describes the layout) and copy them into q, k and v.
   throw minillm::practice::NotImplemented("split_heads");
 }
 
 void merge_heads(const float* heads, float* out, int T, int C, int NH) {
-  // TODO(merge_heads): the opposite move: for every head h, position t and i < hs, copy heads[h, t, i] to
-  // its place in row t of out[T, C], where head h owns the h-th block of hs columns.
+  // TODO(merge_heads): the opposite move of split_heads, for one part only: each head's row t goes back to
+  // its own block of hs columns in row t of out[T, C].
   throw minillm::practice::NotImplemented("merge_heads");
 }
 

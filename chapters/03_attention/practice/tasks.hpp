@@ -4,18 +4,29 @@
 
 namespace ch03 {
 
-// probs[n] = exp(logits[n] - max) / sum_j exp(logits[j] - max), for one row of n >= 1 values.
-// Must work for logits like 1000 or -1000 (a naive exp overflows to inf or underflows to 0/0).
+// Task stable_softmax: probs[n] = the softmax of logits[n], one row of n >= 1 values (How It Works, step 4).
+// Must give the right probabilities for logits like 1000 or -1000, where exp overflows or underflows float32.
 void stable_softmax(const float* logits, float* probs, int n);
 
-// Applies the causal mask to scores[T, T] in place: every entry above the diagonal (key s > query t)
-// becomes -infinity, everything else is left unchanged.
+// Task causal_mask: applies the causal mask to scores[T, T] in place (How It Works, step 3): every entry
+// whose key comes after its query (column s > row t) becomes -infinity, everything else is left unchanged.
 void causal_mask(float* scores, int T);
 
-// One head of causal self-attention:
-//   out[T, hs] = softmax(causal_mask(q · kᵀ / sqrt(hs))) · v
-// q, k, v are [T, hs]. att[T, T] receives the attention probabilities (0 above the diagonal).
+// Task single_head_attention: one head of causal self-attention (How It Works, steps 2 to 5). q, k, v are
+// [T, hs] (row t: position t's query, key, value). out[T, hs] receives each position's output, att[T, T]
+// the attention probabilities (row t sums to 1; 0 above the diagonal).
 void single_head_attention(const float* q, const float* k, const float* v, float* att, float* out, int T, int hs);
+
+// Task sliding_window_mask: a variation of causal_mask (Mistral and Longformer use it): query t may see only
+// the `window` most recent keys, itself included, s in [t - window + 1, t]. Every other entry of scores[T, T]
+// becomes -infinity; the visible ones are left unchanged. window >= 1; window >= T is the causal mask.
+void sliding_window_mask(float* scores, int T, int window);
+
+// Task alibi_scores: ALiBi (BLOOM's and MPT's way to tell attention about distance, instead of position
+// embeddings), another variation of the causal mask. For a visible key (s <= t) the score is lowered in
+// proportion to how far back the key is, by `slope` per position of distance; a key at the query's own
+// position keeps its score. Future keys become -infinity. Works in place on scores[T, T]; slope >= 0.
+void alibi_scores(float* scores, int T, float slope);
 
 // Task softmax_backward: the backward of stable_softmax for one row of n values. probs is the row's output,
 // dprobs = dLoss/dprobs. ACCUMULATES dLoss/dlogits into dlogits (+=). Every probability depends on every

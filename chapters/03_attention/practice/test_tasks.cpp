@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -58,10 +60,10 @@ TEST(StableSoftmax, SingleValueAndMinusInfinity) {
 TEST(CausalMask, HidesExactlyTheFuture) {
   const int T = 4;
   std::vector<float> scores(T * T);
-  for (int i = 0; i < T * T; ++i) scores[i] = static_cast<float>(i);
+  for (int i = 0; i < T * T; i++) scores[i] = static_cast<float>(i);
   ch03::causal_mask(scores.data(), T);
-  for (int t = 0; t < T; ++t)
-    for (int s = 0; s < T; ++s) {
+  for (int t = 0; t < T; t++)
+    for (int s = 0; s < T; s++) {
       if (s > t)
         ASSERT_EQ(scores[t * T + s], -kInf) << "query " << t << " must not see the later key " << s;
       else
@@ -77,6 +79,72 @@ TEST(CausalMask, OneByOneHasNothingToHide) {
   std::vector<float> two = {1, 2, 3, 4};
   ch03::causal_mask(two.data(), 2);
   EXPECT_EQ(two[1], -kInf) << "in a 2x2 score matrix only (0, 1) is in the future";
+}
+
+// ---- sliding_window_mask ----
+
+// scores[T, T] whose entry (t, s) holds its own offset t * T + s, so a test can see what was left alone.
+std::vector<float> labelled_scores(int T) {
+  std::vector<float> scores(static_cast<size_t>(T) * T);
+  for (size_t at = 0; at < scores.size(); at++) scores[at] = static_cast<float>(at);
+  return scores;
+}
+
+TEST(SlidingWindowMask, WindowOfTwoByHand) {
+  // T = 4, window = 2: query t sees keys t - 1 and t (only key 0 at t = 0). Worked out by hand:
+  //   row 0: [ 0  -   -   - ]    row 1: [ 4  5  -   - ]
+  //   row 2: [ -  9  10   - ]    row 3: [ -  -  14 15 ]
+  std::vector<float> scores = labelled_scores(4);
+  ch03::sliding_window_mask(scores.data(), 4, 2);
+  const std::vector<float> want = {0, -kInf, -kInf, -kInf, 4, 5, -kInf, -kInf, -kInf, 9, 10, -kInf, -kInf, -kInf, 14, 15};
+  EXPECT_EQ(scores, want) << "window 2: each query keeps itself and the key just before it; "
+                             "the future and keys 2 or more steps back become -inf";
+}
+
+TEST(SlidingWindowMask, WindowOfOneKeepsOnlyTheDiagonal) {
+  std::vector<float> scores = labelled_scores(3);
+  ch03::sliding_window_mask(scores.data(), 3, 1);
+  EXPECT_EQ(scores, (std::vector<float>{0, -kInf, -kInf, -kInf, 4, -kInf, -kInf, -kInf, 8}))
+      << "window 1: every query sees only its own key";
+}
+
+TEST(SlidingWindowMask, AWindowAsLongAsTheSequenceIsTheCausalMask) {
+  const std::vector<float> causal = {0, -kInf, -kInf, 3, 4, -kInf, 6, 7, 8};  // worked out by hand, T = 3
+  for (int window : {3, 10}) {
+    std::vector<float> scores = labelled_scores(3);
+    ch03::sliding_window_mask(scores.data(), 3, window);
+    EXPECT_EQ(scores, causal) << "window " << window << " >= T = 3: nothing is too far back, only the future is hidden";
+  }
+}
+
+// ---- alibi_scores ----
+
+TEST(AlibiScores, ZeroScoresBecomeMinusTheDistance) {
+  // All scores 0, slope 0.5: entry (t, s) becomes -0.5 * (t - s) for s <= t, -inf for s > t.
+  std::vector<float> scores(9, 0.0f);
+  ch03::alibi_scores(scores.data(), 3, 0.5f);
+  EXPECT_EQ(scores, (std::vector<float>{0, -kInf, -kInf, -0.5f, 0, -kInf, -1.0f, -0.5f, 0}))
+      << "slope 0.5: one step back costs 0.5, two steps back 1.0; the diagonal keeps 0; the future is -inf";
+}
+
+TEST(AlibiScores, ThePenaltyIsSubtractedFromTheScores) {
+  // Scores labelled 0..8 (T = 3), slope 2: row 1 = (3 - 2, 4), row 2 = (6 - 4, 7 - 2, 8).
+  std::vector<float> scores = labelled_scores(3);
+  ch03::alibi_scores(scores.data(), 3, 2.0f);
+  EXPECT_EQ(scores, (std::vector<float>{0, -kInf, -kInf, 1, 4, -kInf, 2, 5, 8}))
+      << "the distance penalty is subtracted from the score that was there, it does not replace it";
+}
+
+TEST(AlibiScores, SlopeZeroIsTheCausalMaskAndLnTwoHalvesPerStep) {
+  std::vector<float> scores = labelled_scores(3);
+  ch03::alibi_scores(scores.data(), 3, 0.0f);
+  EXPECT_EQ(scores, (std::vector<float>{0, -kInf, -kInf, 3, 4, -kInf, 6, 7, 8})) << "slope 0: only the mask is left";
+  // With slope ln 2 each step back multiplies exp(score) by 1/2: row 2 of all-zero scores then gets the
+  // attention (1, 2, 4) / 7 after a softmax.
+  std::vector<float> zeros(9, 0.0f);
+  ch03::alibi_scores(zeros.data(), 3, std::log(2.0f));
+  EXPECT_NEAR(std::exp(zeros[6] - zeros[8]), 0.25f, 1e-6f) << "two steps back: exp(-2 ln 2) = 1/4 of the diagonal's weight";
+  EXPECT_NEAR(std::exp(zeros[7] - zeros[8]), 0.5f, 1e-6f) << "one step back: exp(-ln 2) = 1/2 of the diagonal's weight";
 }
 
 // ---- single_head_attention ----
@@ -104,8 +172,8 @@ TEST(SingleHeadAttention, MatchesTheLibraryOnRandomInputs) {
   rng.fill_normal(k, 0.0f, 1.0f);
   rng.fill_normal(v, 0.0f, 1.0f);
   std::vector<float> qkv(T * 3 * hs);
-  for (int t = 0; t < T; ++t)
-    for (int i = 0; i < hs; ++i) {
+  for (int t = 0; t < T; t++)
+    for (int i = 0; i < hs; i++) {
       qkv[t * 3 * hs + i] = q[t * hs + i];
       qkv[t * 3 * hs + hs + i] = k[t * hs + i];
       qkv[t * 3 * hs + 2 * hs + i] = v[t * hs + i];
@@ -114,9 +182,9 @@ TEST(SingleHeadAttention, MatchesTheLibraryOnRandomInputs) {
   minillm::attention_forward(want.data(), preatt.data(), want_att.data(), qkv.data(), 1, T, hs, 1);
   std::vector<float> att(T * T), out(T * hs);
   ch03::single_head_attention(q.data(), k.data(), v.data(), att.data(), out.data(), T, hs);
-  for (int i = 0; i < T * T; ++i)
+  for (int i = 0; i < T * T; i++)
     ASSERT_NEAR(att[i], want_att[i], 1e-5f) << "att(" << i / T << ", " << i % T << "): did you scale by 1/sqrt(hs)?";
-  for (int i = 0; i < T * hs; ++i)
+  for (int i = 0; i < T * hs; i++)
     ASSERT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / hs << ", " << i % hs << ")";
 }
 
@@ -133,7 +201,7 @@ std::vector<double> softmax64(const std::vector<double>& z) {
   for (double x : z) max = std::max(max, x);
   std::vector<double> p(z.size());
   double sum = 0.0;
-  for (size_t i = 0; i < z.size(); ++i) sum += (p[i] = std::exp(z[i] - max));
+  for (size_t i = 0; i < z.size(); i++) sum += (p[i] = std::exp(z[i] - max));
   for (double& x : p) x /= sum;
   return p;
 }
@@ -155,7 +223,7 @@ TEST(SoftmaxBackward, AnEqualGradientOnEveryProbabilityChangesNothing) {
   const float probs[3] = {0.2f, 0.5f, 0.3f}, dprobs[3] = {2.0f, 2.0f, 2.0f};
   float dlogits[3] = {1.0f, 1.0f, 1.0f};
   ch03::softmax_backward(probs, dprobs, dlogits, 3);
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 3; i++)
     EXPECT_NEAR(dlogits[i], 1.0f, 1e-6f) << "dlogits[" << i << "]: it started at 1 and must be ADDED 0 to";
 }
 
@@ -174,11 +242,11 @@ TEST(SoftmaxBackward, MatchesFiniteDifferencesAndTheLibrary) {
   const auto loss = [&](const std::vector<double>& zz) {
     const std::vector<double> pp = softmax64(zz);
     double total = 0.0;
-    for (int i = 0; i < n; ++i) total += dprobs[i] * pp[i];
+    for (int i = 0; i < n; i++) total += dprobs[i] * pp[i];
     return total;
   };
   const double h = 1e-5;
-  for (int j = 0; j < n; ++j) {
+  for (int j = 0; j < n; j++) {
     std::vector<double> up = z, down = z;
     up[j] += h;
     down[j] -= h;
@@ -192,8 +260,8 @@ TEST(SoftmaxBackward, MatchesFiniteDifferencesAndTheLibrary) {
 // qkv[T, 3C] whose every number says where it came from: 1000 * t + channel.
 std::vector<float> labelled_qkv(int T, int C) {
   std::vector<float> qkv(static_cast<size_t>(T) * 3 * C);
-  for (int t = 0; t < T; ++t)
-    for (int c = 0; c < 3 * C; ++c) qkv[t * 3 * C + c] = static_cast<float>(1000 * t + c);
+  for (int t = 0; t < T; t++)
+    for (int c = 0; c < 3 * C; c++) qkv[t * 3 * C + c] = static_cast<float>(1000 * t + c);
   return qkv;
 }
 
@@ -215,14 +283,12 @@ TEST(SplitHeads, EveryNumberLandsInItsHead) {
   const std::vector<float> qkv = labelled_qkv(T, C);
   std::vector<float> q(T * C + 1, -1.0f), k(T * C + 1, -1.0f), v(T * C + 1, -1.0f);
   ch03::split_heads(qkv.data(), q.data(), k.data(), v.data(), T, C, NH);
-  for (int h = 0; h < NH; ++h)
-    for (int t = 0; t < T; ++t)
-      for (int i = 0; i < hs; ++i) {
-        const int at = (h * T + t) * hs + i;
-        ASSERT_EQ(q[at], 1000 * t + h * hs + i) << "q[" << h << ", " << t << ", " << i << "]";
-        ASSERT_EQ(k[at], 1000 * t + C + h * hs + i) << "k[" << h << ", " << t << ", " << i << "]";
-        ASSERT_EQ(v[at], 1000 * t + 2 * C + h * hs + i) << "v[" << h << ", " << t << ", " << i << "]";
-      }
+  for (int at = 0; at < T * C; at++) {  // q, k, v are [NH, T, hs]: decode the flat index into (h, t, i)
+    const int h = at / (T * hs), t = at / hs % T, i = at % hs;
+    ASSERT_EQ(q[at], 1000 * t + h * hs + i) << "q[" << h << ", " << t << ", " << i << "]";
+    ASSERT_EQ(k[at], 1000 * t + C + h * hs + i) << "k[" << h << ", " << t << ", " << i << "]";
+    ASSERT_EQ(v[at], 1000 * t + 2 * C + h * hs + i) << "v[" << h << ", " << t << ", " << i << "]";
+  }
   EXPECT_EQ(q[T * C], -1.0f) << "q is [NH, T, hs] = T*C numbers: nothing may be written past it";
 }
 
@@ -241,18 +307,18 @@ TEST(MergeHeads, HeadsSideBySideGiveTheLibrarysMultiHeadAttention) {
   const int T = 5, C = 12, NH = 3, hs = 4;
   const std::vector<float> qkv = normal_values(T * 3 * C, 23);
   std::vector<float> heads(NH * T * hs);
-  for (int h = 0; h < NH; ++h)
-    for (int t = 0; t < T; ++t) {
+  for (int h = 0; h < NH; h++)
+    for (int t = 0; t < T; t++) {
       std::vector<double> scores(t + 1);
-      for (int s = 0; s <= t; ++s) {
+      for (int s = 0; s <= t; s++) {
         double dot = 0.0;
-        for (int i = 0; i < hs; ++i) dot += double(qkv[t * 3 * C + h * hs + i]) * qkv[s * 3 * C + C + h * hs + i];
+        for (int c = h * hs; c < (h + 1) * hs; c++) dot += double(qkv[t * 3 * C + c]) * qkv[s * 3 * C + C + c];
         scores[s] = dot / std::sqrt(double(hs));
       }
       const std::vector<double> p = softmax64(scores);
-      for (int i = 0; i < hs; ++i) {
+      for (int i = 0; i < hs; i++) {
         double sum = 0.0;
-        for (int s = 0; s <= t; ++s) sum += p[s] * qkv[s * 3 * C + 2 * C + h * hs + i];
+        for (int s = 0; s <= t; s++) sum += p[s] * qkv[s * 3 * C + 2 * C + h * hs + i];
         heads[(h * T + t) * hs + i] = static_cast<float>(sum);
       }
     }
@@ -260,7 +326,7 @@ TEST(MergeHeads, HeadsSideBySideGiveTheLibrarysMultiHeadAttention) {
   out[T * C] = -777.0f;
   ch03::merge_heads(heads.data(), out.data(), T, C, NH);
   minillm::attention_forward(want.data(), preatt.data(), att.data(), qkv.data(), 1, T, C, NH);
-  for (int i = 0; i < T * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
+  for (int i = 0; i < T * C; i++) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
   EXPECT_EQ(out[T * C], -777.0f) << "out is [T, C]: nothing may be written past it";
 }
 
@@ -270,16 +336,15 @@ TEST(MergeHeads, HeadsSideBySideGiveTheLibrarysMultiHeadAttention) {
 std::vector<double> attention64(const std::vector<double>& q, const std::vector<double>& k, const std::vector<double>& v,
                                 int T, int hs) {
   std::vector<double> out(static_cast<size_t>(T) * hs, 0.0);
-  for (int t = 0; t < T; ++t) {
+  for (int t = 0; t < T; t++) {
     std::vector<double> scores(t + 1);
-    for (int s = 0; s <= t; ++s) {
-      double dot = 0.0;
-      for (int i = 0; i < hs; ++i) dot += q[t * hs + i] * k[s * hs + i];
+    for (int s = 0; s <= t; s++) {
+      const double dot = std::inner_product(q.begin() + t * hs, q.begin() + (t + 1) * hs, k.begin() + s * hs, 0.0);
       scores[s] = dot / std::sqrt(double(hs));
     }
     const std::vector<double> p = softmax64(scores);
-    for (int s = 0; s <= t; ++s)
-      for (int i = 0; i < hs; ++i) out[t * hs + i] += p[s] * v[s * hs + i];
+    for (int s = 0; s <= t; s++)
+      for (int i = 0; i < hs; i++) out[t * hs + i] += p[s] * v[s * hs + i];
   }
   return out;
 }
@@ -287,15 +352,15 @@ std::vector<double> attention64(const std::vector<double>& q, const std::vector<
 // Probabilities att[T, T] in float, from the double reference (0 above the diagonal).
 std::vector<float> attention_probs(const std::vector<float>& q, const std::vector<float>& k, int T, int hs) {
   std::vector<float> att(static_cast<size_t>(T) * T, 0.0f);
-  for (int t = 0; t < T; ++t) {
+  for (int t = 0; t < T; t++) {
     std::vector<double> scores(t + 1);
-    for (int s = 0; s <= t; ++s) {
-      double dot = 0.0;
-      for (int i = 0; i < hs; ++i) dot += double(q[t * hs + i]) * k[s * hs + i];
+    for (int s = 0; s <= t; s++) {
+      const double dot = std::inner_product(q.begin() + t * hs, q.begin() + (t + 1) * hs, k.begin() + s * hs, 0.0,
+                                            std::plus<>(), [](float a, float b) { return double(a) * b; });
       scores[s] = dot / std::sqrt(double(hs));
     }
     const std::vector<double> p = softmax64(scores);
-    for (int s = 0; s <= t; ++s) att[t * T + s] = static_cast<float>(p[s]);
+    for (int s = 0; s <= t; s++) att[t * T + s] = static_cast<float>(p[s]);
   }
   return att;
 }
@@ -307,7 +372,7 @@ TEST(SingleHeadAttentionBackward, OnePositionCopiesItsValue) {
   ch03::single_head_attention_backward(q, k, v, att, dout, dq, dk, dv, 1, 2);
   EXPECT_NEAR(dv[0], 11.0f, 1e-6f) << "dv = dout ADDED to what dv held (10)";
   EXPECT_NEAR(dv[1], 8.0f, 1e-6f) << "dv = dout ADDED to what dv held (10)";
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < 2; i++) {
     EXPECT_NEAR(dq[i], 0.0f, 1e-6f) << "a softmax over one score is always 1: q has no influence";
     EXPECT_NEAR(dk[i], 0.0f, 1e-6f) << "a softmax over one score is always 1: k has no influence";
   }
@@ -326,12 +391,12 @@ TEST(SingleHeadAttentionBackward, MatchesFiniteDifferences) {
   const auto loss = [&] {
     const std::vector<double> out = attention64(x[0], x[1], x[2], T, hs);
     double total = 0.0;
-    for (int i = 0; i < T * hs; ++i) total += out[i] * dout[i];
+    for (int i = 0; i < T * hs; i++) total += out[i] * dout[i];
     return total;
   };
   const double h = 1e-5;
-  for (int which = 0; which < 3; ++which)
-    for (int i = 0; i < T * hs; ++i) {
+  for (int which = 0; which < 3; which++)
+    for (int i = 0; i < T * hs; i++) {
       const double saved = x[which][i];
       x[which][i] = saved + h;
       const double up = loss();
@@ -349,8 +414,8 @@ TEST(SingleHeadAttentionBackward, MatchesTheLibraryAndAccumulates) {
   const std::vector<float> q = normal_values(T * hs, 28), k = normal_values(T * hs, 29), v = normal_values(T * hs, 30);
   const std::vector<float> dout = normal_values(T * hs, 31);
   std::vector<float> qkv(T * 3 * hs);
-  for (int t = 0; t < T; ++t)
-    for (int i = 0; i < hs; ++i) {
+  for (int t = 0; t < T; t++)
+    for (int i = 0; i < hs; i++) {
       qkv[t * 3 * hs + i] = q[t * hs + i];
       qkv[t * 3 * hs + hs + i] = k[t * hs + i];
       qkv[t * 3 * hs + 2 * hs + i] = v[t * hs + i];
@@ -361,8 +426,8 @@ TEST(SingleHeadAttentionBackward, MatchesTheLibraryAndAccumulates) {
   std::vector<float> dq(T * hs, 1.0f), dk(T * hs, 1.0f), dv(T * hs, 1.0f);  // start at 1: the task must add
   ch03::single_head_attention_backward(q.data(), k.data(), v.data(), att.data(), dout.data(), dq.data(), dk.data(),
                                        dv.data(), T, hs);
-  for (int t = 0; t < T; ++t)
-    for (int i = 0; i < hs; ++i) {
+  for (int t = 0; t < T; t++)
+    for (int i = 0; i < hs; i++) {
       ASSERT_NEAR(dq[t * hs + i], 1.0f + dqkv[t * 3 * hs + i], 1e-4f) << "dq(" << t << ", " << i << ") (started at 1)";
       ASSERT_NEAR(dk[t * hs + i], 1.0f + dqkv[t * 3 * hs + hs + i], 1e-4f) << "dk(" << t << ", " << i << ") (started at 1)";
       ASSERT_NEAR(dv[t * hs + i], 1.0f + dqkv[t * 3 * hs + 2 * hs + i], 1e-4f) << "dv(" << t << ", " << i << ") (started at 1)";
@@ -390,10 +455,10 @@ TEST(MultiHeadAttention, MatchesTheLibrary) {
   minillm::attention_forward(want.data(), preatt.data(), want_att.data(), qkv.data(), 1, T, C, NH);
   std::vector<float> att(NH * T * T + 1, -777.0f), out(T * C + 1, -777.0f);
   ch03::multi_head_attention(qkv.data(), att.data(), out.data(), T, C, NH);
-  for (int i = 0; i < NH * T * T; ++i)
+  for (int i = 0; i < NH * T * T; i++)
     ASSERT_NEAR(att[i], want_att[i], 1e-5f) << "att of head " << i / (T * T) << " at (" << i % (T * T) / T << ", "
                                             << i % T << ")";
-  for (int i = 0; i < T * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
+  for (int i = 0; i < T * C; i++) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
   EXPECT_EQ(att[NH * T * T], -777.0f) << "att is [NH, T, T]: nothing may be written past it";
   EXPECT_EQ(out[T * C], -777.0f) << "out is [T, C]: nothing may be written past it";
 }

@@ -38,6 +38,13 @@ void matmul_backward(const float* a, const float* b, const float* dout, float* d
       for (int64_t j = 0; j < n; ++j) db[p * n + j] += a[i * k + p] * dout[i * n + j];
 }
 
+ValueAndSlope chain_rule(double x) {
+  const double u = x * x - 3.0 * x + 1.0;  // step 1: the inner polynomial
+  const double du_dx = 2.0 * x - 3.0;
+  const double df_du = 2.0 * u;            // step 2: f = u²
+  return ValueAndSlope{u * u, df_du * du_dx};
+}
+
 std::vector<double> numerical_gradient(const std::function<double(const std::vector<double>&)>& f,
                                        const std::vector<double>& x, double h) {
   std::vector<double> grad(x.size());
@@ -53,17 +60,20 @@ std::vector<double> numerical_gradient(const std::function<double(const std::vec
   return grad;
 }
 
-float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& w, float& b,
+float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& a, float& w, float& b,
                             float lr) {
-  // loss = 1/n sum r_i^2 with r_i = w x_i + b - y_i; dloss/dr_i = 2 r_i / n, dr_i/dw = x_i, dr_i/db = 1.
+  // loss = 1/n sum r_i^2 with r_i = a x_i^2 + w x_i + b - y_i; dloss/dr_i = 2 r_i / n, and dr_i/da = x_i^2,
+  // dr_i/dw = x_i, dr_i/db = 1.
   const float n = static_cast<float>(xs.size());
-  float loss = 0.0f, dw = 0.0f, db = 0.0f;
+  float loss = 0.0f, da = 0.0f, dw = 0.0f, db = 0.0f;
   for (size_t i = 0; i < xs.size(); ++i) {
-    const float r = w * xs[i] + b - ys[i];
+    const float r = a * xs[i] * xs[i] + w * xs[i] + b - ys[i];
     loss += r * r / n;
+    da += 2.0f * r * xs[i] * xs[i] / n;
     dw += 2.0f * r * xs[i] / n;
     db += 2.0f * r / n;
   }
+  a -= lr * da;
   w -= lr * dw;
   b -= lr * db;
   return loss;

@@ -141,6 +141,32 @@ std::vector<double> negative_sampling_distribution(const std::vector<int64_t>& c
   return p;
 }
 
+BceTerm sgns_bce(double score, int label) {
+  // -log σ(x) = log(1 + e^(-x)) and -log(1 - σ(x)) = -log σ(-x): one function of the signed margin. Written
+  // with log1p and an exponent that is never positive, it neither overflows nor takes the log of 0.
+  const double margin = label == 1 ? score : -score;
+  const double loss = margin >= 0 ? std::log1p(std::exp(-margin)) : -margin + std::log1p(std::exp(margin));
+  const double sigma = score >= 0 ? 1.0 / (1.0 + std::exp(-score)) : std::exp(score) / (1.0 + std::exp(score));
+  return BceTerm{loss, sigma - label};
+}
+
+int analogy(const std::vector<float>& table, int V, int C, int a, int b, int c) {
+  std::vector<float> target(static_cast<size_t>(C));
+  for (int j = 0; j < C; ++j)
+    target[size_t(j)] = table[size_t(b) * C + j] - table[size_t(a) * C + j] + table[size_t(c) * C + j];
+  int best = -1;
+  float best_similarity = -2;
+  for (int r = 0; r < V; ++r) {
+    if (r == a || r == b || r == c) continue;
+    const float similarity = cosine(std::span<const float>(&table[size_t(r) * C], size_t(C)), target);
+    if (similarity > best_similarity) {
+      best_similarity = similarity;
+      best = r;
+    }
+  }
+  return best;
+}
+
 double sgns_pair_update(std::vector<float>& inputs, std::vector<float>& outputs, int dim, int centre, int context,
                         const std::vector<int>& negatives, float lr) {
   float* v = inputs.data() + size_t(centre) * size_t(dim);

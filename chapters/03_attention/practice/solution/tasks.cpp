@@ -42,6 +42,18 @@ void single_head_attention(const float* q, const float* k, const float* v, float
     }
 }
 
+void sliding_window_mask(float* scores, int T, int window) {
+  for (int t = 0; t < T; ++t)
+    for (int s = 0; s < T; ++s)
+      if (s > t || s <= t - window) scores[t * T + s] = -std::numeric_limits<float>::infinity();
+}
+
+void alibi_scores(float* scores, int T, float slope) {
+  causal_mask(scores, T);
+  for (int t = 0; t < T; ++t)
+    for (int s = 0; s <= t; ++s) scores[t * T + s] -= slope * static_cast<float>(t - s);
+}
+
 void softmax_backward(const float* probs, const float* dprobs, float* dlogits, int n) {
   // dprobs_i/dlogits_j = p_i (δ_ij - p_j), so dlogits_j = p_j (dprobs_j - sum_i dprobs_i p_i).
   float dot = 0.0f;
