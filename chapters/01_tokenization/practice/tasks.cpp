@@ -8,43 +8,40 @@
 namespace ch01 {
 
 std::map<Pair, int> count_pairs(const std::vector<int>& ids) {
-  // TODO(count_pairs): walk i = 0 .. ids.size() - 2 and add 1 to counts[{ids[i], ids[i + 1]}]. Every
-  // position counts, so overlapping pairs count twice ({7, 7, 7} has (7, 7) twice). Careful with an empty
-  // or one-element vector: ids.size() - 2 is unsigned and would wrap around.
+  // TODO(count_pairs): How It Works, step 2, counts the pairs of "aaabdaaabac" by hand: every id and the one
+  // after it, overlaps included ({7, 7, 7} has (7, 7) twice). Mind the empty and the one-element sequence.
   throw minillm::practice::NotImplemented("count_pairs");
 }
 
 std::vector<int> merge_pair(const std::vector<int>& ids, Pair pair, int new_id) {
-  // TODO(merge_pair): build a new vector. At position i, if ids[i] and ids[i + 1] are the pair, push new_id
-  // and skip both (i += 2); otherwise push ids[i] and move on (i += 1). Left to right, no overlaps.
+  // TODO(merge_pair): build a new sequence in which every occurrence of the pair, scanning left to right, is
+  // replaced by new_id (step 2 does this by hand). A pair once merged is not looked at again, so {7, 7, 7}
+  // with the pair (7, 7) gives {new_id, 7}.
   throw minillm::practice::NotImplemented("merge_pair");
 }
 
 std::vector<Pair> train_basic_bpe(std::string_view text, int num_merges) {
-  // TODO(train_bpe): ids = the bytes of text (as unsigned char: bytes >= 128 must become 128..255, not
-  // negative). Then num_merges times: counts = count_pairs(ids); stop if empty; pick the pair with the
-  // highest count (std::map is sorted, so keeping the first of equal counts keeps the smallest pair);
-  // ids = merge_pair(ids, best, 256 + merges.size()); remember best in the result.
+  // TODO(train_bpe): step 2, as a loop: count, pick the winner (tasks.hpp gives the tie rule), merge it
+  // under the next new id, remember it. Your first two tasks do most of the work. Bytes of 128 and more
+  // must become ids 128..255: mind that char is signed.
   throw minillm::practice::NotImplemented("train_bpe");
 }
 
 std::vector<int> encode_basic(std::string_view text, const std::vector<Pair>& merges) {
-  // TODO(round_trip): start from the bytes. Loop: among the adjacent pairs of ids, find the one that
-  // appears earliest in merges (a std::map<Pair, int> from pair to its index helps); if none appears,
-  // stop; otherwise merge it into 256 + index with merge_pair.
+  // TODO(round_trip): step 6: start from the bytes; while some adjacent pair is a learned merge, merge the
+  // pair that was learned first (everywhere, with your merge_pair). A lookup from pair to merge index helps.
   throw minillm::practice::NotImplemented("round_trip");
 }
 
 std::string decode_basic(const std::vector<int>& ids, const std::vector<Pair>& merges) {
-  // TODO(round_trip): make a table of the bytes of every token: token b < 256 is the one byte b; token
-  // 256 + i is bytes[merges[i].first] + bytes[merges[i].second] (fill it in order: a merge only uses older
-  // tokens). The text is the concatenation of the bytes of ids.
+  // TODO(round_trip): step 7: the text is the bytes of each id, one after the other. Which bytes does token
+  // 256 + i stand for? Build the bytes of every token once, in order: a merge only uses older tokens.
   throw minillm::practice::NotImplemented("round_trip");
 }
 
 std::vector<std::string> regex_split(const std::string& text) {
-  // TODO(regex_split): std::regex pattern(R"(...)") with the pattern in tasks.hpp; walk the matches with
-  // std::sregex_iterator(text.begin(), text.end(), pattern) and collect match.str().
+  // TODO(regex_split): the pieces are the successive matches of the pattern in tasks.hpp. The standard
+  // <regex> library can walk over every match; take care that the pattern's backslashes reach it unchanged.
   throw minillm::practice::NotImplemented("regex_split");
 }
 
@@ -52,6 +49,21 @@ std::vector<int> encode_chunks(const std::string& text, const std::vector<Pair>&
   // TODO(encode_chunks): cut the text into pieces first (your regex_split), then encode every piece
   // separately (your encode_basic) and put the ids of all pieces one after the other, in order.
   throw minillm::practice::NotImplemented("encode_chunks");
+}
+
+std::vector<Pair> train_regex_bpe(const std::string& text, int num_merges) {
+  // TODO(train_regex_bpe): train_bpe on many sequences instead of one: the pieces of regex_split. Keep each
+  // piece as its own sequence of ids; a round counts the pairs of all pieces together, merges the winner in
+  // every piece, and remembers it. Work "ab ab ab" by hand first: why does it stop after two merges?
+  throw minillm::practice::NotImplemented("train_regex_bpe");
+}
+
+std::vector<int> encode_with_special(const std::string& text, const std::vector<Pair>& merges,
+                                     const std::map<std::string, int>& special) {
+  // TODO(encode_with_special): walk through the text looking for the next place where some special token's
+  // text starts. The ordinary text before it is encoded with encode_chunks, the special becomes its id, and
+  // the walk goes on after it. What is left at the end is ordinary text too.
+  throw minillm::practice::NotImplemented("encode_with_special");
 }
 
 }  // namespace ch01

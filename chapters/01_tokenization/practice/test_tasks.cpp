@@ -1,6 +1,10 @@
 // Chapter 01 practice tests. Run them with `./run practice 01`.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "practice/todo.hpp"
 #include "tasks.hpp"
 
@@ -45,11 +49,11 @@ TEST(TrainBpe, StopsWhenNothingIsLeftAndHandlesHighBytes) {
 }
 
 TEST(RoundTrip, EncodeUsesTheLearnedMerges) {
-  const std::vector<Pair> merges = {{97, 97}, {97, 98}, {256, 257}};
-  EXPECT_EQ(encode_basic("aaabdaaabac", merges), (std::vector<int>{258, 100, 258, 97, 99}))
+  const std::vector<Pair> rules = {{97, 97}, {97, 98}, {256, 257}};
+  EXPECT_EQ(encode_basic("aaabdaaabac", rules), (std::vector<int>{258, 100, 258, 97, 99}))
       << "aaab -> (aa)(ab) -> 258, then d, 258, a, c";
-  EXPECT_EQ(encode_basic("ab", merges), (std::vector<int>{257}));
-  EXPECT_EQ(encode_basic("aaa", merges), (std::vector<int>{256, 97})) << "merges apply left to right";
+  EXPECT_EQ(encode_basic("ab", rules), (std::vector<int>{257}));
+  EXPECT_EQ(encode_basic("aaa", rules), (std::vector<int>{256, 97})) << "merges apply left to right";
   // The earliest-learned merge goes first, wherever it is: (b, c) was learned before (a, b), so "abc" is
   // a + (bc), not (ab) + c (applying the leftmost mergeable pair first would give that).
   EXPECT_EQ(encode_basic("abc", {{98, 99}, {97, 98}}), (std::vector<int>{97, 256}))
@@ -57,11 +61,12 @@ TEST(RoundTrip, EncodeUsesTheLearnedMerges) {
 }
 
 TEST(RoundTrip, DecodeInvertsEncode) {
-  const std::vector<Pair> merges = {{97, 97}, {97, 98}, {256, 257}};
-  EXPECT_EQ(decode_basic({258, 100, 258, 97, 99}, merges), "aaabdaaabac");
-  for (std::string text : {"", "abracadabra", "caf\xC3\xA9 \xF0\x9F\x90\x8B", "aaaaaaaaab"}) {
-    const auto learned = train_basic_bpe(text + text, 10);
-    EXPECT_EQ(decode_basic(encode_basic(text, learned), learned), text) << "decode(encode(text)) == text";
+  const std::vector<Pair> rules = {{97, 97}, {97, 98}, {256, 257}};
+  EXPECT_EQ(decode_basic({258, 100, 258, 97, 99}, rules), "aaabdaaabac");
+  for (std::string sample : {"", "abracadabra", "caf\xC3\xA9 \xF0\x9F\x90\x8B", "aaaaaaaaab"}) {
+    const auto learned = train_basic_bpe(sample + sample, 10);
+    EXPECT_EQ(decode_basic(encode_basic(sample, learned), learned), sample)
+        << "decode(encode(text)) == text for \"" << sample << "\"";
   }
 }
 
@@ -80,24 +85,62 @@ TEST(RegexSplit, ContractionsNumbersAndSpaces) {
 TEST(EncodeChunks, NoMergeCrossesAPieceBoundary) {
   // The merge "a " (97, 32) would join the end of "a" and the space that starts " a" in "a a"; but the
   // pieces are "a" and " a", so it never applies: ids 97, 32, 97. Encoding the whole text gives 256, 97.
-  const std::vector<Pair> merges = {{97, 32}};
-  EXPECT_EQ(encode_chunks("a a", merges), (std::vector<int>{97, 32, 97}))
+  const std::vector<Pair> rules = {{97, 32}};
+  EXPECT_EQ(encode_chunks("a a", rules), (std::vector<int>{97, 32, 97}))
       << "split first (\"a\", \" a\"), then encode each piece: the merge (97, 32) spans two pieces";
 }
 
 TEST(EncodeChunks, EachPieceIsEncodedWithAllMerges) {
   // Merges: 256 = "aa", 257 = " " + 256 = " aa". "aa aa" splits into "aa" and " aa": ids 256, 257.
-  const std::vector<Pair> merges = {{97, 97}, {32, 256}};
-  EXPECT_EQ(encode_chunks("aa aa", merges), (std::vector<int>{256, 257}));
-  EXPECT_EQ(encode_chunks("aa aa aa", merges), (std::vector<int>{256, 257, 257})) << "pieces aa, ' aa', ' aa'";
+  const std::vector<Pair> rules = {{97, 97}, {32, 256}};
+  EXPECT_EQ(encode_chunks("aa aa", rules), (std::vector<int>{256, 257}));
+  EXPECT_EQ(encode_chunks("aa aa aa", rules), (std::vector<int>{256, 257, 257})) << "pieces aa, ' aa', ' aa'";
 }
 
 TEST(EncodeChunks, KeepsEveryByteInOrder) {
   // With no merges the ids are the bytes of the text: nothing of it may be lost between pieces.
-  const std::string text = "It's 2024, isn't it?  Yes!\n";
-  const std::vector<int> ids = encode_chunks(text, {});
-  ASSERT_EQ(ids.size(), text.size()) << "with no merges, one id per byte";
-  for (size_t i = 0; i < text.size(); ++i) EXPECT_EQ(ids[i], static_cast<unsigned char>(text[i])) << "byte " << i;
+  const std::string sample = "It's 2024, isn't it?  Yes!\n";
+  const std::vector<int> got = encode_chunks(sample, {});
+  ASSERT_EQ(got.size(), sample.size()) << "with no merges, one id per byte";
+  for (size_t i = 0; i < sample.size(); i++) EXPECT_EQ(got[i], static_cast<unsigned char>(sample[i])) << "byte " << i;
+}
+
+TEST(TrainRegexBpe, MergesNeverCrossAPiece) {
+  // "ab ab ab" splits into "ab", " ab", " ab". Round 1 counts (a, b) 3 times and (" ", a) twice: (97, 98)
+  // -> 256. The pieces are then [256], [32, 256], [32, 256]: round 2 merges (32, 256) -> 257. Then every
+  // piece is one token and training stops, after 2 of the 3 merges asked for. (On the whole text, without
+  // pieces, a third merge would join (256, 257) across the space.)
+  EXPECT_EQ(train_regex_bpe("ab ab ab", 3), (std::vector<Pair>{{97, 98}, {32, 256}}))
+      << "pair counts add up over the pieces, and no pair spans two pieces";
+}
+
+TEST(TrainRegexBpe, OnePieceIsTrainBpeAndTiesGoToTheSmallestPair) {
+  EXPECT_EQ(train_regex_bpe("aaabdaaabac", 3), (std::vector<Pair>{{97, 97}, {97, 98}, {256, 257}}))
+      << "a text without spaces or punctuation is one piece: the same merges as train_bpe (step 2)";
+  // "ba ab" -> pieces "ba", " ab": the pairs (98, 97), (32, 97), (97, 98) occur once each. The smallest,
+  // (32, 97), wins -> 256; then (98, 97) beats (256, 98) -> 257; then (256, 98) -> 258.
+  EXPECT_EQ(train_regex_bpe("ba ab", 3), (std::vector<Pair>{{32, 97}, {98, 97}, {256, 98}}))
+      << "on equal counts the smallest pair (first ids, then second ids) wins";
+}
+
+TEST(EncodeWithSpecial, ASpecialTokenIsOneId) {
+  // The merges of "aaabdaaabac": "aaab" encodes to 258 (TrainBpe.WikipediaExample).
+  const std::vector<Pair> rules = {{97, 97}, {97, 98}, {256, 257}};
+  const std::map<std::string, int> special = {{"<|end|>", 1000}};
+  EXPECT_EQ(encode_with_special("aaab<|end|>aaab", rules, special), (std::vector<int>{258, 1000, 258}))
+      << "the text around the special is encoded as usual; the special itself is its id";
+  EXPECT_EQ(encode_with_special("<|end|><|end|>", rules, special), (std::vector<int>{1000, 1000}))
+      << "two specials in a row, nothing around them";
+  EXPECT_EQ(encode_with_special("ab", rules, special), (std::vector<int>{257})) << "no special: encode_chunks";
+}
+
+TEST(EncodeWithSpecial, EarliestFirstAndTheRestGoesThroughTheRegex) {
+  const std::map<std::string, int> special = {{"<|a|>", 1000}, {"<|b|>", 1001}};
+  EXPECT_EQ(encode_with_special("x<|b|>y<|a|>", {}, special), (std::vector<int>{120, 1001, 121, 1000}))
+      << "the special that starts first in the text comes first, whatever the map's order";
+  // The merge (97, 32) spans the pieces "a" and " a" of "a a", so it never applies (EncodeChunks).
+  EXPECT_EQ(encode_with_special("a a<|a|>", {{97, 32}}, special), (std::vector<int>{97, 32, 97, 1000}))
+      << "ordinary text is split with the regex before BPE, as in encode_chunks";
 }
 
 }  // namespace

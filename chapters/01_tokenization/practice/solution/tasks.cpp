@@ -91,4 +91,50 @@ std::vector<int> encode_chunks(const std::string& text, const std::vector<Pair>&
   return ids;
 }
 
+std::vector<Pair> train_regex_bpe(const std::string& text, int num_merges) {
+  std::vector<std::vector<int>> pieces;
+  for (const std::string& piece : regex_split(text)) pieces.push_back(bytes_of(piece));
+  std::vector<Pair> merges;
+  for (int m = 0; m < num_merges; ++m) {
+    std::map<Pair, int> counts;
+    for (const std::vector<int>& piece : pieces)
+      for (const auto& [pair, count] : count_pairs(piece)) counts[pair] += count;
+    if (counts.empty()) break;
+    auto best = counts.begin();
+    for (auto it = counts.begin(); it != counts.end(); ++it)
+      if (it->second > best->second) best = it;  // strictly greater: the smallest pair wins ties
+    const int new_id = 256 + static_cast<int>(merges.size());
+    for (std::vector<int>& piece : pieces) piece = merge_pair(piece, best->first, new_id);
+    merges.push_back(best->first);
+  }
+  return merges;
+}
+
+std::vector<int> encode_with_special(const std::string& text, const std::vector<Pair>& merges,
+                                     const std::map<std::string, int>& special) {
+  std::vector<int> ids;
+  const auto append_ordinary = [&](const std::string& ordinary) {
+    const std::vector<int> part = encode_chunks(ordinary, merges);
+    ids.insert(ids.end(), part.begin(), part.end());
+  };
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t next = std::string::npos;  // where the earliest special token starts
+    const std::pair<const std::string, int>* found = nullptr;
+    for (const auto& entry : special) {
+      const size_t at = text.find(entry.first, start);
+      if (at < next) {
+        next = at;
+        found = &entry;
+      }
+    }
+    if (found == nullptr) break;
+    append_ordinary(text.substr(start, next - start));
+    ids.push_back(found->second);
+    start = next + found->first.size();
+  }
+  append_ordinary(text.substr(start));
+  return ids;
+}
+
 }  // namespace ch01
