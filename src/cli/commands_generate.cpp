@@ -14,6 +14,7 @@
 #include "cli/validators.hpp"
 #include "core/error.hpp"
 #include "gpt/model_files.hpp"
+#include "gpt/quantized_model.hpp"
 #include "gpt/sampling.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/tokenizer.hpp"
@@ -34,10 +35,21 @@ struct GenerateFlags {
   bool json = false, interactive = false;
 };
 
+// A model folder loaded for decoding: a float model, or a quantized one (`minillm quantize`).
+struct DecodingModel {
+  std::optional<Gpt> floats;
+  std::optional<QuantizedGpt> q8;
+  explicit DecodingModel(const std::string& dir) {
+    if (quantization_format(dir).empty()) floats.emplace(load_model(dir, GptForm::inference_only));
+    else q8.emplace(load_quantized_model(dir));
+  }
+  const GptConfig& config() const { return q8 ? q8->config : floats->config(); }
+  Decoder decoder() const { return q8 ? Decoder(*q8) : Decoder(*floats); }
+};
+
 // --interactive: a prompt loop that keeps the KV cache between turns. Each line typed is appended to the
 // conversation so far (one step per token), and the model continues it; an empty line or end of input ends.
-void run_interactive(const Gpt& model, const Tokenizer& t, const GenerateFlags& f) {
-  Decoder decoder(model);
+void run_interactive(Decoder& decoder, const Tokenizer& t, const GenerateFlags& f) {
   Rng rng(static_cast<uint64_t>(f.seed));
   const GenerateOptions options{f.tokens, f.sampling, t.special("<|endoftext|>")};
   std::optional<TokenId> unfed;  // the last generated token, not yet in the cache
@@ -62,16 +74,17 @@ void run_interactive(const Gpt& model, const Tokenizer& t, const GenerateFlags& 
 
 void run_generate(const GenerateFlags& f) {
   f.sampling.validate();
-  const Gpt model = load_model(f.checkpoint, GptForm::inference_only);
-  const Tokenizer t = model_tokenizer(model, f.checkpoint);
-  if (f.interactive) return run_interactive(model, t, f);
+  const DecodingModel model(f.checkpoint);
+  const Tokenizer t = model_tokenizer(model.config(), f.checkpoint);
+  Decoder decoder = model.decoder();
+  if (f.interactive) return run_interactive(decoder, t, f);
   const TokenIds prompt = t.encode_ordinary(f.prompt);
   require(!prompt.empty(), "the prompt is empty: give --prompt some text to continue");
   Rng rng(static_cast<uint64_t>(f.seed));
   const GenerateOptions options{f.tokens, f.sampling, t.special("<|endoftext|>")};
   Utf8Stream screen;
   if (!f.json) fmt::print("{}", screen.push(t.decode_bytes(prompt)));
-  const Generation g = generate(model, prompt, options, rng, [&](TokenId id) {
+  const Generation g = generate(decoder, prompt, options, rng, [&](TokenId id) {
     if (f.json) return;
     fmt::print("{}", screen.push(t.decode_bytes(std::vector<TokenId>{id})));
     std::fflush(stdout);  // each token appears as soon as it is made
@@ -95,8 +108,12 @@ struct EvalFlags {
   bool json = false;
 };
 
+// A quantized model is scored by the float forward over its dequantized weights (every int8 value times its
+// scale): the same numbers the int8 kernel multiplies, in the batched matrix products eval needs.
 void run_eval(const EvalFlags& f) {
-  Gpt model = load_model(f.checkpoint, GptForm::inference_only);
+  const bool quantized = !quantization_format(f.checkpoint).empty();
+  Gpt model = quantized ? dequantize_gpt(load_quantized_model(f.checkpoint))
+                        : load_model(f.checkpoint, GptForm::inference_only);
   const Tokenizer t = model_tokenizer(model, f.checkpoint);
   const TokenIds ids = t.encode_ordinary(read_file(f.input));
   const int T = std::min<int>(model.config().context_length, static_cast<int>(ids.size()) - 1);
@@ -106,8 +123,8 @@ void run_eval(const EvalFlags& f) {
     fmt::print("{}\n", nlohmann::json{{"loss", r.loss}, {"bits_per_byte", r.bits_per_byte}, {"tokens", r.tokens}}.dump());
     return;
   }
-  fmt::print("{}: {} tokens, loss {:.4f} nats per token, {:.4f} bits per byte\n", f.input, r.tokens, r.loss,
-             r.bits_per_byte);
+  fmt::print("{}: {} tokens, loss {:.4f} nats per token, {:.4f} bits per byte{}\n", f.input, r.tokens, r.loss,
+             r.bits_per_byte, quantized ? " (q8_0 weights)" : "");
 }
 
 }  // namespace
@@ -116,8 +133,8 @@ static CommandRegistrar reg(40, [](CLI::App& app) {
   auto gen = std::make_shared<GenerateFlags>();
   auto* gen_cmd = app.add_subcommand("generate", "Continue a prompt with a trained GPT or a Hugging Face GPT-2 folder");
   gen_cmd->add_option("--checkpoint", gen->checkpoint,
-                      "a training run's folder, a model folder, or a Hugging Face GPT-2 folder (config.json + "
-                      "model.safetensors)")->required();
+                      "a training run's folder, a model folder, a Hugging Face GPT-2 folder (config.json + "
+                      "model.safetensors), or a quantized one (minillm quantize)")->required();
   gen_cmd->add_option("--prompt", gen->prompt, "text to continue");
   gen_cmd->add_option("--tokens", gen->tokens, "at most this many new tokens (default 200); <|endoftext|> stops earlier")
       ->check(non_negative());
@@ -132,8 +149,8 @@ static CommandRegistrar reg(40, [](CLI::App& app) {
 
   auto ev = std::make_shared<EvalFlags>();
   auto* eval_cmd = app.add_subcommand("eval", "Loss and bits per byte of a trained GPT on a text file");
-  eval_cmd->add_option("--checkpoint", ev->checkpoint, "a training run's folder, a model folder or a Hugging Face "
-                       "GPT-2 folder")->required();
+  eval_cmd->add_option("--checkpoint", ev->checkpoint, "a training run's folder, a model folder, a Hugging Face "
+                       "GPT-2 folder or a quantized one")->required();
   eval_cmd->add_option("--input", ev->input, "text file to score")->required();
   eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass (default 8)")->check(positive());
   eval_cmd->add_flag("--json", ev->json, "print one JSON line: loss, bits_per_byte, tokens");

@@ -1,5 +1,6 @@
 // `minillm train`: the GPT of chapters 05 and 06 (generate, eval and export are in commands_generate.cpp).
 #include <cmath>
+#include <filesystem>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 #include "cli/validators.hpp"
 #include "core/error.hpp"
 #include "gpt/model_files.hpp"
+#include "gpt/quantized_model.hpp"
 #include "gpt/sampling.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/tokenizer.hpp"
@@ -59,6 +61,12 @@ TrainConfig config_from_flags(const TrainFlags& f, std::vector<std::string>& not
           "fine-tuned run remembers the model it started from); --init-from starts a new run from a model. Give "
           "one of them");
   const bool fine_tune = !f.resume && !given.init_from.empty();
+  // A quantized model only generates and scores text: training continues or starts from the float model.
+  const auto refuse_quantized = [](const std::string& dir) {
+    if (std::filesystem::exists(std::filesystem::path(dir) / "config.json")) require_float_model(dir);
+  };
+  if (fine_tune) refuse_quantized(given.init_from);
+  if (f.resume) refuse_quantized(given.out_dir);
   TrainConfig c;
   if (f.resume && has_checkpoint(given.out_dir))
     c = train_config_from_json(read_checkpoint_state(given.out_dir).at("config"));

@@ -6,11 +6,11 @@
 #include "core/error.hpp"
 #include "core/threads.hpp"
 #include "nn/attention_decode.hpp"
-#include "nn/embedding.hpp"
 #include "nn/gelu.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
 #include "nn/matvec.hpp"
+#include "quant/q8_matvec.hpp"
 
 namespace minillm {
 
@@ -25,6 +25,24 @@ Decoder::Decoder(const Gpt& model) : config_(model.config()) {
   wpe_ = p.wpe;
   ln_f_weight_ = p.ln_f_weight;
   ln_f_bias_ = p.ln_f_bias;
+  q8_layers_.resize(layers_.size());
+  allocate();
+}
+
+Decoder::Decoder(const QuantizedGpt& model) : config_(model.config) {
+  layers_ = model.params;
+  wte_q8_ = &model.wte;
+  wpe_ = model.wpe;
+  ln_f_weight_ = model.ln_f_weight;
+  ln_f_bias_ = model.ln_f_bias;
+  for (const QuantizedBlock& b : model.blocks)
+    q8_layers_.push_back({&b.attn_c_attn, &b.attn_c_proj, &b.mlp_c_fc, &b.mlp_c_proj});
+  const size_t C = static_cast<size_t>(config_.n_embd);
+  dequantized_.resize(12 * C * C);  // c_attn 3C², c_proj C², c_fc 4C², mlp c_proj 4C²
+  allocate();
+}
+
+void Decoder::allocate() {
   const size_t C = static_cast<size_t>(config_.n_embd), maxT = static_cast<size_t>(config_.context_length);
   const size_t L = static_cast<size_t>(config_.n_layer);
   k_.resize(L * maxT * C);
@@ -62,10 +80,41 @@ void linear_forward_reproducible(float* out, const float* inp, const float* weig
 
 }  // namespace
 
+void Decoder::embed(float* x, TokenId token, int position) const {
+  const size_t C = static_cast<size_t>(config_.n_embd);
+  if (wte_q8_ != nullptr) dequantize_row_q8_0(x, *wte_q8_, to_int(token));
+  else std::memcpy(x, wte_ + static_cast<size_t>(to_int(token)) * C, C * sizeof(float));
+  const float* p = wpe_ + static_cast<size_t>(position) * C;
+  for (size_t i = 0; i < C; ++i) x[i] += p[i];
+}
+
+void Decoder::linear(float* out, const float* inp, const float* w, const Q8Matrix* q, const float* bias, int C,
+                     int OC) {
+  if (q != nullptr) q8_matvec_forward(out, inp, *q, bias);
+  else matvec_forward(out, inp, w, bias, C, OC);
+}
+
+const BlockParams& Decoder::prefill_weights(int layer) {
+  const BlockParams& p = layers_[static_cast<size_t>(layer)];
+  const Q8Layer& q = q8_layers_[static_cast<size_t>(layer)];
+  if (q.attn_c_attn == nullptr) return p;  // a float model
+  dequantized_params_ = p;
+  float* w = dequantized_.data();
+  for (auto [matrix, slot] : {std::pair{q.attn_c_attn, &dequantized_params_.attn_c_attn_weight},
+                              {q.attn_c_proj, &dequantized_params_.attn_c_proj_weight},
+                              {q.mlp_c_fc, &dequantized_params_.mlp_c_fc_weight},
+                              {q.mlp_c_proj, &dequantized_params_.mlp_c_proj_weight}}) {
+    dequantize_q8_0(w, *matrix);
+    *slot = w;
+    w += static_cast<size_t>(matrix->rows) * static_cast<size_t>(matrix->cols);
+  }
+  return dequantized_params_;
+}
+
 std::span<const float> Decoder::head(const float* x) {
   const int C = config_.n_embd, V = config_.vocab_size;
   layernorm_forward(ln_.data(), &mean_, &rstd_, x, ln_f_weight_, ln_f_bias_, 1, C);
-  matvec_forward(logits_.data(), ln_.data(), wte_, nullptr, C, V);  // tied head: logits = wte · ln_f(x)
+  linear(logits_.data(), ln_.data(), wte_, wte_q8_, nullptr, C, V);  // tied head: logits = wte · ln_f(x)
   return logits_;
 }
 
@@ -83,10 +132,10 @@ std::span<const float> Decoder::prefill(std::span<const TokenId> tokens) {
   scratch.allocate();
   const BlockActs acts = block_acts(scratch, "");
   float* x = scratch["x"].data;
-  token_position_forward(x, tokens, wte_, wpe_, 1, T, C, config_.vocab_size);
   const size_t row = static_cast<size_t>(C);
+  for (int t = 0; t < T; ++t) embed(x + t * row, tokens[static_cast<size_t>(t)], t);  // wte[token] + wpe[t]
   for (int l = 0; l < config_.n_layer; ++l) {
-    block_forward(acts, x, layers_[static_cast<size_t>(l)], shape, linear_forward_reproducible);
+    block_forward(acts, x, prefill_weights(l), shape, linear_forward_reproducible);
     float* k = k_.data() + static_cast<size_t>(l) * maxT * row;
     float* v = v_.data() + static_cast<size_t>(l) * maxT * row;
     for (int t = 0; t < T; ++t) {  // qkv rows are [q | k | v]: keep k and v of every position
@@ -110,24 +159,25 @@ std::span<const float> Decoder::step(TokenId token) {
   check_token(token);
   const size_t row = static_cast<size_t>(C);
   float* x = x_.data();  // the residual stream of the new position [C]
-  for (int i = 0; i < C; ++i) x[i] = wte_[to_int(token) * row + i] + wpe_[t * row + i];
+  embed(x, token, t);     // wte[token] + wpe[t]
   for (int l = 0; l < config_.n_layer; ++l) {
     const BlockParams& p = layers_[static_cast<size_t>(l)];
+    const Q8Layer& q = q8_layers_[static_cast<size_t>(l)];  // int8 weights (or nullptr: use p's float ones)
     float* k = k_.data() + static_cast<size_t>(l) * maxT * row;
     float* v = v_.data() + static_cast<size_t>(l) * maxT * row;
     // Attention: this position's q, k, v; append k and v to the cache; attend over positions 0..t.
     layernorm_forward(ln_.data(), &mean_, &rstd_, x, p.ln_1_weight, p.ln_1_bias, 1, C);
-    matvec_forward(qkv_.data(), ln_.data(), p.attn_c_attn_weight, p.attn_c_attn_bias, C, 3 * C);
+    linear(qkv_.data(), ln_.data(), p.attn_c_attn_weight, q.attn_c_attn, p.attn_c_attn_bias, C, 3 * C);
     std::memcpy(k + t * row, qkv_.data() + row, row * sizeof(float));
     std::memcpy(v + t * row, qkv_.data() + 2 * row, row * sizeof(float));
     attention_decode_forward(atty_.data(), scores_.data(), qkv_.data(), k, v, t + 1, C, config_.n_head);
-    matvec_forward(proj_.data(), atty_.data(), p.attn_c_proj_weight, p.attn_c_proj_bias, C, C);
+    linear(proj_.data(), atty_.data(), p.attn_c_proj_weight, q.attn_c_proj, p.attn_c_proj_bias, C, C);
     for (int i = 0; i < C; ++i) x[i] += proj_[i];
     // MLP: the same four steps as the full forward, on one row.
     layernorm_forward(ln_.data(), &mean_, &rstd_, x, p.ln_2_weight, p.ln_2_bias, 1, C);
-    matvec_forward(fch_.data(), ln_.data(), p.mlp_c_fc_weight, p.mlp_c_fc_bias, C, 4 * C);
+    linear(fch_.data(), ln_.data(), p.mlp_c_fc_weight, q.mlp_c_fc, p.mlp_c_fc_bias, C, 4 * C);
     gelu_forward(gelu_.data(), fch_.data(), 4 * C);
-    matvec_forward(proj_.data(), gelu_.data(), p.mlp_c_proj_weight, p.mlp_c_proj_bias, 4 * C, C);
+    linear(proj_.data(), gelu_.data(), p.mlp_c_proj_weight, q.mlp_c_proj, p.mlp_c_proj_bias, 4 * C, C);
     for (int i = 0; i < C; ++i) x[i] += proj_[i];
   }
   tokens_.push_back(token);

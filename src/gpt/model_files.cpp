@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "gpt/quantized_model.hpp"
 #include "io/atomic_file.hpp"
 #include "io/safetensors.hpp"
 #include "io/safetensors_reader.hpp"
@@ -160,8 +161,7 @@ std::string model_tokenizer_name(const fs::path& dir, const GptConfig& config) {
   return named;
 }
 
-void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
-  const GptConfig& c = model.config();
+json model_config_json(const GptConfig& c, const ModelInfo& info) {
   json config = {{"architectures", {"GPT2LMHeadModel"}}, {"model_type", "gpt2"}, {"vocab_size", c.vocab_size},
                  {"n_positions", c.context_length}, {"n_ctx", c.context_length}, {"n_embd", c.n_embd},
                  {"n_layer", c.n_layer}, {"n_head", c.n_head}, {"n_inner", nullptr},
@@ -172,7 +172,11 @@ void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
   if (info.bos_token_id) config["bos_token_id"] = *info.bos_token_id;
   if (info.eos_token_id) config["eos_token_id"] = *info.eos_token_id;
   if (!info.tokenizer.empty()) config["minillm_tokenizer"] = info.tokenizer;
+  return config;
+}
 
+void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
+  const json config = model_config_json(model.config(), info);
   SafetensorsFile file;
   file.metadata = {{"format", "pt"}};  // transformers refuses safetensors files without it
   const TensorArena& params = model.params();
@@ -194,6 +198,7 @@ void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
 // fine-tuning run crops the context (its first rows are the positions kept).
 void load_model_parameters(const fs::path& dir_in, Gpt& model, bool crop_context) {
   const fs::path dir = find_model_dir(dir_in);
+  require_float_model(dir);
   const GptConfig config = read_model_config(dir);
   GptConfig wanted_config = model.config();
   if (crop_context && wanted_config.context_length <= config.context_length)

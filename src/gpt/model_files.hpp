@@ -18,6 +18,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "gpt/gpt.hpp"
 
 namespace minillm {
@@ -27,6 +29,9 @@ struct ModelInfo {
   std::optional<int> bos_token_id{}, eos_token_id{};
   std::string tokenizer{};  // "minillm_tokenizer": what Tokenizer::open() needs ("gpt2" or a .bpe file); "" if unknown
 };
+
+// config.json's content for a model of this shape: GPT2Config's keys and the ModelInfo ones.
+nlohmann::json model_config_json(const GptConfig& config, const ModelInfo& info);
 
 // Writes dir/config.json and dir/model.safetensors (each atomically; creates dir).
 void save_model(const Gpt& model, const std::filesystem::path& dir, const ModelInfo& info = {});

@@ -110,6 +110,21 @@ Generation generate(const Gpt& model, std::span<const TokenId> prompt, const Gen
 }
 // end lesson: generate
 
+Generation generate(Decoder& decoder, std::span<const TokenId> prompt, const GenerateOptions& options, Rng& rng,
+                    const OnToken& on_token) {
+  check_prompt(decoder.config(), prompt);
+  require(options.max_new_tokens >= 0, "generate: cannot generate {} tokens", options.max_new_tokens);
+  options.sampling.validate();
+  if (options.max_new_tokens == 0) return {};
+  const auto start = std::chrono::steady_clock::now();
+  const size_t window = std::min(prompt.size(), static_cast<size_t>(decoder.config().context_length));
+  const std::span<const float> logits = decoder.prefill(prompt.last(window));
+  const double prefill_seconds = seconds_since(start);
+  Generation result = continue_generation(decoder, logits, options, rng, on_token);
+  result.prefill_seconds = prefill_seconds;
+  return result;
+}
+
 TokenIds generate(const Gpt& model, TokenIds tokens, int count, const SamplingOptions& options, Rng& rng) {
   require(count >= 0, "generate: cannot generate {} tokens", count);
   const Generation g = generate(model, tokens, GenerateOptions{count, options, std::nullopt}, rng);

@@ -54,6 +54,10 @@ using OnToken = std::function<void(TokenId)>;
 Generation generate(const Gpt& model, std::span<const TokenId> prompt, const GenerateOptions& options, Rng& rng,
                     const OnToken& on_token = {});
 
+// The same on a decoder of any model (a quantized one, say); its cache is reset by the prefill.
+Generation generate(Decoder& decoder, std::span<const TokenId> prompt, const GenerateOptions& options, Rng& rng,
+                    const OnToken& on_token = {});
+
 // The sampling loop on a decoder that already holds a context: `logits` are those of its last position.
 // Returns the new tokens; the last one is not fed to the decoder (the caller may advance() it). Used by
 // generate() and by an interactive session that keeps its cache between turns.

@@ -42,11 +42,21 @@ struct Item {
 };
 
 void save_items(const fs::path& path, const std::vector<Item>& items, const std::map<std::string, std::string>& metadata) {
+  std::vector<SafetensorsBlob> blobs;
+  for (const Item& item : items)
+    blobs.push_back({item.name, "F32", *item.dims, item.data, item.count * sizeof(float)});
+  save_safetensors_blobs(path, blobs, metadata);
+}
+
+}  // namespace
+
+void save_safetensors_blobs(const fs::path& path, const std::vector<SafetensorsBlob>& items,
+                            const std::map<std::string, std::string>& metadata) {
   json header = json::object();
   uint64_t offset = 0;
-  for (const Item& item : items) {
-    uint64_t bytes = item.count * sizeof(float);
-    header[item.name] = {{"dtype", "F32"}, {"shape", *item.dims}, {"data_offsets", {offset, offset + bytes}}};
+  for (const SafetensorsBlob& item : items) {
+    const uint64_t bytes = item.bytes;
+    header[item.name] = {{"dtype", item.dtype}, {"shape", item.shape}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
   }
   if (!metadata.empty()) header["__metadata__"] = metadata;
@@ -54,13 +64,10 @@ void save_items(const fs::path& path, const std::vector<Item>& items, const std:
   text.append((8 - text.size() % 8) % 8, ' ');  // pad so the data starts 8-byte aligned, as the spec allows
   write_file_atomically(path, [&](std::ostream& out) {
     out << u64_le(text.size()) << text;
-    for (const Item& item : items) {
-      out.write(reinterpret_cast<const char*>(item.data), std::streamsize(item.count * sizeof(float)));
-    }
+    for (const SafetensorsBlob& item : items)
+      out.write(static_cast<const char*>(item.data), std::streamsize(item.bytes));
   });
 }
-
-}  // namespace
 
 const Tensor& SafetensorsFile::at(const std::string& name) const {
   auto it = tensors.find(name);

@@ -26,6 +26,18 @@ SafetensorsFile load_safetensors(const std::filesystem::path& path);
 // Writes atomically. Tensors are laid out in the map's (sorted) order.
 void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& file);
 
+// A tensor of any dtype as raw little-endian bytes ("F32", "F16", "I8", ...), for files that mix dtypes
+// (a quantized model: int8 values and fp16 scales). The caller's bytes must match dtype x shape.
+struct SafetensorsBlob {
+  std::string name, dtype;
+  std::vector<int64_t> shape;
+  const void* data = nullptr;
+  size_t bytes = 0;
+};
+// Writes atomically, in the order given.
+void save_safetensors_blobs(const std::filesystem::path& path, const std::vector<SafetensorsBlob>& tensors,
+                            const std::map<std::string, std::string>& metadata = {});
+
 // Writes every tensor of an arena (e.g. a model's parameters) under its arena name.
 void save_safetensors(const std::filesystem::path& path, const TensorArena& arena,
                       const std::map<std::string, std::string>& metadata = {});

@@ -138,4 +138,12 @@ void SafetensorsReader::read_f32(const SafetensorsEntry& e, float* dst) {
   require(in_.good(), "{}: could not read tensor '{}' (the file changed or is truncated)", where, e.name);
 }
 
+void SafetensorsReader::read_raw(const SafetensorsEntry& e, const char* dtype, void* dst) {
+  require(e.dtype == dtype, "{}: tensor '{}' is {}, not {}", path_.string(), e.name, e.dtype, dtype);
+  in_.clear();
+  in_.seekg(static_cast<std::streamoff>(e.begin));
+  in_.read(static_cast<char*>(dst), static_cast<std::streamsize>(e.end - e.begin));
+  require(in_.good(), "{}: could not read tensor '{}' (the file changed or is truncated)", path_.string(), e.name);
+}
+
 }  // namespace minillm

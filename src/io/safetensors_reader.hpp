@@ -37,6 +37,8 @@ class SafetensorsReader {
 
   // dst[entry.numel()] = the tensor as float32. Error for a dtype that is not F32, F16 or BF16.
   void read_f32(const SafetensorsEntry& entry, float* dst);
+  // dst[entry's bytes] = the tensor's raw bytes; Error unless its dtype is `dtype` (e.g. "I8", "F16").
+  void read_raw(const SafetensorsEntry& entry, const char* dtype, void* dst);
 
  private:
   std::filesystem::path path_;

@@ -12,5 +12,6 @@ namespace minillm {
 // Error when config.json names no tokenizer (and the vocabulary is not GPT-2's), or when the tokenizer's
 // vocabulary differs from the model's.
 Tokenizer model_tokenizer(const Gpt& model, const std::filesystem::path& dir);
+Tokenizer model_tokenizer(const GptConfig& config, const std::filesystem::path& dir);  // (a quantized model's)
 
 }  // namespace minillm
