@@ -38,11 +38,11 @@ void run_quantize(const QuantizeFlags& f) {
   const fs::path weights = source / "model.safetensors";
   const QuantizationSource from{fs::absolute(source).lexically_normal().string(), search::file_hash(weights)};
   save_quantized_model(q, f.out, read_model_info(source), from);
-  const double mb = 1e-6;
-  fmt::print("wrote {0}/config.json and {0}/model.safetensors: q8_0, {1:.1f} MB (the float model: {2:.1f} MB, "
-             "{3:.1f}x smaller)\n", f.out, double(fs::file_size(fs::path(f.out) / "model.safetensors")) * mb,
-             double(fs::file_size(weights)) * mb,
-             double(fs::file_size(weights)) / double(fs::file_size(fs::path(f.out) / "model.safetensors")));
+  const double bytes = double(fs::file_size(fs::path(f.out) / "model.safetensors"));
+  const double float_bytes = double(fs::file_size(weights));
+  const auto size = [](double b) { return b < 1e6 ? fmt::format("{:.1f} kB", b / 1e3) : fmt::format("{:.1f} MB", b / 1e6); };
+  fmt::print("wrote {0}/config.json and {0}/model.safetensors: q8_0, {1} (the float model: {2}, {3:.1f}x smaller)\n",
+             f.out, size(bytes), size(float_bytes), float_bytes / bytes);
 }
 
 }  // namespace

@@ -142,7 +142,9 @@ void run_fast(RowsKernel kernel, float* out, const float* x, const Q8Matrix& w, 
   const int8_t* qxp = qx.data();
   const float* dxp = dx.data();
   const int groups = w.rows / kRows;
-#pragma omp parallel for schedule(static)
+  // Threads only for a matrix worth waking them for (a row is computed the same way on any thread).
+  const bool parallel = int64_t{w.rows} * w.cols >= (int64_t{1} << 15);
+#pragma omp parallel for schedule(static) if (parallel)
   for (int g = 0; g < groups; ++g) kernel(out + g * kRows, w, g * kRows, kRows, qxp, dxp);
   for (int o = groups * kRows; o < w.rows; ++o) kernel(out + o, w, o, 1, qxp, dxp);
   if (bias)

@@ -6,7 +6,8 @@
 // both scales turns it back into real units:
 //   out[o] = sum over blocks b of  dw[o,b] · dx[b] · ( sum_i qw[o, 32b+i] · qx[32b+i] )
 // Keeping x in float32 instead (each int8 weight converted to float and multiplied) was measured slower
-// (docs/benchmarks.md, "Quantization"), and the extra error of rounding x is far below the weights' own.
+// (docs/benchmarks.md, "Quantization"). Rounding x adds an error of the same size as the weights' own (both
+// are 8-bit roundings in blocks of 32); its cost in quality is measured with the weights' (chapter 10).
 //
 // Two forms of the same sum:
 //   plain  the loops above, one row at a time: what the lesson quotes and the tests trust;
