@@ -82,4 +82,14 @@ ConstTensorView TensorArena::operator[](const std::string& name) const {
 
 void TensorArena::zero() { std::fill(buffer_.begin(), buffer_.end(), 0.0f); }
 
+void add_tensors(TensorArena& arena, const std::vector<TensorSpec>& table, const std::string& prefix) {
+  for (const TensorSpec& row : table) arena.add(prefix + row.name, row.shape);
+}
+
+double table_floats(const std::vector<TensorSpec>& table) {
+  double floats = 0;
+  for (const TensorSpec& row : table) floats += double(row.shape.numel());
+  return floats;
+}
+
 }  // namespace minillm

@@ -121,4 +121,18 @@ class TensorArena {
   bool allocated_ = false;
 };
 
+// One row of a tensor table: a tensor's name and shape, and, for a model parameter, whether Hugging Face's
+// GPT-2 stores it transposed (its Conv1D weights). Models declare their tensors as such tables once, and
+// arenas, model files and memory estimates are made from them.
+struct TensorSpec {
+  std::string name;
+  Shape shape;
+  bool hf_transposed = false;
+};
+
+// Adds every row (as prefix + name) to an arena not yet allocated.
+void add_tensors(TensorArena& arena, const std::vector<TensorSpec>& table, const std::string& prefix = "");
+// The floats of all rows, in double (for estimates: L blocks of a huge model never overflow).
+double table_floats(const std::vector<TensorSpec>& table);
+
 }  // namespace minillm

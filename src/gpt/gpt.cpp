@@ -12,7 +12,7 @@
 #include "nn/cross_entropy.hpp"
 #include "nn/embedding.hpp"
 #include "nn/layernorm.hpp"
-#include "nn/linear.hpp"
+#include "nn/kernels.hpp"
 
 namespace minillm {
 
@@ -34,22 +34,45 @@ double gpt_training_flops_per_token(const GptConfig& c, int T) {
 
 std::string layer_prefix(int layer) { return "h." + std::to_string(layer) + "."; }
 
+std::vector<TensorSpec> gpt_parameter_table(const GptConfig& c, int layers) {
+  const int64_t V = c.vocab_size, maxT = c.context_length, C = c.n_embd;
+#define MINILLM_ROW(member, name, shape) TensorSpec{name, shape},
+  std::vector<TensorSpec> table{MINILLM_GPT_EMBEDDINGS(MINILLM_ROW)};
+  for (int l = 0; l < layers; ++l)
+    for (TensorSpec row : block_parameter_table(c.n_embd)) {
+      row.name = layer_prefix(l) + row.name;
+      table.push_back(std::move(row));
+    }
+  for (TensorSpec row : {MINILLM_GPT_FINAL_NORM(MINILLM_ROW)}) table.push_back(std::move(row));
+#undef MINILLM_ROW
+  return table;
+}
+
+std::vector<TensorSpec> gpt_activation_table(const GptConfig& c, int B, int T) {
+  const int64_t V = c.vocab_size, C = c.n_embd, N = int64_t{B} * T;
+#define MINILLM_ROW(member, shape) TensorSpec{#member, shape},
+  return {MINILLM_GPT_ACTIVATIONS(MINILLM_ROW)};
+}
+
+std::vector<TensorSpec> gpt_activation_grad_table(const GptConfig& c, int B, int T) {
+  const int64_t V = c.vocab_size, C = c.n_embd, N = int64_t{B} * T;
+  return {MINILLM_GPT_ACTIVATION_GRADS(MINILLM_ROW)};
+#undef MINILLM_ROW
+}
+
 namespace {
 
-// The parameter list, in memory order. Same list for params and grads.
 void add_parameters(TensorArena& arena, const GptConfig& c) {
-  const int64_t V = c.vocab_size, C = c.n_embd;
-  arena.add("wte", {V, C});
-  arena.add("wpe", {int64_t{c.context_length}, C});
-  for (int l = 0; l < c.n_layer; ++l) add_block_params(arena, layer_prefix(l), c.n_embd);
-  arena.add("ln_f.weight", {C});
-  arena.add("ln_f.bias", {C});
+  add_tensors(arena, gpt_parameter_table(c, c.n_layer));
   arena.allocate();
 }
 
 GptWeights weight_pointers(TensorArena& arena, int n_layer) {
-  GptWeights w{.wte = arena["wte"].data, .wpe = arena["wpe"].data, .blocks = {},
-               .ln_f_weight = arena["ln_f.weight"].data, .ln_f_bias = arena["ln_f.bias"].data};
+#define MINILLM_LOOKUP(member, name, shape) w.member = arena[name].data;
+  GptWeights w;
+  MINILLM_GPT_EMBEDDINGS(MINILLM_LOOKUP)
+  MINILLM_GPT_FINAL_NORM(MINILLM_LOOKUP)
+#undef MINILLM_LOOKUP
   for (int l = 0; l < n_layer; ++l) w.blocks.push_back(block_params(arena, layer_prefix(l)));
   return w;
 }
@@ -94,41 +117,32 @@ void Gpt::init_weights(Rng& rng) {
 }
 
 void Gpt::allocate_activations(int B, int T) {
-  const int64_t C = config_.n_embd, V = config_.vocab_size;
-  const int64_t N = int64_t{B} * T;
   require_memory(estimate_gpt_memory(config_, B, T).activations,
                  fmt::format("running the model on {} x {} tokens", B, T), "use a smaller batch");
   const BlockShape shape{B, T, config_.n_embd, config_.n_head};
   TensorArena acts;
-  acts.add("encoded", {N, C});
+  add_tensors(acts, gpt_activation_table(config_, B, T));
   for (int l = 0; l < config_.n_layer; ++l) add_block_acts(acts, layer_prefix(l), shape);
-  acts.add("ln_f", {N, C});
-  acts.add("ln_f_mean", {N});
-  acts.add("ln_f_rstd", {N});
-  acts.add("logits", {N, V});
-  acts.add("probs", {N, V});
-  acts.add("losses", {N});
   acts.allocate();
   act_arena_ = std::move(acts);
-  TensorArena& arena = act_arena_;
-  acts_ = GptActivations{.encoded = arena["encoded"].data, .blocks = {}, .ln_f = arena["ln_f"].data,
-                         .ln_f_mean = arena["ln_f_mean"].data, .ln_f_rstd = arena["ln_f_rstd"].data,
-                         .logits = arena["logits"].data, .probs = arena["probs"].data, .losses = arena["losses"].data};
-  for (int l = 0; l < config_.n_layer; ++l) acts_.blocks.push_back(block_acts(arena, layer_prefix(l)));
+  acts_ = GptActivations{};
+#define MINILLM_LOOKUP(member, shape) acts_.member = act_arena_[#member].data;
+  MINILLM_GPT_ACTIVATIONS(MINILLM_LOOKUP)
+#undef MINILLM_LOOKUP
+  for (int l = 0; l < config_.n_layer; ++l) acts_.blocks.push_back(block_acts(act_arena_, layer_prefix(l)));
   B_ = B;
   T_ = T;
   if (form_ == GptForm::inference_only) return;
 
   TensorArena dacts;
   add_block_acts(dacts, "block.", shape);
-  for (const char* name : {"dres_out", "dres_in", "dln_f"}) dacts.add(name, {N, C});
-  dacts.add("dlogits", {N, V});
-  dacts.add("dlosses", {N});
+  add_tensors(dacts, gpt_activation_grad_table(config_, B, T));
   dacts.allocate();
   dact_arena_ = std::move(dacts);
-  dacts_ = GptActivationGrads{.block = block_acts(dact_arena_, "block."), .dres_out = dact_arena_["dres_out"].data,
-                              .dres_in = dact_arena_["dres_in"].data, .dln_f = dact_arena_["dln_f"].data,
-                              .dlogits = dact_arena_["dlogits"].data, .dlosses = dact_arena_["dlosses"].data};
+  dacts_ = GptActivationGrads{.block = block_acts(dact_arena_, "block.")};
+#define MINILLM_GRAD_LOOKUP(member, shape) dacts_.member = dact_arena_[#member].data;
+  MINILLM_GPT_ACTIVATION_GRADS(MINILLM_GRAD_LOOKUP)
+#undef MINILLM_GRAD_LOOKUP
 }
 
 const float* Gpt::logits() const {
@@ -166,18 +180,19 @@ float Gpt::forward(std::span<const TokenId> inputs, std::span<const TokenId> tar
   const GptActivations& a = acts_;
 
   const BlockShape shape{B, T, C, config_.n_head};
+  const Kernels& k = kernels();
   float* x = a.encoded;  // the residual stream [N,C]
   token_position_forward(x, inputs, p.wte, p.wpe, B, T, C, V);
   for (int l = 0; l < config_.n_layer; ++l) {
     block_forward(a.blocks[l], x, p.blocks[l], shape);
     x = a.blocks[l].out;
   }
-  layernorm_forward(a.ln_f, a.ln_f_mean, a.ln_f_rstd, x, p.ln_f_weight, p.ln_f_bias, N, C);
+  k.layernorm_forward(a.ln_f, a.ln_f_mean, a.ln_f_rstd, x, p.ln_f_weight, p.ln_f_bias, N, C);
   // The tied head: logits[N,V] = ln_f[N,C] · wte[V,C]ᵀ, one big gemm.
-  linear_forward(a.logits, a.ln_f, p.wte, nullptr, N, C, V);
+  k.linear_forward(a.logits, a.ln_f, p.wte, nullptr, N, C, V);
   if (!have_targets_) return -1.0f;
 
-  cross_entropy_forward(a.losses, a.probs, a.logits, targets, N, V);
+  k.cross_entropy_forward(a.losses, a.probs, a.logits, targets, N, V);
   double sum = 0.0;
   for (int n = 0; n < N; ++n) sum += a.losses[n];
   return static_cast<float>(sum / N);
@@ -199,6 +214,7 @@ void Gpt::backward() {
   const GptWeights &p = params_, &g = grads_;
   const GptActivations& a = acts_;
   const GptActivationGrads& d = dacts_;
+  const Kernels& k = kernels();
   // Backward functions accumulate, so the gradients they add into start at zero. (The block scratch is
   // zeroed by block_backward itself, layer by layer.)
   std::fill_n(d.dlogits, static_cast<size_t>(N) * static_cast<size_t>(V), 0.0f);
@@ -207,13 +223,13 @@ void Gpt::backward() {
 
   // The loss is the mean over N positions, so each position's loss has gradient 1/N.
   std::fill_n(d.dlosses, N, 1.0f / static_cast<float>(N));
-  cross_entropy_backward(d.dlogits, d.dlosses, a.probs, targets_, N, V);
+  k.cross_entropy_backward(d.dlogits, d.dlosses, a.probs, targets_, N, V);
 
   // Tied head: wte receives gradient from the output (here) and from the input embedding (at the end).
-  linear_backward(d.dln_f, g.wte, nullptr, d.dlogits, a.ln_f, p.wte, N, C, V);
+  k.linear_backward(d.dln_f, g.wte, nullptr, d.dlogits, a.ln_f, p.wte, N, C, V);
   float* dres_out = d.dres_out;  // gradient of the current block's output
   float* dres_in = d.dres_in;    // gradient of its input
-  layernorm_backward(dres_out, g.ln_f_weight, g.ln_f_bias, d.dln_f, a.blocks[L - 1].out, p.ln_f_weight,
+  k.layernorm_backward(dres_out, g.ln_f_weight, g.ln_f_bias, d.dln_f, a.blocks[L - 1].out, p.ln_f_weight,
                      a.ln_f_mean, a.ln_f_rstd, N, C);
 
   const BlockShape shape{B, T, C, config_.n_head};

@@ -51,37 +51,57 @@ int64_t gpt_parameter_count(const GptConfig& config);
 // Q·Kᵀ and att·V (PaLM's appendix B estimate).
 double gpt_training_flops_per_token(const GptConfig& config, int T);
 
+// The model's tensor tables beside the blocks' (nn/block.hpp), declared once: member, name, shape (in V,
+// maxT, C; and N = B*T for activations). In the parameter buffer the blocks ("h.0." .. "h.{L-1}.") sit
+// between the embeddings and ln_f. On disk (Hugging Face) wte and wpe are "wte.weight" and "wpe.weight".
+#define MINILLM_GPT_EMBEDDINGS(X)                                                     \
+  X(wte, "wte", (Shape{V, C}))           /* token embeddings, also the output head */ \
+  X(wpe, "wpe", (Shape{maxT, C}))        /* position embeddings */
+#define MINILLM_GPT_FINAL_NORM(X)                                                     \
+  X(ln_f_weight, "ln_f.weight", (Shape{C}))                                           \
+  X(ln_f_bias, "ln_f.bias", (Shape{C}))
+#define MINILLM_GPT_ACTIVATIONS(X)                                                    \
+  X(encoded, (Shape{N, C}))              /* wte[id] + wpe[t], the residual stream's start */ \
+  X(ln_f, (Shape{N, C}))                                                              \
+  X(ln_f_mean, (Shape{N}))                                                            \
+  X(ln_f_rstd, (Shape{N}))                                                            \
+  X(logits, (Shape{N, V}))                                                            \
+  X(probs, (Shape{N, V}))                                                             \
+  X(losses, (Shape{N}))
+// Backward handles one block at a time, so one block's activation gradients (prefix "block.") serve all
+// L blocks; only the residual stream's gradient travels between them.
+#define MINILLM_GPT_ACTIVATION_GRADS(X)                                               \
+  X(dres_out, (Shape{N, C}))             /* gradient of the current block's output */ \
+  X(dres_in, (Shape{N, C}))              /* gradient of its input */                  \
+  X(dln_f, (Shape{N, C}))                                                             \
+  X(dlogits, (Shape{N, V}))                                                           \
+  X(dlosses, (Shape{N}))
+
 // Pointers into the parameter buffer (or the gradient buffer: same layout), like llm.c's ParameterTensors.
 struct GptWeights {
-  float* wte = nullptr;             // [V, C]     token embeddings, also the output head
-  float* wpe = nullptr;             // [maxT, C]  position embeddings
+  MINILLM_GPT_EMBEDDINGS(MINILLM_POINTER_MEMBER)
   std::vector<BlockParams> blocks;  // L blocks: "h.<l>.*"
-  float* ln_f_weight = nullptr;     // [C]
-  float* ln_f_bias = nullptr;       // [C]
+  MINILLM_GPT_FINAL_NORM(MINILLM_POINTER_MEMBER)
 };
 
 // Pointers into the activation buffer, N = B*T.
 struct GptActivations {
-  float* encoded = nullptr;       // [N, C]  wte[id] + wpe[t], the residual stream's start
+  MINILLM_GPT_ACTIVATIONS(MINILLM_POINTER_MEMBER)
   std::vector<BlockActs> blocks;  // L blocks
-  float* ln_f = nullptr;          // [N, C]
-  float* ln_f_mean = nullptr;     // [N]
-  float* ln_f_rstd = nullptr;     // [N]
-  float* logits = nullptr;        // [N, V]
-  float* probs = nullptr;         // [N, V]
-  float* losses = nullptr;        // [N]
 };
 
-// Pointers into the backward scratch buffer. Backward handles one block at a time, so one block's worth
-// serves all L blocks; only the residual stream's gradient travels between them.
+// Pointers into the backward scratch buffer.
 struct GptActivationGrads {
   BlockActs block{};
-  float* dres_out = nullptr;  // [N, C]  gradient of the current block's output
-  float* dres_in = nullptr;   // [N, C]  gradient of its input
-  float* dln_f = nullptr;     // [N, C]
-  float* dlogits = nullptr;   // [N, V]
-  float* dlosses = nullptr;   // [N]
+  MINILLM_GPT_ACTIVATION_GRADS(MINILLM_POINTER_MEMBER)
 };
+
+// The tables as rows: every parameter in memory order (with `layers` blocks: pass config.n_layer for the
+// model, 0 for the rows outside the blocks); the activations outside the blocks; the backward scratch
+// outside its one block.
+std::vector<TensorSpec> gpt_parameter_table(const GptConfig& config, int layers);
+std::vector<TensorSpec> gpt_activation_table(const GptConfig& config, int B, int T);
+std::vector<TensorSpec> gpt_activation_grad_table(const GptConfig& config, int B, int T);
 
 // "h.2." for layer 2: the prefix of a block's tensors, Hugging Face's names (layer_prefix(2) + "ln_1.weight").
 std::string layer_prefix(int layer);

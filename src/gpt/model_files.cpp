@@ -37,14 +37,6 @@ std::string file_name(const std::string& arena_name) {
   return arena_name == "wte" || arena_name == "wpe" ? arena_name + ".weight" : arena_name;
 }
 
-// src[rows, cols] -> a Tensor [cols, rows].
-Tensor transposed(const float* src, int64_t rows, int64_t cols) {
-  Tensor out(Shape{cols, rows});
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c) out.at(c, r) = src[r * cols + c];
-  return out;
-}
-
 json read_json(const fs::path& file) {
   try {
     return json::parse(read_file(file));
@@ -177,17 +169,18 @@ json model_config_json(const GptConfig& c, const ModelInfo& info) {
 
 void save_model(const Gpt& model, const fs::path& dir, const ModelInfo& info) {
   const json config = model_config_json(model.config(), info);
-  SafetensorsFile file;
-  file.metadata = {{"format", "pt"}};  // transformers refuses safetensors files without it
+  // Streamed from the parameter buffer (no copy); a Conv1D weight is written as Hugging Face's [in, out].
   const TensorArena& params = model.params();
+  std::vector<SafetensorsBlob> tensors;
   for (const auto& e : params.entries()) {
-    const float* data = params.data() + e.offset;
-    file.tensors.emplace(file_name(e.name), is_conv1d_weight(e.name)
-                                                ? transposed(data, e.shape[0], e.shape[1])
-                                                : Tensor(e.shape, std::vector<float>(data, data + e.shape.numel())));
+    const bool conv1d = is_conv1d_weight(e.name);
+    const Shape shape = conv1d ? Shape{e.shape[1], e.shape[0]} : e.shape;
+    tensors.push_back({file_name(e.name), "F32", shape.dims(), params.data() + e.offset,
+                       size_t(shape.numel()) * sizeof(float), conv1d});
   }
+  std::sort(tensors.begin(), tensors.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   fs::create_directories(dir);
-  save_safetensors(dir / "model.safetensors", file);
+  save_safetensors_blobs(dir / "model.safetensors", tensors, {{"format", "pt"}});  // transformers needs "format"
   write_file_atomically(dir / "config.json", config.dump(2) + "\n");
 }
 

@@ -1,6 +1,8 @@
 #include "io/safetensors.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <ostream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -33,19 +35,22 @@ std::string names_of(const std::map<std::string, Tensor>& tensors) {
   return names;
 }
 
-// Serialises name -> (shape, data) entries; shared by both save overloads.
-struct Item {
-  std::string name;
-  const std::vector<int64_t>* dims;
-  const float* data;
-  size_t count;
-};
+// A float32 tensor of `shape` as a blob (no copy).
+SafetensorsBlob f32_blob(std::string name, const Shape& shape, const float* data) {
+  return {std::move(name), "F32", shape.dims(), data, size_t(shape.numel()) * sizeof(float)};
+}
 
-void save_items(const fs::path& path, const std::vector<Item>& items, const std::map<std::string, std::string>& metadata) {
-  std::vector<SafetensorsBlob> blobs;
-  for (const Item& item : items)
-    blobs.push_back({item.name, "F32", *item.dims, item.data, item.count * sizeof(float)});
-  save_safetensors_blobs(path, blobs, metadata);
+// Writes a [rows, cols] tensor whose source holds its transpose, src[cols, rows], a block of rows at a time:
+// the buffer is small, and each block reads the source's rows front to back.
+void write_transposed(std::ostream& out, const float* src, int64_t rows, int64_t cols) {
+  constexpr int64_t kRowsPerBlock = 64;
+  std::vector<float> block(static_cast<size_t>(std::min(rows, kRowsPerBlock) * cols));
+  for (int64_t r0 = 0; r0 < rows; r0 += kRowsPerBlock) {
+    const int64_t n = std::min(kRowsPerBlock, rows - r0);
+    for (int64_t c = 0; c < cols; ++c)
+      for (int64_t r = 0; r < n; ++r) block[size_t(r * cols + c)] = src[c * rows + r0 + r];
+    out.write(reinterpret_cast<const char*>(block.data()), std::streamsize(n * cols * int64_t{sizeof(float)}));
+  }
 }
 
 }  // namespace
@@ -55,6 +60,8 @@ void save_safetensors_blobs(const fs::path& path, const std::vector<SafetensorsB
   json header = json::object();
   uint64_t offset = 0;
   for (const SafetensorsBlob& item : items) {
+    require(!item.transposed || (item.dtype == "F32" && item.shape.size() == 2),
+            "safetensors: only a 2D F32 tensor can be written transposed ('{}')", item.name);
     const uint64_t bytes = item.bytes;
     header[item.name] = {{"dtype", item.dtype}, {"shape", item.shape}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
@@ -64,8 +71,12 @@ void save_safetensors_blobs(const fs::path& path, const std::vector<SafetensorsB
   text.append((8 - text.size() % 8) % 8, ' ');  // pad so the data starts 8-byte aligned, as the spec allows
   write_file_atomically(path, [&](std::ostream& out) {
     out << u64_le(text.size()) << text;
-    for (const SafetensorsBlob& item : items)
-      out.write(static_cast<const char*>(item.data), std::streamsize(item.bytes));
+    for (const SafetensorsBlob& item : items) {
+      if (item.transposed)
+        write_transposed(out, static_cast<const float*>(item.data), item.shape[0], item.shape[1]);
+      else
+        out.write(static_cast<const char*>(item.data), std::streamsize(item.bytes));
+    }
   });
 }
 
@@ -121,19 +132,15 @@ SafetensorsFile load_safetensors(const fs::path& path) {
 }
 
 void save_safetensors(const fs::path& path, const SafetensorsFile& file) {
-  std::vector<Item> items;
-  for (const auto& [name, tensor] : file.tensors) {
-    items.push_back({name, &tensor.shape().dims(), tensor.data(), size_t(tensor.numel())});
-  }
-  save_items(path, items, file.metadata);
+  std::vector<SafetensorsBlob> blobs;
+  for (const auto& [name, tensor] : file.tensors) blobs.push_back(f32_blob(name, tensor.shape(), tensor.data()));
+  save_safetensors_blobs(path, blobs, file.metadata);
 }
 
 void save_safetensors(const fs::path& path, const TensorArena& arena, const std::map<std::string, std::string>& metadata) {
-  std::vector<Item> items;
-  for (const auto& entry : arena.entries()) {
-    items.push_back({entry.name, &entry.shape.dims(), arena.data() + entry.offset, size_t(entry.shape.numel())});
-  }
-  save_items(path, items, metadata);
+  std::vector<SafetensorsBlob> blobs;
+  for (const auto& e : arena.entries()) blobs.push_back(f32_blob(e.name, e.shape, arena.data() + e.offset));
+  save_safetensors_blobs(path, blobs, metadata);
 }
 
 void load_safetensors_into(const fs::path& path, TensorArena& arena, bool allow_extra) {

@@ -27,12 +27,16 @@ SafetensorsFile load_safetensors(const std::filesystem::path& path);
 void save_safetensors(const std::filesystem::path& path, const SafetensorsFile& file);
 
 // A tensor of any dtype as raw little-endian bytes ("F32", "F16", "I8", ...), for files that mix dtypes
-// (a quantized model: int8 values and fp16 scales). The caller's bytes must match dtype x shape.
+// (a quantized model: int8 values and fp16 scales). The caller's bytes must match dtype x shape. The
+// bytes are written straight from the caller's memory, without a copy; with `transposed` (a 2D F32 tensor
+// only), `data` holds the tensor's transpose ([shape[1], shape[0]]) and is transposed on the way out
+// through a buffer of a few rows. A checkpoint save streams the model's buffers this way.
 struct SafetensorsBlob {
   std::string name, dtype;
   std::vector<int64_t> shape;
   const void* data = nullptr;
   size_t bytes = 0;
+  bool transposed = false;
 };
 // Writes atomically, in the order given.
 void save_safetensors_blobs(const std::filesystem::path& path, const std::vector<SafetensorsBlob>& tensors,

@@ -8,9 +8,10 @@
 // ("h.3." for layer 3; names as Hugging Face's GPT-2, linear weights stored [out, in] like torch.nn.Linear)
 // and read the pointers back, so a whole model is L blocks with prefixes "h.0." .. "h.{L-1}.".
 #include <string>
+#include <vector>
 
 #include "core/tensor.hpp"
-#include "nn/linear.hpp"
+#include "nn/kernels.hpp"
 
 namespace minillm {
 
@@ -19,42 +20,60 @@ struct BlockShape {
   int rows() const { return B * T; }  // N = B*T positions, the rows of every [N, *] matrix
 };
 
+// The block's tensor tables, declared once. Each row gives a tensor's name (Hugging Face's GPT-2 name,
+// under a prefix such as "h.3."), its shape, and, for a parameter, whether Hugging Face stores it
+// transposed (its Conv1D weights are [in, out]; minillm's linear weights are [out, in] like torch.nn.Linear).
+// The pointer structs below, the arena helpers, the model files and the memory estimate are all made from
+// these rows. Shapes are in C (parameters) and B, T, N = B*T, C, NH (activations).
+#define MINILLM_BLOCK_PARAMETERS(X)                                                   \
+  X(ln_1_weight, "ln_1.weight", (Shape{C}), false)                                    \
+  X(ln_1_bias, "ln_1.bias", (Shape{C}), false)                                        \
+  X(attn_c_attn_weight, "attn.c_attn.weight", (Shape{3 * C, C}), true)                \
+  X(attn_c_attn_bias, "attn.c_attn.bias", (Shape{3 * C}), false)                      \
+  X(attn_c_proj_weight, "attn.c_proj.weight", (Shape{C, C}), true)                    \
+  X(attn_c_proj_bias, "attn.c_proj.bias", (Shape{C}), false)                          \
+  X(ln_2_weight, "ln_2.weight", (Shape{C}), false)                                    \
+  X(ln_2_bias, "ln_2.bias", (Shape{C}), false)                                        \
+  X(mlp_c_fc_weight, "mlp.c_fc.weight", (Shape{4 * C, C}), true)                      \
+  X(mlp_c_fc_bias, "mlp.c_fc.bias", (Shape{4 * C}), false)                            \
+  X(mlp_c_proj_weight, "mlp.c_proj.weight", (Shape{C, 4 * C}), true)                  \
+  X(mlp_c_proj_bias, "mlp.c_proj.bias", (Shape{C}), false)
+
+// Everything the forward pass computes that the backward pass needs. The same rows over a second buffer
+// hold the gradients of these activations during backward (scratch).
+#define MINILLM_BLOCK_ACTIVATIONS(X)                                                  \
+  X(ln_1, (Shape{N, C}))               /* ln_1(x) */                                  \
+  X(ln_1_mean, (Shape{N}))                                                            \
+  X(ln_1_rstd, (Shape{N}))                                                            \
+  X(qkv, (Shape{N, 3 * C}))            /* c_attn output: queries, keys, values */     \
+  X(preatt, (Shape{B, NH, T, T}))      /* scaled scores (masked entries -inf) */      \
+  X(att, (Shape{B, NH, T, T}))         /* attention probabilities */                  \
+  X(atty, (Shape{N, C}))               /* heads side by side, input of c_proj */      \
+  X(attproj, (Shape{N, C}))            /* attn.c_proj output */                       \
+  X(residual2, (Shape{N, C}))          /* x + attention branch */                     \
+  X(ln_2, (Shape{N, C}))                                                              \
+  X(ln_2_mean, (Shape{N}))                                                            \
+  X(ln_2_rstd, (Shape{N}))                                                            \
+  X(fch, (Shape{N, 4 * C}))            /* mlp.c_fc output */                          \
+  X(fch_gelu, (Shape{N, 4 * C}))       /* after GELU */                               \
+  X(fcproj, (Shape{N, C}))             /* mlp.c_proj output */                        \
+  X(out, (Shape{N, C}))                /* residual2 + MLP branch: the block's output */
+
+#define MINILLM_POINTER_MEMBER(member, ...) float* member = nullptr;
+
 // The 12 parameter tensors of a block (or their gradients: same struct, same shapes).
 struct BlockParams {
-  float* ln_1_weight;        // [C]        "ln_1.weight"
-  float* ln_1_bias;          // [C]        "ln_1.bias"
-  float* attn_c_attn_weight; // [3C, C]    "attn.c_attn.weight"
-  float* attn_c_attn_bias;   // [3C]       "attn.c_attn.bias"
-  float* attn_c_proj_weight; // [C, C]     "attn.c_proj.weight"
-  float* attn_c_proj_bias;   // [C]        "attn.c_proj.bias"
-  float* ln_2_weight;        // [C]        "ln_2.weight"
-  float* ln_2_bias;          // [C]        "ln_2.bias"
-  float* mlp_c_fc_weight;    // [4C, C]    "mlp.c_fc.weight"
-  float* mlp_c_fc_bias;      // [4C]       "mlp.c_fc.bias"
-  float* mlp_c_proj_weight;  // [C, 4C]    "mlp.c_proj.weight"
-  float* mlp_c_proj_bias;    // [C]        "mlp.c_proj.bias"
+  MINILLM_BLOCK_PARAMETERS(MINILLM_POINTER_MEMBER)
 };
 
-// Everything the forward pass computes that the backward pass needs (N = B*T). The same struct over a
-// second buffer holds the gradients of these activations during backward (scratch).
+// A block's activations (N = B*T rows), or their gradients.
 struct BlockActs {
-  float* ln_1;       // [N, C]          ln_1(x)
-  float* ln_1_mean;  // [N]
-  float* ln_1_rstd;  // [N]
-  float* qkv;        // [N, 3C]         c_attn output: queries, keys, values
-  float* preatt;     // [B, NH, T, T]   scaled scores (masked entries -inf)
-  float* att;        // [B, NH, T, T]   attention probabilities
-  float* atty;       // [N, C]          heads side by side, input of attn.c_proj
-  float* attproj;    // [N, C]          attn.c_proj output
-  float* residual2;  // [N, C]          x + attention branch
-  float* ln_2;       // [N, C]
-  float* ln_2_mean;  // [N]
-  float* ln_2_rstd;  // [N]
-  float* fch;        // [N, 4C]         mlp.c_fc output
-  float* fch_gelu;   // [N, 4C]         after GELU
-  float* fcproj;     // [N, C]          mlp.c_proj output
-  float* out;        // [N, C]          residual2 + MLP branch: the block's output
+  MINILLM_BLOCK_ACTIVATIONS(MINILLM_POINTER_MEMBER)
 };
+
+// The tables as rows (names without a prefix).
+std::vector<TensorSpec> block_parameter_table(int C);
+std::vector<TensorSpec> block_activation_table(const BlockShape& s);
 
 // Adds the block's parameters as prefix + name (e.g. "h.0.ln_1.weight") to an arena not yet allocated.
 void add_block_params(TensorArena& arena, const std::string& prefix, int C);
@@ -66,15 +85,12 @@ BlockParams block_params(TensorArena& arena, const std::string& prefix);
 void add_block_acts(TensorArena& arena, const std::string& prefix, const BlockShape& s);
 BlockActs block_acts(TensorArena& arena, const std::string& prefix);
 
-// The signature of linear_forward (nn/linear.hpp): out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC].
-using LinearForward = void (*)(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
-                               int OC);
-
-// Fills acts (acts.out is the block's output) from inp[N,C]. `linear` computes the block's four linear
-// layers: linear_forward unless the caller needs another way to run the same product (the decoder's
-// prefill passes one whose results do not depend on the thread count).
+// Fills acts (acts.out is the block's output) from inp[N,C]. Every layer runs through the kernel table
+// (nn/kernels.hpp). `linear` computes the block's four linear layers: the table's unless the caller needs
+// another way to run the same product (the decoder's prefill passes one whose results do not depend on the
+// thread count).
 void block_forward(const BlockActs& acts, const float* inp, const BlockParams& params, const BlockShape& s,
-                   LinearForward linear = linear_forward);
+                   LinearForward linear = nullptr);
 
 // ACCUMULATES (+=) into dinp[N,C] and every gradient in grads. dacts is scratch with the layout of acts
 // (overwritten, zeroed here); dout[N,C] is the gradient of the block's output. acts must be those of the

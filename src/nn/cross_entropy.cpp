@@ -17,6 +17,42 @@ int checked_target(std::span<const TokenId> targets, int n, int V) {
   return target;
 }
 
+}  // namespace
+
+// lesson: cross_entropy_plain
+void cross_entropy_forward_plain(float* losses, float* probs, const float* logits, std::span<const TokenId> targets,
+                                 int N, int V) {
+  require(static_cast<int>(targets.size()) == N, "cross_entropy: {} targets for {} rows of logits",
+          targets.size(), N);
+  for (int n = 0; n < N; ++n) checked_target(targets, n, V);  // validate before any work
+  for (int n = 0; n < N; ++n) {
+    const float* z = logits + static_cast<size_t>(n) * V;
+    float* p = probs + static_cast<size_t>(n) * V;
+    float max = z[0];  // softmax(z) = softmax(z - max), and exp(z - max) <= 1 never overflows
+    for (int i = 1; i < V; ++i) max = z[i] > max ? z[i] : max;
+    float sum = 0.0f;
+    for (int i = 0; i < V; ++i) {
+      p[i] = std::exp(z[i] - max);
+      sum += p[i];
+    }
+    for (int i = 0; i < V; ++i) p[i] /= sum;
+    // -log p[target] = log(sum) - (z[target] - max): finite even where p[target] underflows to 0
+    losses[n] = std::log(sum) - (z[to_int(targets[static_cast<size_t>(n)])] - max);
+  }
+}
+
+void cross_entropy_backward_plain(float* dlogits, const float* dlosses, const float* probs,
+                                  std::span<const TokenId> targets, int N, int V) {
+  for (int n = 0; n < N; ++n) {
+    const int target = checked_target(targets, n, V);
+    for (int i = 0; i < V; ++i)
+      dlogits[static_cast<size_t>(n) * V + i] += dlosses[n] * (probs[static_cast<size_t>(n) * V + i] - (i == target ? 1.0f : 0.0f));
+  }
+}
+// end lesson: cross_entropy_plain
+
+namespace {
+
 // One row: prob[0..V) = softmax of row[0..V); returns -log prob[target].
 MINILLM_AVX2_CLONE float softmax_row_loss(float* prob, const float* row, int target, int V) {
   // Subtract the row maximum so exp never overflows; softmax does not change.

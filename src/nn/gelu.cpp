@@ -12,7 +12,32 @@ namespace {
 const float kSqrt2OverPi = std::sqrt(2.0f / 3.14159265358979323846f);
 constexpr float kCubic = 0.044715f;
 
-// Both passes work through the array in chunks that stay in L1, each chunk in short loops that vectorise:
+}  // namespace
+
+// lesson: gelu_plain
+void gelu_forward_plain(float* out, const float* inp, int n) {
+  for (int i = 0; i < n; ++i) {
+    const float x = inp[i];
+    const float u = kSqrt2OverPi * (x + kCubic * x * x * x);
+    out[i] = 0.5f * x * (1.0f + std::tanh(u));
+  }
+}
+
+// ACCUMULATES into dinp. The product rule on 0.5 x (1 + tanh u), with tanh' = 1 - tanh²:
+//   d/dx = 0.5 (1 + tanh u) + 0.5 x (1 - tanh² u) du/dx,   du/dx = sqrt(2/pi) (1 + 3·0.044715 x²)
+void gelu_backward_plain(float* dinp, const float* inp, const float* dout, int n) {
+  for (int i = 0; i < n; ++i) {
+    const float x = inp[i];
+    const float th = std::tanh(kSqrt2OverPi * (x + kCubic * x * x * x));
+    const float du_dx = kSqrt2OverPi * (1.0f + 3.0f * kCubic * x * x);
+    dinp[i] += (0.5f * (1.0f + th) + 0.5f * x * (1.0f - th * th) * du_dx) * dout[i];
+  }
+}
+// end lesson: gelu_plain
+
+namespace {
+
+// The fast form. Both passes work through the array in chunks that stay in L1, each chunk in short loops that vectorise:
 //   e = exp(-2u) for the chunk, then the formula.
 // Why exp(-2u) and not tanh(u): 0.5 (1 + tanh u) = 1 / (1 + exp(-2u)) = sigmoid(2u), so GELU needs one
 // exp, no tanhf (a scalar library call, which keeps the loop from vectorising), and no cancellation in 1 + tanh(u)

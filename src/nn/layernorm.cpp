@@ -25,11 +25,37 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
   }
 }
 
+// lesson: layernorm_backward_plain
 // ACCUMULATES into dinp[N,C], dweight[C], dbias[C]. With xhat = (x - mean) * rstd and g = dout * weight:
 //   dbias   += sum_n dout
 //   dweight += sum_n dout * xhat
 //   dinp    += rstd * (g - mean_c(g) - xhat * mean_c(g * xhat))
 // (the two subtracted means are the gradient flowing through mean and rstd, which depend on every x[c]).
+void layernorm_backward_plain(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                              const float* weight, const float* mean, const float* rstd, int N, int C) {
+  for (int n = 0; n < N; ++n) {
+    const float* x = inp + static_cast<size_t>(n) * C;
+    const float* dy = dout + static_cast<size_t>(n) * C;
+    float* dx = dinp + static_cast<size_t>(n) * C;
+    float g_mean = 0.0f, gx_mean = 0.0f;
+    for (int c = 0; c < C; ++c) {
+      const float xhat = (x[c] - mean[n]) * rstd[n];
+      g_mean += dy[c] * weight[c];
+      gx_mean += dy[c] * weight[c] * xhat;
+    }
+    g_mean /= static_cast<float>(C);
+    gx_mean /= static_cast<float>(C);
+    for (int c = 0; c < C; ++c) {
+      const float xhat = (x[c] - mean[n]) * rstd[n];
+      dbias[c] += dy[c];
+      dweight[c] += dy[c] * xhat;
+      dx[c] += rstd[n] * (dy[c] * weight[c] - g_mean - xhat * gx_mean);
+    }
+  }
+}
+// end lesson: layernorm_backward_plain
+
+// The fast form of the same sums.
 void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                         const float* weight, const float* mean, const float* rstd, int N, int C) {
   // dinp: rows are independent, parallel over rows.

@@ -5,11 +5,15 @@ namespace minillm {
 
 inline constexpr float kLayerNormEps = 1e-5f;
 
-// out[N,C], mean[N], rstd[N] from inp[N,C], weight[C], bias[C].
+// out[N,C], mean[N], rstd[N] from inp[N,C], weight[C], bias[C]. Plain loops (rows in parallel): the one form.
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                        const float* bias, int N, int C);
 
-// ACCUMULATES (+=) into dinp[N,C], dweight[C], dbias[C].
+// ACCUMULATES (+=) into dinp[N,C], dweight[C], dbias[C]. The plain form: row after row, one loop each.
+void layernorm_backward_plain(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                              const float* weight, const float* mean, const float* rstd, int N, int C);
+// The fast form (nn/kernels.hpp): rows in parallel for dinp, and dweight, dbias summed by blocks of columns
+// so every thread owns its entries.
 void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                         const float* weight, const float* mean, const float* rstd, int N, int C);
 

@@ -7,6 +7,39 @@
 
 namespace minillm {
 
+// lesson: linear_plain
+void linear_forward_plain(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                          int OC) {
+  for (int n = 0; n < N; ++n)
+    for (int o = 0; o < OC; ++o) {
+      const float* x = inp + static_cast<size_t>(n) * C;
+      const float* w = weight + static_cast<size_t>(o) * C;  // row o of W: the weights into output o
+      float sum = bias != nullptr ? bias[o] : 0.0f;
+      for (int c = 0; c < C; ++c) sum += x[c] * w[c];
+      out[static_cast<size_t>(n) * OC + o] = sum;
+    }
+}
+
+// ACCUMULATES. Output o of row n used inp[n][c] with weight w[o][c], so its gradient flows back to both:
+//   dinp[n][c] += dout[n][o] · w[o][c],   dweight[o][c] += dout[n][o] · inp[n][c],   dbias[o] += dout[n][o]
+void linear_backward_plain(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                           const float* weight, int N, int C, int OC) {
+  for (int n = 0; n < N; ++n)
+    for (int o = 0; o < OC; ++o) {
+      const float d = dout[static_cast<size_t>(n) * OC + o];
+      const float* x = inp + static_cast<size_t>(n) * C;
+      const float* w = weight + static_cast<size_t>(o) * C;
+      float* dx = dinp + static_cast<size_t>(n) * C;
+      float* dw = dweight + static_cast<size_t>(o) * C;
+      for (int c = 0; c < C; ++c) {
+        dx[c] += d * w[c];
+        dw[c] += d * x[c];
+      }
+      if (dbias != nullptr) dbias[o] += d;
+    }
+}
+// end lesson: linear_plain
+
 // lesson: linear_layer
 // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC]
 // One BLAS gemm over all N = B*T rows at once: never a small gemm per token.

@@ -9,14 +9,13 @@
 namespace minillm {
 
 AdamW::AdamW(const TensorArena& params, AdamWConfig config)
-    : config_(config), m_(params.size(), 0.0f), v_(params.size(), 0.0f), decay_(params.size(), 0.0f) {
+    : config_(config), m_(params.size(), 0.0f), v_(params.size(), 0.0f) {
   require(params.allocated(), "AdamW: the parameters must be allocated first");
   require(config.beta1 >= 0 && config.beta1 < 1 && config.beta2 >= 0 && config.beta2 < 1,
           "AdamW: betas must be in [0, 1), got {} and {}", config.beta1, config.beta2);
-  for (const auto& entry : params.entries()) {
-    if (entry.shape.rank() != 2) continue;
-    const auto begin = decay_.begin() + static_cast<std::ptrdiff_t>(entry.offset);
-    std::fill(begin, begin + entry.shape.numel(), config.weight_decay);
+  for (const auto& e : params.entries()) {
+    const int64_t begin = static_cast<int64_t>(e.offset);
+    ranges_.push_back({begin, begin + e.shape.numel(), e.shape.rank() == 2 ? config.weight_decay : 0.0f});
   }
 }
 
@@ -32,14 +31,17 @@ void AdamW::step(TensorArena& params, const TensorArena& grads, float lr) {
   const float bias2_sqrt = std::sqrt(bias2);
   float* p = params.data();
   const float* g = grads.data();
-  const int64_t n = static_cast<int64_t>(m_.size());
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < n; ++i) {
-    p[i] *= 1.0f - lr * decay_[i];  // decoupled weight decay: not part of the gradient
-    m_[i] = config_.beta1 * m_[i] + (1.0f - config_.beta1) * g[i];
-    v_[i] = config_.beta2 * v_[i] + (1.0f - config_.beta2) * g[i] * g[i];
-    const float denom = std::sqrt(v_[i]) / bias2_sqrt + config_.eps;
-    p[i] -= step_size * m_[i] / denom;
+#pragma omp parallel
+  for (const DecayRange& r : ranges_) {  // tensor by tensor; the threads split each one
+    const float keep = 1.0f - lr * r.decay;  // decoupled weight decay: not part of the gradient
+#pragma omp for schedule(static) nowait
+    for (int64_t i = r.begin; i < r.end; ++i) {
+      p[i] *= keep;
+      m_[i] = config_.beta1 * m_[i] + (1.0f - config_.beta1) * g[i];
+      v_[i] = config_.beta2 * v_[i] + (1.0f - config_.beta2) * g[i] * g[i];
+      const float denom = std::sqrt(v_[i]) / bias2_sqrt + config_.eps;
+      p[i] -= step_size * m_[i] / denom;
+    }
   }
 }
 // end lesson: adamw_step

@@ -45,7 +45,13 @@ class AdamW {
  private:
   AdamWConfig config_;
   std::vector<float> m_, v_;
-  std::vector<float> decay_;  // per-float weight decay factor: config.weight_decay or 0
+  // The weight decay of each parameter tensor's floats [begin, end): config.weight_decay for 2D tensors,
+  // 0 for the rest. One row per tensor, not a float per parameter (that would be a fifth model-sized buffer).
+  struct DecayRange {
+    int64_t begin, end;
+    float decay;
+  };
+  std::vector<DecayRange> ranges_;
   int64_t t_ = 0;
 };
 

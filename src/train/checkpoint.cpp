@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/safetensors.hpp"
+#include "io/safetensors_reader.hpp"
 
 namespace minillm {
 
@@ -28,22 +29,25 @@ namespace {
 
 constexpr const char* kPartialPrefix = ".partial-";
 
-// m or v as safetensors tensors named "<prefix>.<param>", shaped like the parameters.
-void add_moments(SafetensorsFile& file, const TensorArena& params, const std::vector<float>& moments,
+// m or v as safetensors tensors named "<prefix>.<param>", shaped like the parameters, streamed from the
+// optimizer's own buffers (no copy).
+void add_moments(std::vector<SafetensorsBlob>& tensors, const TensorArena& params, const std::vector<float>& moments,
                  const std::string& prefix) {
-  for (const auto& e : params.entries()) {
-    const auto begin = moments.begin() + static_cast<std::ptrdiff_t>(e.offset);
-    file.tensors.emplace(prefix + "." + e.name, Tensor(e.shape, std::vector<float>(begin, begin + e.shape.numel())));
-  }
+  for (const auto& e : params.entries())
+    tensors.push_back({prefix + "." + e.name, "F32", e.shape.dims(), moments.data() + e.offset,
+                       size_t(e.shape.numel()) * sizeof(float)});
 }
 
-void read_moments(const SafetensorsFile& file, const TensorArena& params, std::vector<float>& moments,
+// Reads m or v tensor by tensor straight into the optimizer's buffer (no copy of the whole file).
+void read_moments(SafetensorsReader& file, const TensorArena& params, std::vector<float>& moments,
                   const std::string& prefix) {
   for (const auto& e : params.entries()) {
-    const Tensor& t = file.at(prefix + "." + e.name);
-    require(t.shape() == e.shape, "optimizer state: {}.{} has shape {}, the model needs {}", prefix, e.name,
-            t.shape().str(), e.shape.str());
-    std::copy(t.values().begin(), t.values().end(), moments.begin() + static_cast<std::ptrdiff_t>(e.offset));
+    const std::string name = prefix + "." + e.name;
+    const SafetensorsEntry* t = file.find(name);
+    require(t != nullptr, "optimizer state {}: no tensor '{}'", file.path().string(), name);
+    require(Shape(t->shape) == e.shape, "optimizer state: {} has shape {}, the model needs {}", name,
+            Shape(t->shape).str(), e.shape.str());
+    file.read_f32(*t, moments.data() + e.offset);
   }
 }
 
@@ -56,7 +60,7 @@ std::string latest_name(const fs::path& run) {
 }
 
 // A folder name under checkpoints/ not taken yet: step-000200, or step-000200.1 when the same step is saved
-// again (the divergence handler re-saves the last good step).
+// again (a run resumed and stopped at once).
 std::string free_name(const fs::path& folder, int64_t step) {
   const std::string base = fmt::format("step-{:06d}", step);
   std::string name = base;
@@ -73,10 +77,11 @@ void save_checkpoint(const fs::path& run, const Gpt& model, const AdamW& optimiz
   const fs::path partial = folder / (kPartialPrefix + name);
   fs::remove_all(partial);
   save_model(model, partial, info);
-  SafetensorsFile moments;
+  std::vector<SafetensorsBlob> moments;
   add_moments(moments, model.params(), optimizer.m(), "m");
   add_moments(moments, model.params(), optimizer.v(), "v");
-  save_safetensors(partial / "optimizer.safetensors", moments);
+  std::sort(moments.begin(), moments.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  save_safetensors_blobs(partial / "optimizer.safetensors", moments);
   nlohmann::json full = state;
   full["adamw_steps"] = optimizer.steps_taken();
   write_file_atomically(partial / "state.json", full.dump(2) + "\n");
@@ -110,7 +115,7 @@ LoadedCheckpoint load_checkpoint(const fs::path& run) {
 }
 
 void load_optimizer_state(const fs::path& dir, const Gpt& model, AdamW& optimizer, const nlohmann::json& state) {
-  const SafetensorsFile file = load_safetensors(dir / "optimizer.safetensors");
+  SafetensorsReader file(dir / "optimizer.safetensors");
   read_moments(file, model.params(), optimizer.m(), "m");
   read_moments(file, model.params(), optimizer.v(), "v");
   require(state.contains("adamw_steps") && state["adamw_steps"].is_number_integer() &&

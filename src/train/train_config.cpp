@@ -22,7 +22,7 @@ nlohmann::json to_json(const TrainConfig& c) {
 
 bool may_change_on_resume(const std::string& key) {
   for (const char* k : {"steps", "minutes", "lr", "min_lr", "warmup", "eval_every", "eval_batches",
-                        "checkpoint_every", "cache_dir", "out_dir"})
+                        "checkpoint_every", "max_bad_steps", "cache_dir", "out_dir"})
     if (key == k) return true;
   return false;
 }

@@ -37,6 +37,8 @@ namespace minillm {
   X(int, eval_every, 100, "", greater_than(0), "steps between validation runs")                                    \
   X(int, eval_batches, 8, "", greater_than(0), "batches per validation run")                                       \
   X(int, checkpoint_every, 200, "", greater_than(0), "steps between checkpoints")                                  \
+  X(int, max_bad_steps, 3, "", greater_than(0),                                                                    \
+    "updates in a row skipped for a non-finite loss or gradient norm before the run stops as diverged")           \
   X(uint64_t, seed, 1337, "--seed", at_least(0), "random seed (initialisation, batches)")                          \
   X(double, val_fraction, 0.1, "", between(0, 1), "share of the text held out for validation (its end)")
 
@@ -57,8 +59,8 @@ nlohmann::json to_json(const TrainConfig& config);
 
 // Resuming takes the run's settings from its checkpoint. These may differ on resume, and say how the run
 // goes on: steps and minutes (the run's length: the cosine schedule is stretched or shrunk to the new end),
-// lr, min_lr and warmup (the schedule's shape), eval_every, eval_batches, checkpoint_every, cache_dir and
-// out_dir. The others (the model, tokenizer, corpus, batch, seed, AdamW's settings, ...) are the run itself.
+// lr, min_lr and warmup (the schedule's shape), eval_every, eval_batches, checkpoint_every, max_bad_steps,
+// cache_dir and out_dir. The others (the model, tokenizer, corpus, batch, seed, AdamW's settings, ...) are the run itself.
 bool may_change_on_resume(const std::string& key);
 // An Error naming the first setting of `yours` that differs from the checkpoint's and may not change, with
 // both values.

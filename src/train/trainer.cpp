@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 
+#include <sys/resource.h>
+
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "core/threads.hpp"
@@ -27,23 +29,23 @@ namespace minillm {
 namespace fs = std::filesystem;
 
 int64_t peak_memory_bytes() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "VmHWM:  123456 kB"
-  return 0;
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return int64_t{usage.ru_maxrss} * 1024;  // Linux reports kilobytes
 }
 
 // lesson: train_step
-float train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inputs, std::span<const TokenId> targets,
-                 int B, int T, float lr, float clip) {
+StepResult train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inputs,
+                      std::span<const TokenId> targets, int B, int T, float lr, float clip) {
   model.zero_grad();  // backward accumulates: clear the previous step's gradients
-  const float loss = model.forward(inputs, targets, B, T);
-  if (!std::isfinite(loss)) return loss;  // diverged: leave the parameters as they are
+  StepResult result{.loss = model.forward(inputs, targets, B, T)};
+  if (!std::isfinite(result.loss)) return result;       // nothing to learn from: skip, change nothing
   model.backward();
-  clip_grad_norm(model.grads(), clip);
+  result.grad_norm = clip_grad_norm(model.grads(), clip);
+  if (!std::isfinite(result.grad_norm)) return result;  // an overflow in backward: skip as well
   optimizer.step(model.params(), model.grads(), lr);
-  return loss;
+  result.updated = true;
+  return result;
 }
 // end lesson: train_step
 
@@ -67,32 +69,6 @@ class SigintGuard {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// What a run can go back to when the loss stops being finite: the state before the last step whose loss
-// was finite (its loss is computed before its update, so its parameters are good), all of it, so the
-// checkpoint saved from it is one consistent unit.
-struct Snapshot {
-  std::vector<float> params, m, v;
-  int64_t adamw_steps = 0, step = -1;
-  Rng batch_rng{0};
-
-  void take(const Gpt& model, const AdamW& optimizer, const Rng& rng, int64_t at_step) {
-    const TensorArena& p = model.params();
-    params.assign(p.data(), p.data() + p.size());
-    m.assign(optimizer.m().begin(), optimizer.m().end());
-    v.assign(optimizer.v().begin(), optimizer.v().end());
-    adamw_steps = optimizer.steps_taken();
-    batch_rng = rng;
-    step = at_step;
-  }
-  void restore(Gpt& model, AdamW& optimizer, Rng& rng) const {
-    std::copy(params.begin(), params.end(), model.params().data());
-    std::copy(m.begin(), m.end(), optimizer.m().begin());
-    std::copy(v.begin(), v.end(), optimizer.v().begin());
-    optimizer.set_steps_taken(adamw_steps);
-    rng = batch_rng;
-  }
-};
-
 // Everything a training run holds between steps.
 struct Run {
   TrainConfig config;
@@ -107,7 +83,8 @@ struct Run {
   int64_t step = 0, first_step = 0;
   int64_t total_steps = 0;                // StepBudget::kUnknown while a time budget is being measured
   std::optional<StepBudget> budget{};     // set when the run has a time budget
-  Snapshot last_good{}, candidate{};      // the NaN guard's two states (see Snapshot)
+  int64_t bad_steps_in_a_row = 0;         // skipped updates (non-finite loss or gradient) since the last good one
+  int64_t last_saved_step = -1;           // the step of the checkpoint `latest` names, -1 for none yet
   std::vector<std::pair<double, double>> train_points{}, val_points{};  // (step, loss) of this run, for loss.png
   TokenIds inputs{}, targets{};
   Clock::time_point start{};
@@ -149,6 +126,7 @@ void resume_from_checkpoint(Run& run) {
   run.optimizer.emplace(run.model->params(), run.config.adamw);
   load_optimizer_state(ckpt.dir, *run.model, *run.optimizer, ckpt.state);
   run.step = ckpt.state["step"].get<int64_t>();
+  run.last_saved_step = run.step;
   run.total_steps = ckpt.state["total_steps"].get<int64_t>();
   run.batch_rng.set_state(ckpt.state["rng"].get<std::string>());
   run.init_from_model = ckpt.state.value("init_from_model", std::string());
@@ -204,8 +182,10 @@ Run open_run(const TrainConfig& config, const TrainHooks& hooks) {
                       config.tokenizer));
   const TokenIds ids = tokenize_cached(text, run.tokenizer, config.cache_dir);
   run.config.model.vocab_size = run.tokenizer.vocab_size();
-  run.say(training_memory_sentence(run.config.model, run.config.batch, run.T()));
-  require_training_fits_in_memory(run.config.model, run.config.batch, run.T());
+  const GptMemoryEstimate memory = estimate_training_memory(run.config.model, run.config.batch, run.T(),
+                                                            static_cast<int64_t>(ids.size()));
+  run.say(training_memory_sentence(memory, run.config.batch, run.T()));
+  require_training_fits_in_memory(memory, run.config.batch, run.T());
   run.split = split_train_val(ids, config.val_fraction, run.T());
   run.say(fmt::format("{} tokens: {} for training, {} held out for validation.", ids.size(), run.split.train.size(),
                       run.split.val.size()));
@@ -240,6 +220,7 @@ void save_run_checkpoint(Run& run) {
                           {"tokenizer", run.config.tokenizer}, {"tokenizer_hash", hash_text(run.tokenizer)}};
   if (!run.init_from_model.empty()) state["init_from_model"] = run.init_from_model;
   save_checkpoint(run.out(), *run.model, *run.optimizer, state, info);
+  run.last_saved_step = run.step;
   if (run.budget) run.budget->record_checkpoint(seconds_since(began));
 }
 
@@ -250,44 +231,60 @@ void evaluate_run(Run& run) {
   run.summary.val_loss = r.loss;
   run.summary.val_bits_per_byte = r.bits_per_byte;
   append_loss_log(run.out() / "loss.csv", run.step, "val", r.loss);
-  run.val_points.emplace_back(double(run.step), r.loss);
-  write_loss_chart(run.out() / "loss.png", run.train_points, run.val_points);  // rewritten as training goes
+  if (std::isfinite(r.loss)) run.val_points.emplace_back(double(run.step), r.loss);  // a chart needs finite points
+  if (!run.train_points.empty() || !run.val_points.empty())
+    write_loss_chart(run.out() / "loss.png", run.train_points, run.val_points);  // rewritten as training goes
   if (run.hooks.on_eval) run.hooks.on_eval(run.step, r.loss, r.bits_per_byte);
   if (run.budget) run.budget->record_eval(seconds_since(began));
 }
 
-// Goes back to the state before the last step with a finite loss, saves it as a checkpoint (one unit:
-// parameters, moments, step and sampler state together) and stops with what to do.
-[[noreturn]] void stop_diverged(Run& run, float loss) {
-  const int64_t bad_step = run.step;
-  std::string saved = "no step of this run had a finite loss, so nothing was saved";
-  if (run.last_good.step >= 0) {
-    run.last_good.restore(*run.model, *run.optimizer, run.batch_rng);
-    run.step = run.last_good.step;
-    save_run_checkpoint(run);
-    saved = fmt::format("the parameters of step {}, the last with a finite loss, are saved in {}", run.step,
-                        run.out().string());
-  }
-  fail("the training loss became {} at step {}: training diverged; {}. Try a lower --lr (now {}) or a longer "
-       "warmup", loss, bad_step, saved, run.config.lr);
+// The NaN guard's end: max_bad_steps updates in a row were skipped, so the run has diverged. Nothing is
+// saved now (the live parameters are finite, but they are the ones whose loss is not); the checkpoint on
+// disk stays as it was. A checkpoint holds the parameters after its step's update, and the next step's
+// loss is their test: they are known good when that step came before the bad ones.
+[[noreturn]] void stop_diverged(Run& run, const std::string& what) {
+  const int64_t first_bad = run.step - run.bad_steps_in_a_row + 1;
+  const std::string folder = run.out().string();
+  std::string kept = "no checkpoint had been saved yet, so start again";
+  if (run.last_saved_step >= 0 && run.last_saved_step + 1 < first_bad)
+    kept = fmt::format("the checkpoint of step {} in {} is intact, and its parameters gave a finite loss: continue "
+                       "it with --resume", run.last_saved_step, folder);
+  else if (run.last_saved_step >= 0)
+    kept = fmt::format("the checkpoint of step {} in {} was saved just before the first bad step, so its parameters "
+                       "may be the ones that diverged", run.last_saved_step, folder);
+  fail("training diverged: {} at steps {} to {} ({} updates in a row skipped); {}. Try a lower --lr (now {}) or a "
+       "longer warmup", what, first_bad, run.step, run.bad_steps_in_a_row, kept, run.config.lr);
 }
 
-// One optimizer step on a fresh batch, logged; a non-finite loss stops the run.
+// A step whose loss or gradient norm was not finite changed nothing (train_step): say so, and stop once
+// there have been max_bad_steps in a row.
+void skip_bad_step(Run& run, const StepResult& r) {
+  ++run.bad_steps_in_a_row;
+  const std::string what = std::isfinite(r.loss) ? fmt::format("the gradient norm was {}", r.grad_norm)
+                                                 : fmt::format("the loss was {}", r.loss);
+  if (run.bad_steps_in_a_row >= run.config.max_bad_steps) stop_diverged(run, what);
+  run.say(fmt::format("Step {}: {}, so its update was skipped and the parameters are unchanged ({} of {} allowed "
+                      "in a row).", run.step, what, run.bad_steps_in_a_row, run.config.max_bad_steps));
+}
+
+// One optimizer step on a fresh batch, logged; an update the NaN guard skipped is not.
 float take_step(Run& run) {
   const TrainConfig& c = run.config;
   const LrSchedule schedule{c.lr, c.min_lr, c.warmup, run.total_steps};
-  run.candidate.take(*run.model, *run.optimizer, run.batch_rng, run.step);
   sample_batch(run.split.train, c.batch, run.T(), run.batch_rng, run.inputs, run.targets);
-  const float loss = train_step(*run.model, *run.optimizer, run.inputs, run.targets, c.batch, run.T(),
-                                schedule.at(run.step), c.clip);
-  if (!std::isfinite(loss)) stop_diverged(run, loss);
-  std::swap(run.candidate, run.last_good);  // its loss was finite: that state is good
+  const StepResult r = train_step(*run.model, *run.optimizer, run.inputs, run.targets, c.batch, run.T(),
+                                  schedule.at(run.step), c.clip);
   ++run.step;
-  run.summary.step_losses.push_back(loss);
-  run.summary.train_loss = loss;
-  run.train_points.emplace_back(double(run.step), loss);
-  append_loss_log(run.out() / "loss.csv", run.step, "train", loss);
-  return loss;
+  if (!r.updated) {
+    skip_bad_step(run, r);
+    return r.loss;
+  }
+  run.bad_steps_in_a_row = 0;
+  run.summary.step_losses.push_back(r.loss);
+  run.summary.train_loss = r.loss;
+  run.train_points.emplace_back(double(run.step), r.loss);
+  append_loss_log(run.out() / "loss.csv", run.step, "train", r.loss);
+  return r.loss;
 }
 
 // After a step: the time budget's step count, and the progress report.
@@ -329,7 +326,9 @@ TrainSummary train(const TrainConfig& config, const TrainHooks& hooks) {
     report_step(run, loss);
     const bool last = run.step >= run.total_steps || run.step == run.config.stop_after || g_interrupted;
     if (run.step % run.config.eval_every == 0 || last) evaluate_run(run);
-    if (run.step % run.config.checkpoint_every == 0 || last) save_run_checkpoint(run);
+    // A periodic checkpoint waits while updates are being skipped: the one on disk may be needed.
+    const bool periodic = run.step % run.config.checkpoint_every == 0 && run.bad_steps_in_a_row == 0;
+    if (periodic || last) save_run_checkpoint(run);
     if (g_interrupted) {
       run.say(fmt::format("Interrupted: saved a checkpoint at step {} in {}; continue with --resume.", run.step,
                           run.out().string()));

@@ -41,13 +41,21 @@ struct TrainHooks {
 
 TrainSummary train(const TrainConfig& config, const TrainHooks& hooks = {});
 
-// One optimizer step on one batch (inputs/targets: B*T ids): zero the gradients, forward, backward, clip
-// the gradient norm, AdamW at learning rate lr. Returns the loss measured before the update; a non-finite
-// loss returns at once, with the parameters unchanged.
-float train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inputs, std::span<const TokenId> targets,
-                 int B, int T, float lr, float clip);
+// What one optimizer step did. An update is applied only when both the loss and the gradient norm are
+// finite: a NaN or an infinity in either would be written into every parameter by AdamW, and the model
+// would be lost. A skipped step leaves the parameters and AdamW's state exactly as they were.
+struct StepResult {
+  float loss = 0;                // the batch's mean loss, measured before the update
+  float grad_norm = 0;           // the global L2 norm of the gradient before clipping (0 when not computed)
+  bool updated = false;          // false: the loss or the gradient norm was not finite, nothing changed
+};
 
-// The process's peak resident memory (VmHWM), 0 if unknown.
+// One optimizer step on one batch (inputs/targets: B*T ids): zero the gradients, forward, backward, clip
+// the gradient norm, AdamW at learning rate lr.
+StepResult train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inputs,
+                      std::span<const TokenId> targets, int B, int T, float lr, float clip);
+
+// The process's peak resident memory so far (getrusage's ru_maxrss), 0 if unknown.
 int64_t peak_memory_bytes();
 
 }  // namespace minillm

@@ -109,7 +109,7 @@ int main(int argc, char** argv) {
       TokenIds inputs, targets;
       auto step = [&] {
         sample_batch(split.train, B, T, batch_rng, inputs, targets);
-        return train_step(model, optimizer, inputs, targets, B, T, 1e-3f, 1.0f);
+        return train_step(model, optimizer, inputs, targets, B, T, 1e-3f, 1.0f).loss;
       };
       for (int i = 0; i < 3; ++i) step();  // warm up: first-touch page faults, BLAS buffers
       double best_step = 1e30;

@@ -3,6 +3,7 @@
 // causal mask hides the future, and bad shapes are clear errors.
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include "nn/attention.hpp"
 #include "nn/block.hpp"
 #include "nn/gelu.hpp"
+#include "nn/kernels.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
 #include "nn/residual.hpp"
@@ -23,51 +25,62 @@ namespace {
 
 using minillm::testing::GradCheck;
 
+// The layers' checks run on both forms of the kernel table (nn/kernels.hpp): the plain form, the
+// definition, and the fast form the model trains with.
+class GradCheckBothForms : public ::testing::TestWithParam<KernelForm> {
+ protected:
+  const Kernels& k = kernels_of(GetParam());
+  KernelScope scope{k};  // the block test runs the table's kernels too
+};
+
+INSTANTIATE_TEST_SUITE_P(Forms, GradCheckBothForms, ::testing::Values(KernelForm::plain, KernelForm::fast),
+                         [](const auto& info) { return std::string(kernel_form_name(info.param)); });
+
 std::vector<float> randn(Rng& rng, size_t n, float stddev = 1.0f) {
   std::vector<float> v(n);
   rng.fill_normal(v, 0.0f, stddev);
   return v;
 }
 
-TEST(GradCheck, Linear) {
+TEST_P(GradCheckBothForms, Linear) {
   Rng rng(1);
   const int N = 6, C = 5, OC = 7;
   auto inp = randn(rng, N * C), w = randn(rng, OC * C, 0.5f), b = randn(rng, OC);
   std::vector<float> out(N * OC);
-  GradCheck gc{[&] { linear_forward(out.data(), inp.data(), w.data(), b.data(), N, C, OC); }, out.data(), out.size(),
+  GradCheck gc{[&] { k.linear_forward(out.data(), inp.data(), w.data(), b.data(), N, C, OC); }, out.data(), out.size(),
                randn(rng, out.size())};
   std::vector<float> dinp(inp.size()), dw(w.size()), db(b.size());
   gc.forward();
-  linear_backward(dinp.data(), dw.data(), db.data(), gc.weights.data(), inp.data(), w.data(), N, C, OC);
+  k.linear_backward(dinp.data(), dw.data(), db.data(), gc.weights.data(), inp.data(), w.data(), N, C, OC);
   EXPECT_TRUE(gc.check("linear dinp", inp.data(), dinp.data(), inp.size()));
   EXPECT_TRUE(gc.check("linear dweight", w.data(), dw.data(), w.size()));
   EXPECT_TRUE(gc.check("linear dbias", b.data(), db.data(), b.size()));
 }
 
-TEST(GradCheck, LayerNorm) {
+TEST_P(GradCheckBothForms, LayerNorm) {
   Rng rng(2);
   const int N = 4, C = 6;
   auto inp = randn(rng, N * C), w = randn(rng, C), b = randn(rng, C);
   std::vector<float> out(N * C), mean(N), rstd(N);
-  GradCheck gc{[&] { layernorm_forward(out.data(), mean.data(), rstd.data(), inp.data(), w.data(), b.data(), N, C); },
+  GradCheck gc{[&] { k.layernorm_forward(out.data(), mean.data(), rstd.data(), inp.data(), w.data(), b.data(), N, C); },
                out.data(), out.size(), randn(rng, out.size())};
   std::vector<float> dinp(inp.size()), dw(C), db(C);
   gc.forward();
-  layernorm_backward(dinp.data(), dw.data(), db.data(), gc.weights.data(), inp.data(), w.data(), mean.data(),
+  k.layernorm_backward(dinp.data(), dw.data(), db.data(), gc.weights.data(), inp.data(), w.data(), mean.data(),
                      rstd.data(), N, C);
   EXPECT_TRUE(gc.check("layernorm dinp", inp.data(), dinp.data(), inp.size()));
   EXPECT_TRUE(gc.check("layernorm dweight", w.data(), dw.data(), w.size()));
   EXPECT_TRUE(gc.check("layernorm dbias", b.data(), db.data(), b.size()));
 }
 
-TEST(GradCheck, Gelu) {
+TEST_P(GradCheckBothForms, Gelu) {
   Rng rng(3);
   auto inp = randn(rng, 40, 2.0f);
   std::vector<float> out(inp.size()), dinp(inp.size());
   const int n = static_cast<int>(inp.size());
-  GradCheck gc{[&] { gelu_forward(out.data(), inp.data(), n); }, out.data(), out.size(), randn(rng, out.size())};
+  GradCheck gc{[&] { k.gelu_forward(out.data(), inp.data(), n); }, out.data(), out.size(), randn(rng, out.size())};
   gc.forward();
-  gelu_backward(dinp.data(), inp.data(), gc.weights.data(), n);
+  k.gelu_backward(dinp.data(), inp.data(), gc.weights.data(), n);
   EXPECT_TRUE(gc.check("gelu dinp", inp.data(), dinp.data(), inp.size()));
 }
 
@@ -83,6 +96,19 @@ TEST(GradCheck, Softmax) {
   EXPECT_TRUE(gc.check("softmax dlogits", logits.data(), dlogits.data(), logits.size()));
 }
 
+TEST_P(GradCheckBothForms, CrossEntropy) {
+  Rng rng(8);
+  const int N = 3, V = 9;
+  auto logits = randn(rng, N * V, 2.0f);
+  const TokenIds targets{token_id(0), token_id(4), token_id(8)};
+  std::vector<float> losses(N), probs(N * V), dlogits(N * V);
+  GradCheck gc{[&] { k.cross_entropy_forward(losses.data(), probs.data(), logits.data(), targets, N, V); },
+               losses.data(), losses.size(), randn(rng, losses.size())};
+  gc.forward();
+  k.cross_entropy_backward(dlogits.data(), gc.weights.data(), probs.data(), targets, N, V);
+  EXPECT_TRUE(gc.check("cross-entropy dlogits", logits.data(), dlogits.data(), logits.size()));
+}
+
 TEST(GradCheck, Residual) {
   Rng rng(5);
   auto a = randn(rng, 10), b = randn(rng, 10);
@@ -95,21 +121,21 @@ TEST(GradCheck, Residual) {
   EXPECT_TRUE(gc.check("residual db", b.data(), db.data(), b.size()));
 }
 
-TEST(GradCheck, CausalAttention) {
+TEST_P(GradCheckBothForms, CausalAttention) {
   Rng rng(6);
   const int B = 2, T = 4, C = 6, NH = 3;
   auto qkv = randn(rng, B * T * 3 * C);
   std::vector<float> out(B * T * C), preatt(B * NH * T * T), att(preatt.size());
-  GradCheck gc{[&] { attention_forward(out.data(), preatt.data(), att.data(), qkv.data(), B, T, C, NH); },
+  GradCheck gc{[&] { k.attention_forward(out.data(), preatt.data(), att.data(), qkv.data(), B, T, C, NH); },
                out.data(), out.size(), randn(rng, out.size())};
   gc.forward();
   std::vector<float> dqkv(qkv.size()), dpreatt(att.size()), datt(att.size());
-  attention_backward(dqkv.data(), dpreatt.data(), datt.data(), gc.weights.data(), qkv.data(), att.data(), B, T, C,
+  k.attention_backward(dqkv.data(), dpreatt.data(), datt.data(), gc.weights.data(), qkv.data(), att.data(), B, T, C,
                      NH);
   EXPECT_TRUE(gc.check("attention dqkv", qkv.data(), dqkv.data(), qkv.size()));
 }
 
-TEST(GradCheck, TransformerBlock) {
+TEST_P(GradCheckBothForms, TransformerBlock) {
   Rng rng(7);
   const BlockShape s{2, 3, 8, 2};
   const int NC = s.rows() * s.C;

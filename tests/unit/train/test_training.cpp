@@ -131,26 +131,78 @@ TEST(Trainer, OverfitsOneSmallTextAndReportsBitsPerByte) {
   EXPECT_EQ(png.substr(1, 3), "PNG") << "the loss curve is written as a PNG next to the checkpoint";
 }
 
-TEST(Trainer, DivergenceStopsWithAClearMessage) {
+// The message of the Error that train(c) must end with.
+std::string divergence_message(const TrainConfig& c) {
+  try {
+    train(c);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(train returned normally)";
+}
+
+TEST(Trainer, DivergenceBeforeAnyCheckpointStopsAndSavesNothing) {
   TrainConfig c = tiny_config(fresh_dir("diverge"));
-  c.lr = 1e30f;
+  c.lr = 1e30f;  // the first update throws the weights to ~1e30: every later loss is inf or NaN
   c.min_lr = 0;
   c.warmup = 0;
   c.steps = 20;
-  try {
-    train(c);
-    FAIL() << "a learning rate of 1e30 must make the loss non-finite";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("diverged"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("the last with a finite loss, are saved"), std::string::npos) << e.what();
-  }
-  // The saved parameters are the last good ones: their loss is finite, so a run can go on from them.
+  const std::string message = divergence_message(c);
+  EXPECT_NE(message.find("training diverged"), std::string::npos) << message;
+  EXPECT_NE(message.find("at steps 2 to 4 (3 updates in a row skipped)"), std::string::npos)
+      << "max_bad_steps is 3 by default, and step 1's loss is finite: " << message;
+  EXPECT_NE(message.find("no checkpoint had been saved yet"), std::string::npos) << message;
+  EXPECT_FALSE(has_checkpoint(c.out_dir)) << "the diverged parameters are not saved as a checkpoint";
+}
+
+TEST(Trainer, DivergenceKeepsTheLastGoodCheckpoint) {
+  TrainConfig c = tiny_config(fresh_dir("diverge_resume"));
+  train(c);  // 4 good steps, saved at the end
+  c.resume = true;
+  c.steps = 20;
+  c.lr = 1e30f;  // may change on resume: step 5 (from the good step-4 weights) is finite, then it blows up
+  c.min_lr = 0;
+  c.warmup = 0;
+  c.max_bad_steps = 2;
+  const std::string message = divergence_message(c);
+  EXPECT_NE(message.find("at steps 6 to 7 (2 updates in a row skipped)"), std::string::npos) << message;
+  EXPECT_NE(message.find("the checkpoint of step 4"), std::string::npos) << message;
+  EXPECT_NE(message.find("is intact, and its parameters gave a finite loss"), std::string::npos) << message;
   LoadedCheckpoint saved = load_checkpoint(c.out_dir);
+  EXPECT_EQ(saved.state["step"].get<int64_t>(), 4);
   const Tokenizer tokenizer = Tokenizer::open(c.tokenizer);
   const TokenIds ids = tokenizer.encode_ordinary(read_file(kText));
   const EvalResult r = evaluate(*saved.model, ids, tokenizer, 4, c.model.context_length, 2);
-  EXPECT_TRUE(std::isfinite(r.loss)) << "the checkpoint saved at divergence must hold parameters with a finite loss";
-  EXPECT_LT(saved.state["step"].get<int64_t>(), 20);
+  EXPECT_TRUE(std::isfinite(r.loss)) << "the kept checkpoint's parameters have a finite loss";
+}
+
+TEST(TrainStep, ANonFiniteLossChangesNothing) {
+  Gpt model(GptConfig{.vocab_size = 32, .context_length = 8, .n_layer = 1, .n_head = 2, .n_embd = 16});
+  Rng rng(3);
+  model.init_weights(rng);
+  AdamW optimizer(model.params(), AdamWConfig{});
+  TokenIds inputs, targets;
+  for (int i = 0; i < 8; ++i) {
+    inputs.push_back(token_id(i));
+    targets.push_back(token_id(i + 1));
+  }
+  const StepResult good = train_step(model, optimizer, inputs, targets, 1, 8, 1e-3f, 1.0f);
+  EXPECT_TRUE(good.updated);
+  EXPECT_TRUE(std::isfinite(good.grad_norm) && good.grad_norm > 0) << good.grad_norm;
+  model.params()["ln_f.weight"].data[0] = std::nanf("");  // one poisoned weight: every loss is NaN now
+  const std::vector<float> params(model.params().data(), model.params().data() + model.params().size());
+  const std::vector<float> m = optimizer.m(), v = optimizer.v();
+  const StepResult bad = train_step(model, optimizer, inputs, targets, 1, 8, 1e-3f, 1.0f);
+  EXPECT_FALSE(bad.updated);
+  EXPECT_TRUE(std::isnan(bad.loss));
+  EXPECT_EQ(optimizer.steps_taken(), 1) << "AdamW's step count (its bias correction) did not move";
+  EXPECT_EQ(optimizer.m(), m);
+  EXPECT_EQ(optimizer.v(), v);
+  const float* after = model.params().data();
+  for (size_t i = 0; i < params.size(); ++i)
+    if (!std::isnan(params[i])) {
+      ASSERT_EQ(after[i], params[i]) << "parameter " << i;
+    }
 }
 
 // A model to score texts with: tiny, untrained, the same every run.
