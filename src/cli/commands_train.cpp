@@ -101,7 +101,8 @@ void run_train(const TrainFlags& flags) {
                                  {"tokens_per_second", s.tokens_per_second},
                                  {"train_loss", s.train_loss}, {"val_loss", s.val_loss},
                                  {"val_bits_per_byte", s.val_bits_per_byte},
-                                 {"peak_memory_bytes", s.peak_memory_bytes}, {"seconds", s.seconds},
+                                 {"peak_memory_bytes", s.peak_memory_bytes},
+                                 {"estimated_memory_bytes", s.estimated_memory_bytes}, {"seconds", s.seconds},
                                  {"interrupted", s.interrupted}};
     fmt::print("{}\n", line.dump());
     return;

@@ -185,6 +185,7 @@ Run open_run(const TrainConfig& config, const TrainHooks& hooks) {
   const GptMemoryEstimate memory = estimate_training_memory(run.config.model, run.config.batch, run.T(),
                                                             static_cast<int64_t>(ids.size()));
   run.say(training_memory_sentence(memory, run.config.batch, run.T()));
+  run.summary.estimated_memory_bytes = memory.training_total();
   require_training_fits_in_memory(memory, run.config.batch, run.T());
   run.split = split_train_val(ids, config.val_fraction, run.T());
   run.say(fmt::format("{} tokens: {} for training, {} held out for validation.", ids.size(), run.split.train.size(),

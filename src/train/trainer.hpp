@@ -23,6 +23,7 @@ struct TrainSummary {
   float train_loss = 0;        // last step's loss
   double val_loss = 0, val_bits_per_byte = 0;
   int64_t peak_memory_bytes = 0;
+  double estimated_memory_bytes = 0;  // what the run said it would need before allocating (memory_estimate.hpp)
   bool interrupted = false;    // Ctrl-C
   std::vector<float> step_losses;  // every step's training loss in this run
   std::string sample;          // generated text at the end (empty if sample_tokens == 0)
