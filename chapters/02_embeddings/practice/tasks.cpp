@@ -54,6 +54,12 @@ void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int
   throw minillm::practice::NotImplemented("embedding_backward");
 }
 
+std::vector<double> keep_probabilities(const std::vector<int64_t>& counts, double t) {
+  // TODO(keep_probabilities): step 5 gives the keep probability of a word from its share f of the text.
+  // Every word's share comes from its count and the total of all counts; mind a word with count 0.
+  throw minillm::practice::NotImplemented("keep_probabilities");
+}
+
 std::vector<double> negative_sampling_distribution(const std::vector<int64_t>& counts) {
   // TODO(negative_sampling_distribution): give each word a weight (its count to the power 0.75), then divide
   // every weight by their total so that they sum to 1.

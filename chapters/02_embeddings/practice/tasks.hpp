@@ -43,6 +43,11 @@ std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::
 // "forgetting to update embeddings": the table would never learn.)
 void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int>& ids, const std::vector<float>& dout);
 
+// Task keep_probabilities: word2vec's subsampling (How It Works, step 5). counts[i] is how often word i occurs
+// in the text; returns, for every word, the probability of keeping one of its occurrences for training,
+// given the threshold t > 0. Every value is in (0, 1]; a word that never occurs gets 1.
+std::vector<double> keep_probabilities(const std::vector<int64_t>& counts, double t);
+
 // Task negative_sampling_distribution: word2vec draws its negative words from the unigram distribution
 // raised to the power 3/4: word i is drawn with a probability proportional to counts[i]^0.75. Returns the
 // probabilities (they sum to 1).

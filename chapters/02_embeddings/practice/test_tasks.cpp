@@ -151,6 +151,30 @@ TEST(EmbeddingBackward, RepeatedIdsAccumulate) {
       << "row 1 is used twice: {1,2} + {3,4}; row 0 keeps its 5s and adds {10,20}; row 2 is untouched";
 }
 
+// ---- keep_probabilities ----
+
+TEST(KeepProbabilities, WorkedOutByHand) {
+  // 1000 words: shares f = 0.6, 0.3, 0.1, 0 with t = 0.1. keep = min(1, sqrt(t/f) + t/f):
+  //   0.6: sqrt(1/6) + 1/6 = 0.408248 + 0.166667 = 0.574915
+  //   0.3: sqrt(1/3) + 1/3 = 0.577350 + 0.333333 = 0.910684
+  //   0.1: 1 + 1 = 2, capped at 1; a word that never occurs is kept (probability 1)
+  const std::vector<double> keep = keep_probabilities({600, 300, 100, 0}, 0.1);
+  ASSERT_EQ(keep.size(), 4u) << "one probability per word";
+  EXPECT_NEAR(keep[0], 0.5749149571305296, 1e-9) << "share 0.6: sqrt(t/f) + t/f with t/f = 1/6";
+  EXPECT_NEAR(keep[1], 0.9106836025229590, 1e-9) << "share 0.3: sqrt(t/f) + t/f with t/f = 1/3";
+  EXPECT_EQ(keep[2], 1.0) << "share 0.1 = t: the formula gives 2, and a probability is at most 1";
+  EXPECT_EQ(keep[3], 1.0) << "a word with count 0 gets 1 (and no division by zero)";
+}
+
+TEST(KeepProbabilities, FrequentWordsAreDroppedMoreAndRareOnesAlwaysKept) {
+  // "the" at 6% of the text with word2vec's t = 1e-3: sqrt(1/60) + 1/60 = 0.129099 + 0.016667 = 0.145766.
+  const std::vector<double> keep = keep_probabilities({60, 900, 40}, 1e-3);
+  EXPECT_NEAR(keep[0], 0.1457661115, 1e-9) << "a word that is 6% of the text is kept about 15% of the time";
+  EXPECT_LT(keep[1], keep[0]) << "the more frequent a word, the more of its occurrences are dropped";
+  const std::vector<double> rare = keep_probabilities({1, 1999999}, 1e-3);
+  EXPECT_EQ(rare[0], 1.0) << "a word far rarer than the threshold is always kept";
+}
+
 // ---- negative_sampling_distribution ----
 
 TEST(NegativeSamplingDistribution, CountsToTheThreeQuarters) {

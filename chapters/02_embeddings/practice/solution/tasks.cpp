@@ -1,6 +1,7 @@
 // Chapter 02 practice: reference solutions.
 #include "tasks.hpp"  // found through the practice folder, so this file also works copied there
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -131,6 +132,18 @@ std::vector<int> kmeans_step(const std::vector<float>& data, int n, int d, std::
 void embedding_backward(std::vector<float>& dtable, int C, const std::vector<int>& ids, const std::vector<float>& dout) {
   for (size_t n = 0; n < ids.size(); ++n)
     for (int c = 0; c < C; ++c) dtable[size_t(ids[n]) * size_t(C) + size_t(c)] += dout[n * size_t(C) + size_t(c)];
+}
+
+std::vector<double> keep_probabilities(const std::vector<int64_t>& counts, double t) {
+  double total = 0;
+  for (int64_t count : counts) total += double(count);
+  std::vector<double> keep(counts.size(), 1.0);
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;  // never seen: nothing to drop
+    const double ratio = t / (double(counts[i]) / total);
+    keep[i] = std::min(1.0, std::sqrt(ratio) + ratio);
+  }
+  return keep;
 }
 
 std::vector<double> negative_sampling_distribution(const std::vector<int64_t>& counts) {
