@@ -34,6 +34,7 @@ double cosine(const float* a, const float* b, size_t n) {
   return ab / std::sqrt(aa * bb);
 }
 
+// lesson: using_a_block
 struct Block {
   BlockShape s;
   minillm::TensorArena params, grads, acts, dacts;
@@ -69,6 +70,7 @@ struct Block {
                             a(), s);
   }
 };
+// end lesson: using_a_block
 
 double loss(Block& b, const std::vector<float>& w) {  // L = sum(out * w), so dL/dout = w
   const float* out = b.a().out;

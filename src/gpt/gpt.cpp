@@ -99,6 +99,7 @@ TensorArena& Gpt::grads() {
   return grad_arena_;
 }
 
+// lesson: init_weights
 void Gpt::init_weights(Rng& rng) {
   const float residual_std = 0.02f / std::sqrt(2.0f * static_cast<float>(config_.n_layer));
   for (const auto& entry : param_arena_.entries()) {
@@ -115,6 +116,7 @@ void Gpt::init_weights(Rng& rng) {
     }
   }
 }
+// end lesson: init_weights
 
 void Gpt::allocate_activations(int B, int T) {
   require_memory(estimate_gpt_memory(config_, B, T).activations,

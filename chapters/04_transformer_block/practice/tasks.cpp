@@ -9,11 +9,9 @@ namespace ch04 {
 
 void layernorm_forward(const float* inp, const float* weight, const float* bias, float* out, float* mean,
                        float* rstd, int N, int C) {
-  // TODO(layernorm_forward): for each row n (C values starting at inp + n * C):
-  //   m = sum / C;   var = sum of (x - m)^2 / C   (divide by C, not C - 1);   s = 1 / sqrt(var + 1e-5f)
-  //   out = (x - m) * s * weight[c] + bias[c];   store m in mean[n] and s in rstd[n] for the backward pass.
-  // Compute the mean first and then the squared deviations (two passes): E[x^2] - E[x]^2 loses every
-  // digit in float32 when the values are large and close together.
+  // TODO(layernorm_forward): per row, the statistics first (mean, then the spread around it: see How It
+  // Works step 1 on why in that order), then every value of the row normalised, scaled and shifted. Keep
+  // each row's mean and rstd: the backward pass reads them.
   throw minillm::practice::NotImplemented("layernorm_forward");
 }
 
@@ -27,15 +25,20 @@ void layernorm_backward(const float* dout, const float* inp, const float* weight
 }
 
 void gelu_forward(const float* inp, float* out, int n) {
-  // TODO(gelu_forward): apply the formula in tasks.hpp to each of the n values (std::tanh, std::sqrt and
-  // M_PI or std::acos(-1.0f) are all you need).
+  // TODO(gelu_forward): the lesson's formula, one value at a time (std::tanh and std::sqrt are in <cmath>).
   throw minillm::practice::NotImplemented("gelu_forward");
 }
 
 void gelu_backward(const float* inp, const float* dout, float* dinp, int n) {
-  // TODO(gelu_backward): differentiate gelu(x) yourself: it is a product (0.5 x times 1 + tanh(...)), and
-  // the tanh is of a polynomial in x (chain rule). Then dinp[i] += gelu'(inp[i]) * dout[i].
+  // TODO(gelu_backward): differentiate gelu(x) yourself (a product of two factors that both depend on x),
+  // then pass the gradient on element by element, adding to dinp, never overwriting.
   throw minillm::practice::NotImplemented("gelu_backward");
+}
+
+void rmsnorm_forward(const float* inp, const float* weight, float* out, float* rrms, int N, int C) {
+  // TODO(rmsnorm_forward): per row, one statistic (how large the values are on average, not where they are
+  // centred), then every value of the row divided by it and scaled. Keep each row's rrms.
+  throw minillm::practice::NotImplemented("rmsnorm_forward");
 }
 
 void mlp_forward(const float* inp, const float* fc_weight, const float* fc_bias, const float* proj_weight,
@@ -54,6 +57,16 @@ void block_forward(const minillm::BlockActs& acts, const float* inp, const minil
   // acts.out. Each ends by adding its branch onto the residual stream. Headers: nn/layernorm.hpp,
   // nn/linear.hpp, nn/attention.hpp, nn/gelu.hpp, nn/residual.hpp.
   throw minillm::practice::NotImplemented("block_forward");
+}
+
+void block_backward(float* dinp, const minillm::BlockParams& grads, const minillm::BlockActs& dacts,
+                    const float* dout, const float* inp, const minillm::BlockParams& params,
+                    const minillm::BlockActs& acts, const minillm::BlockShape& s) {
+  // TODO(block_backward): the forward pass read from the bottom up, one library *_backward per box (each is
+  // declared next to its forward in nn/*.hpp, outputs first). Every activation gradient of dacts collects
+  // the sum of what flows into it, so it must start from zero; dinp and grads belong to the caller and are
+  // only added to. The residual stream's gradient splits at each (+) and meets again at each branch's start.
+  throw minillm::practice::NotImplemented("block_backward");
 }
 
 }  // namespace ch04

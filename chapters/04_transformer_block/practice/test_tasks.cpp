@@ -175,6 +175,42 @@ TEST(GeluForward, MatchesTheLibrary) {
   EXPECT_EQ(out[n], -777.0f) << "out has n values: nothing may be written past them";
 }
 
+// ---- rmsnorm_forward ----
+
+TEST(RmsNormForward, OneRowByHand) {
+  // The row (3, 4): mean square (9 + 16) / 2 = 12.5, so rrms = 1 / sqrt(12.5 + 1e-5), about 0.28284.
+  const float x[2] = {3, 4}, w[2] = {1, 2};
+  float out[2], rrms = 0;
+  ch04::rmsnorm_forward(x, w, out, &rrms, 1, 2);
+  const float r = 1.0f / std::sqrt(12.5f + 1e-5f);
+  EXPECT_NEAR(rrms, r, 1e-6f) << "rrms = 1 / sqrt(mean of the squares + eps) = 1 / sqrt(12.5 + 1e-5)";
+  EXPECT_NEAR(out[0], 3.0f * r, 1e-5f) << "out[0] = 3 * rrms * weight[0] (weight 1)";
+  EXPECT_NEAR(out[1], 8.0f * r, 1e-5f) << "out[1] = 4 * rrms * weight[1] (weight 2)";
+}
+
+TEST(RmsNormForward, KeepsTheMeanThatLayerNormRemoves) {
+  // A constant row (2, 2, 2, 2): LayerNorm would give zeros; RMSNorm divides by the root mean square, 2.
+  const float x[4] = {2, 2, 2, 2}, w[4] = {1, 1, 1, 1};
+  float out[4], rrms = 0;
+  ch04::rmsnorm_forward(x, w, out, &rrms, 1, 4);
+  for (int c = 0; c < 4; ++c) ASSERT_NEAR(out[c], 2.0f / std::sqrt(4.0f + 1e-5f), 1e-5f) << "out[" << c << "] ~ 1";
+}
+
+TEST(RmsNormForward, EqualsLayerNormOnRowsWithMeanZero) {
+  // Each row is (v, -v), so its mean is 0 and its variance is its mean square: RMSNorm then equals the
+  // library's LayerNorm with bias 0, row by row.
+  const int N = 3, C = 8;
+  const auto half = random_values(N * C / 2, 11), w = random_values(C, 12);
+  std::vector<float> x(N * C), zero_bias(C, 0.0f);
+  for (int n = 0; n < N; ++n)
+    for (int c = 0; c < C / 2; ++c) x[n * C + c] = half[n * C / 2 + c], x[n * C + C / 2 + c] = -half[n * C / 2 + c];
+  std::vector<float> out(N * C), rrms(N), want(N * C), mean(N), rstd(N);
+  minillm::layernorm_forward(want.data(), mean.data(), rstd.data(), x.data(), w.data(), zero_bias.data(), N, C);
+  ch04::rmsnorm_forward(x.data(), w.data(), out.data(), rrms.data(), N, C);
+  for (int n = 0; n < N; ++n) ASSERT_NEAR(rrms[n], rstd[n], 1e-4f * rstd[n]) << "rrms of row " << n;
+  for (int i = 0; i < N * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / C << ", " << i % C << ")";
+}
+
 // ---- mlp_forward ----
 
 TEST(MlpForward, OneInputByHand) {
@@ -259,6 +295,103 @@ TEST(BlockForward, MatchesTheLibrarysBlock) {
       if (got.data[i] == expected.data[i]) continue;  // also the masked scores, -inf in both
       ASSERT_NEAR(got.data[i], expected.data[i], 1e-4f) << entry.name << "[" << i << "] of " << entry.shape.str();
     }
+  }
+}
+
+// ---- block_backward ----
+
+// A block's forward pass by the library, and gradient buffers: the learner's (grads, dacts) and the
+// library's (want_grads, want_dacts). dacts starts as garbage, as the task's contract allows.
+struct BackwardFixture : BlockFixture {
+  minillm::TensorArena grads, want_grads, dacts, want_dacts;
+  std::vector<float> dout = random_values(2 * 3 * 8, 23);
+  BackwardFixture() {
+    for (minillm::TensorArena* arena : {&grads, &want_grads}) {
+      minillm::add_block_params(*arena, "h.0.", s.C);
+      arena->allocate();
+    }
+    for (minillm::TensorArena* arena : {&dacts, &want_dacts}) {
+      minillm::add_block_acts(*arena, "h.0.", s);
+      arena->allocate();
+    }
+    for (const auto& entry : dacts.entries()) dacts[entry.name].fill(7.0f);
+    minillm::block_forward(minillm::block_acts(acts, "h.0."), inp.data(), p(), s);
+  }
+  void run(float* dinp) {
+    ch04::block_backward(dinp, minillm::block_params(grads, "h.0."), minillm::block_acts(dacts, "h.0."),
+                         dout.data(), inp.data(), p(), minillm::block_acts(acts, "h.0."), s);
+  }
+  void run_library(float* dinp) {
+    minillm::block_backward(dinp, minillm::block_params(want_grads, "h.0."), minillm::block_acts(want_dacts, "h.0."),
+                            dout.data(), inp.data(), p(), minillm::block_acts(acts, "h.0."), s);
+  }
+  // sum(out * dout) for the current parameters and input: the loss whose gradient the backward computes.
+  double loss(const std::vector<float>& x) {
+    minillm::block_forward(minillm::block_acts(want_acts, "h.0."), x.data(), p(), s);
+    const float* out = minillm::block_acts(want_acts, "h.0.").out;
+    double sum = 0;
+    for (size_t i = 0; i < dout.size(); ++i) sum += double(out[i]) * dout[i];
+    return sum;
+  }
+};
+
+TEST(BlockBackward, MatchesTheLibrarysBackward) {
+  BackwardFixture f;
+  std::vector<float> dinp(f.inp.size(), 0.0f), want_dinp(f.inp.size(), 0.0f);
+  f.run(dinp.data());
+  f.run_library(want_dinp.data());
+  for (size_t i = 0; i < dinp.size(); ++i)
+    ASSERT_NEAR(dinp[i], want_dinp[i], 1e-4f) << "dinp[" << i << "]: both branches and the residual path reach it";
+  // Every parameter's gradient, by name: the first wrong one shows which box's backward is off.
+  for (const auto& entry : f.grads.entries()) {
+    const minillm::TensorView got = f.grads[entry.name], expected = f.want_grads[entry.name];
+    for (int64_t i = 0; i < got.numel(); ++i)
+      ASSERT_NEAR(got.data[i], expected.data[i], 1e-4f) << "the gradient of " << entry.name << "[" << i << "]";
+  }
+}
+
+TEST(BlockBackward, MatchesFiniteDifferences) {
+  // Central differences of sum(out * dout), on the input and on a few entries of every parameter.
+  BackwardFixture f;
+  std::vector<float> dinp(f.inp.size(), 0.0f);
+  f.run(dinp.data());
+  const float h = 1e-2f;
+  for (size_t i = 0; i < f.inp.size(); i += 5) {
+    std::vector<float> x = f.inp;
+    x[i] += h;
+    const double up = f.loss(x);
+    x[i] -= 2 * h;
+    const double numeric = (up - f.loss(x)) / (2 * h);
+    ASSERT_NEAR(dinp[i], numeric, 2e-3 + 0.03 * std::abs(numeric)) << "dinp[" << i << "] against finite differences";
+  }
+  for (const auto& entry : f.params.entries()) {
+    const minillm::TensorView w = f.params[entry.name], g = f.grads[entry.name];
+    for (int64_t i = 0; i < w.numel(); i += 7) {
+      const float saved = w.data[i];
+      w.data[i] = saved + h;
+      const double up = f.loss(f.inp);
+      w.data[i] = saved - h;
+      const double down = f.loss(f.inp);
+      w.data[i] = saved;
+      const double numeric = (up - down) / (2 * h);
+      ASSERT_NEAR(g.data[i], numeric, 2e-3 + 0.03 * std::abs(numeric))
+          << "the gradient of " << entry.name << "[" << i << "] against finite differences";
+    }
+  }
+}
+
+TEST(BlockBackward, AccumulatesIntoDinpAndTheParameterGradients) {
+  // The caller's buffers start at 1: the backward must add to them (a GPT adds several uses together).
+  BackwardFixture f;
+  for (const auto& entry : f.grads.entries()) f.grads[entry.name].fill(1.0f), f.want_grads[entry.name].fill(1.0f);
+  std::vector<float> dinp(f.inp.size(), 1.0f), want_dinp(f.inp.size(), 1.0f);
+  f.run(dinp.data());
+  f.run_library(want_dinp.data());
+  for (size_t i = 0; i < dinp.size(); ++i) ASSERT_NEAR(dinp[i], want_dinp[i], 1e-4f) << "dinp[" << i << "] = 1 + ...";
+  for (const auto& entry : f.grads.entries()) {
+    const minillm::TensorView got = f.grads[entry.name], expected = f.want_grads[entry.name];
+    for (int64_t i = 0; i < got.numel(); ++i)
+      ASSERT_NEAR(got.data[i], expected.data[i], 1e-4f) << entry.name << "[" << i << "] = 1 + its gradient";
   }
 }
 

@@ -52,4 +52,14 @@ std::vector<float> gpt_forward(minillm::TensorArena& params, const minillm::GptC
   throw minillm::practice::NotImplemented("gpt_forward");
 }
 
+float gpt_backward(minillm::TensorArena& params, minillm::TensorArena& grads, const minillm::GptConfig& config,
+                   const std::vector<int>& ids, const std::vector<int>& targets, int B, int T) {
+  // TODO(gpt_backward): first your gpt_forward again, but every block keeps its own activations (and you
+  // keep each block's input: its backward needs it), and so do ln_f and the loss. Then walk the diagram
+  // backwards: each layer's *_backward (nn/*.hpp, nn/block.hpp) turns the gradient of its output into the
+  // gradient of its input and adds its parameters' gradients into grads. Two places need thought: where the
+  // gradient of the loss starts (a mean over B*T positions), and wte, which is used twice.
+  throw minillm::practice::NotImplemented("gpt_backward");
+}
+
 }  // namespace ch05

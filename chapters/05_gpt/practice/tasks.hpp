@@ -1,6 +1,7 @@
 #pragma once
 // Chapter 05 practice: the GPT's own parts (the input embedding and the tied output head, forward and
-// backward), its parameter count, and the whole forward pass wired from the library's layers.
+// backward), its parameter count, the whole forward pass wired from the library's layers, and the whole
+// backward pass (the keystone).
 // Matrices are row-major float buffers or vectors; shapes are in the comments.
 #include <cstdint>
 #include <vector>
@@ -29,8 +30,8 @@ int64_t parameter_count(const minillm::GptConfig& config);
 void token_position_backward(const std::vector<int>& ids, const std::vector<float>& dout, std::vector<float>& dwte,
                              std::vector<float>& dwpe, int B, int T, int C);
 
-// Task tied_logits_backward: the backward of tied_logits, given dlogits[N, V]. ACCUMULATES dLoss/dx into
-// dx[N, C] and dLoss/dwte into dwte[V, C] (which, in the GPT, already holds the embedding's gradient).
+// Task tied_logits_backward: the backward of tied_logits, given dlogits[N, V] = dLoss/dlogits. ACCUMULATES
+// dLoss/dx into dx[N, C] and dLoss/dwte into dwte[V, C] (which, in the GPT, also gets the embedding's).
 void tied_logits_backward(const std::vector<float>& x, const std::vector<float>& wte, const std::vector<float>& dlogits,
                           std::vector<float>& dx, std::vector<float>& dwte, int N, int C, int V);
 
@@ -39,5 +40,13 @@ void tied_logits_backward(const std::vector<float>& x, const std::vector<float>&
 // "ln_f.weight", "ln_f.bias"). Returns the logits [B, T, V].
 std::vector<float> gpt_forward(minillm::TensorArena& params, const minillm::GptConfig& config,
                                const std::vector<int>& ids, int B, int T);
+
+// Task gpt_backward: one training pass of the whole GPT-2 on a batch. The forward pass of gpt_forward (keeping
+// every activation the backward reads), the loss = the mean over the B*T positions of the cross-entropy of
+// predicting targets[b*T + t] (nn/cross_entropy.hpp), then the backward pass through every layer in reverse
+// (the lesson's "The backward pass, end to end"). Returns the loss. ACCUMULATES dLoss/dparameter into grads,
+// an arena with the same names and shapes as params ("wte", "h.0.ln_1.weight", ...).
+float gpt_backward(minillm::TensorArena& params, minillm::TensorArena& grads, const minillm::GptConfig& config,
+                   const std::vector<int>& ids, const std::vector<int>& targets, int B, int T);
 
 }  // namespace ch05

@@ -3,6 +3,9 @@
 // which tests/unit checks against PyTorch and finite differences.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -186,6 +189,75 @@ TEST(GptForward, NoPositionSeesTheFuture) {
   bool last_changed = false;
   for (int i = (T - 1) * V; i < T * V; ++i) last_changed = last_changed || before[i] != after[i];
   EXPECT_TRUE(last_changed) << "the last position's logits must depend on the last token";
+}
+
+// ---- gpt_backward ----
+
+// A GPT small enough for finite differences on every tensor, with weights far from GPT-2's initialisation
+// (LayerNorm weights around 1, everything else N(0, 0.3²)) so that every path carries a real gradient.
+struct TrainableTinyGpt {
+  minillm::GptConfig config{11, 6, 2, 2, 8};
+  minillm::Gpt model{config};
+  static constexpr int B = 2, T = 5;
+  std::vector<int> ids = {3, 1, 10, 0, 3, 7, 7, 2, 9, 4}, targets = {1, 10, 0, 3, 5, 7, 2, 9, 4, 4};
+  TrainableTinyGpt() {
+    minillm::Rng rng(7);
+    for (const auto& entry : model.params().entries()) {
+      const bool ln_weight = entry.name.find("ln_") != std::string::npos && entry.name.ends_with("weight");
+      rng.fill_normal(model.params()[entry.name].span(), ln_weight ? 1.0f : 0.0f, ln_weight ? 0.1f : 0.3f);
+    }
+    model.zero_grad();
+  }
+  float library_loss() { return model.forward(token_ids(ids), token_ids(targets), B, T); }
+  float run() { return ch05::gpt_backward(model.params(), model.grads(), config, ids, targets, B, T); }
+};
+
+TEST(GptBackward, ReturnsTheMeanLossOfTheForwardPass) {
+  TrainableTinyGpt gpt;
+  const float want = gpt.library_loss();
+  EXPECT_NEAR(gpt.run(), want, 1e-4f) << "the mean over the 10 positions of -log p(target), as the library's forward";
+}
+
+TEST(GptBackward, MatchesFiniteDifferencesOnEveryTensor) {
+  // Central differences of the library's loss, on a spread of entries of every tensor: wte (used by the
+  // embedding AND the head), wpe, every block's twelve tensors, ln_f.
+  TrainableTinyGpt gpt;
+  gpt.run();
+  minillm::TensorArena& params = gpt.model.params();
+  const float h = 1e-2f;
+  for (const auto& entry : params.entries()) {
+    const minillm::TensorView w = params[entry.name];
+    const minillm::ConstTensorView g = std::as_const(gpt.model.grads())[entry.name];
+    for (int64_t i = entry.name == "wte" ? 0 : 1; i < w.numel(); i += 5) {
+      const float saved = w.data[i];
+      w.data[i] = saved + h;
+      const double up = gpt.library_loss();
+      w.data[i] = saved - h;
+      const double down = gpt.library_loss();
+      w.data[i] = saved;
+      const double numeric = (up - down) / (2 * h);
+      ASSERT_NEAR(g.data[i], numeric, 5e-4 + 0.03 * std::abs(numeric))
+          << "dLoss/d" << entry.name << "[" << i << "] against finite differences";
+    }
+  }
+}
+
+TEST(GptBackward, MatchesTheLibrarysBackwardAndAccumulates) {
+  // grads starts at 0.5 everywhere: the result must be 0.5 + the library's gradient (Gpt::backward).
+  TrainableTinyGpt gpt;
+  gpt.library_loss();
+  gpt.model.backward();
+  std::vector<float> want(gpt.model.grads().data(), gpt.model.grads().data() + gpt.model.grads().size());
+  for (const auto& entry : gpt.model.grads().entries()) gpt.model.grads()[entry.name].fill(0.5f);
+  gpt.run();
+  const minillm::TensorArena& grads = gpt.model.grads();
+  for (const auto& entry : grads.entries()) {
+    const minillm::ConstTensorView g = grads[entry.name];
+    const float* expected = want.data() + (g.data - grads.data());
+    for (int64_t i = 0; i < g.numel(); ++i)
+      ASSERT_NEAR(g.data[i], 0.5f + expected[i], 1e-4f + 1e-3f * std::abs(expected[i]))
+          << entry.name << "[" << i << "] = 0.5 (already there) + its gradient";
+  }
 }
 
 }  // namespace

@@ -37,6 +37,15 @@ void adamw_step(std::vector<float>& params, const std::vector<float>& grads, std
   throw minillm::practice::NotImplemented("adamw_step");
 }
 
+void adam_l2_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& m,
+                  std::vector<float>& v, int t, float lr, float beta1, float beta2, float eps, float weight_decay) {
+  // TODO(adam_l2_step): the same step as adamw_step except where the weight decay enters: here it is added
+  // to what Adam treats as the gradient, so it also goes into m and v. Update params, m and v in place.
+  (void)params, (void)grads, (void)m, (void)v, (void)t, (void)lr, (void)beta1, (void)beta2, (void)eps;
+  (void)weight_decay;
+  throw minillm::practice::NotImplemented("adam_l2_step");
+}
+
 float lr_at(int64_t step, float max_lr, float min_lr, int64_t warmup, int64_t total_steps) {
   // TODO(lr_at): three phases: a linear warmup over the first `warmup` steps (so that step 0 already has a
   // small non-zero rate and step warmup - 1 reaches max_lr), then half a cosine period from max_lr down to
@@ -58,18 +67,10 @@ float clip_grad_norm(std::vector<float>& grads, float max_norm) {
   throw minillm::practice::NotImplemented("clip_grad_norm");
 }
 
-int sample_token(const std::vector<float>& logits, float temperature, int top_k, float u) {
-  // TODO(sample_token): three steps: decide which tokens may be drawn (all, or the top_k largest logits),
-  // turn their logits divided by the temperature into probabilities that sum to 1 (stably), and walk the
-  // kept tokens in id order adding up probabilities until the sum passes u.
-  throw minillm::practice::NotImplemented("sample_token");
-}
-
 std::vector<float> overfit_batch(const std::vector<int>& inputs, const std::vector<int>& targets, int steps) {
-  // TODO(overfit_batch): minillm::Gpt model(minillm::GptConfig{32, 8, 1, 2, 16}); init its weights with
-  // minillm::Rng rng(1); make a minillm::AdamW over model.params(); the batch is B = inputs.size() / 8
-  // rows of T = 8 (convert ids with minillm::token_id). Each step: zero_grad, forward (keep the loss),
-  // backward, optimizer step with lr 1e-2. Return the losses.
+  // TODO(overfit_batch): the model tasks.hpp describes (the config and the seed make the run reproducible),
+  // an AdamW over its parameters, and the training step of the lesson's Code Example repeated on the same
+  // batch. Return every step's loss.
   (void)inputs, (void)targets, (void)steps;
   throw minillm::practice::NotImplemented("overfit_batch");
 }

@@ -6,20 +6,29 @@
 
 namespace ch06 {
 
-// The cross-entropy of one row of logits[V] against the target id: -log(softmax(logits)[target]).
-// Must be stable for large logits (subtract the maximum first).
+// Task cross_entropy_row: the cross-entropy of one row of logits[V] against the target id (How It Works
+// step 4). Must stay finite for logits in the thousands.
 float cross_entropy_row(const std::vector<float>& logits, int target);
 
-// Its gradient with respect to the logits: softmax(logits) - onehot(target).
+// Task cross_entropy_row_grad: the gradient of cross_entropy_row with respect to each of the V logits (the
+// lesson's "Cross-entropy's gradient, derived").
 std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int target);
 
-// One AdamW step on flat arrays, like torch.optim.AdamW. t is the step number, starting at 1.
-// Updates params, m and v in place.
+// Task adamw_step: one AdamW step on flat arrays, exactly as torch.optim.AdamW (the lesson's How It Works
+// step 7, and "Why decoupled"). t is the step number, starting at 1. m and v are the running moments (0
+// before step 1). Updates params, m and v in place.
 void adamw_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& m,
                 std::vector<float>& v, int t, float lr, float beta1, float beta2, float eps, float weight_decay);
 
-// Warmup + cosine learning rate: max_lr*(step+1)/warmup during warmup, then cosine from max_lr down to
-// min_lr at total_steps, then min_lr.
+// Task adam_l2_step: one step of Adam with L2 regularisation instead, exactly as torch.optim.Adam with its
+// weight_decay argument: the decay is part of the gradient that Adam sees (the lesson's "Why decoupled").
+// Same arguments and contract as adamw_step.
+void adam_l2_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& m,
+                  std::vector<float>& v, int t, float lr, float beta1, float beta2, float eps, float weight_decay);
+
+// Task lr_at: the learning rate at step (counted from 0): a linear warmup over the first `warmup` steps that
+// reaches max_lr at step warmup - 1 (and is not 0 at step 0), then half a cosine period from max_lr down to
+// min_lr at total_steps, then min_lr (How It Works step 8).
 float lr_at(int64_t step, float max_lr, float min_lr, int64_t warmup, int64_t total_steps);
 
 // Task bits_per_byte: how many bits the model needs per byte of text. losses[i] is the cross-entropy (in
@@ -31,12 +40,6 @@ double bits_per_byte(const std::vector<float>& losses, const std::vector<std::st
 // gradients together (as one long vector). When it exceeds max_norm, scale every gradient by
 // max_norm / (norm + 1e-6); otherwise leave them. Returns the norm before clipping.
 float clip_grad_norm(std::vector<float>& grads, float max_norm);
-
-// Task sample_token: draw the next token from logits[V]. temperature > 0 divides the logits before the
-// softmax; top_k > 0 keeps only the k largest logits (0 keeps all) and renormalises. u in [0, 1) is the
-// uniform random number of the draw: return the first token id (in increasing id order, among the kept
-// ones) at which the running sum of the probabilities exceeds u.
-int sample_token(const std::vector<float>& logits, float temperature, int top_k, float u);
 
 // Overfit one batch: build a tiny GPT (vocab 32, context 8, 1 layer, 2 heads, width 16, Rng seed 1),
 // train it with AdamW (lr 1e-2) on the SAME inputs/targets for `steps` steps and return every step's loss.

@@ -76,6 +76,36 @@ TEST(AdamWStep, TwoStepsMatchTorchOptimAdamW) {
   EXPECT_NEAR(v[1], 0.477500021f, 1e-6);
 }
 
+// ---- adam_l2_step ----
+
+TEST(AdamL2Step, WithNoGradientTheDecayIsNormalisedToAFullStep) {
+  // g = 0, p = 1, weight_decay 0.5: Adam sees the gradient 0.5 * p = 0.5, and its first bias-corrected step
+  // is lr * sign: p = 1 - 0.1 = 0.9. (AdamW would shrink p by lr * wd * p = 0.05 to 0.95.)
+  std::vector<float> p = {1.0f}, m = {0.0f}, v = {0.0f};
+  ch06::adam_l2_step(p, {0.0f}, m, v, 1, 0.1f, 0.9f, 0.95f, 1e-8f, 0.5f);
+  EXPECT_NEAR(p[0], 0.9f, 1e-5) << "the decay became the gradient, and Adam's first step is lr in size";
+  EXPECT_NEAR(m[0], 0.05f, 1e-7) << "m = (1 - beta1) * (g + wd * p) = 0.1 * 0.5";
+  EXPECT_NEAR(v[0], 0.0125f, 1e-7) << "v = (1 - beta2) * (g + wd * p)^2 = 0.05 * 0.25";
+}
+
+TEST(AdamL2Step, TwoStepsMatchTorchOptimAdam) {
+  // torch.optim.Adam([p], lr=0.1, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.5) from p = [1, -2], with
+  // gradients [0.5, -3] then [-0.2, 1] (the same run as AdamWStep.TwoStepsMatchTorchOptimAdamW), worked out
+  // in float64 from torch's documented algorithm: the gradient becomes g + 0.5 p before m and v see it.
+  std::vector<float> p = {1.0f, -2.0f}, m(2, 0.0f), v(2, 0.0f);
+  ch06::adam_l2_step(p, {0.5f, -3.0f}, m, v, 1, 0.1f, 0.9f, 0.95f, 1e-8f, 0.5f);
+  EXPECT_NEAR(m[0], 0.1f, 1e-6) << "step 1: m = 0.1 * (0.5 + 0.5 * 1)";
+  EXPECT_NEAR(m[1], -0.4f, 1e-6) << "step 1: m = 0.1 * (-3 + 0.5 * -2)";
+  EXPECT_NEAR(v[1], 0.8f, 1e-6) << "step 1: v = 0.05 * (-4)^2";
+  EXPECT_NEAR(p[0], 0.9f, 1e-5) << "after step 1";
+  EXPECT_NEAR(p[1], -1.9f, 1e-5) << "after step 1";
+  ch06::adam_l2_step(p, {-0.2f, 1.0f}, m, v, 2, 0.1f, 0.9f, 0.95f, 1e-8f, 0.5f);
+  EXPECT_NEAR(m[0], 0.115f, 1e-6) << "step 2: m = 0.9 * 0.1 + 0.1 * (-0.2 + 0.5 * 0.9)";
+  EXPECT_NEAR(v[0], 0.050625f, 1e-6) << "step 2: v = 0.95 * 0.05 + 0.05 * 0.25^2";
+  EXPECT_NEAR(p[0], 0.816002953f, 1e-5) << "after step 2 (AdamW gives 0.7726 here)";
+  EXPECT_NEAR(p[1], -1.83308329f, 1e-5) << "after step 2 (AdamW gives -1.6696 here)";
+}
+
 TEST(LrAt, WarmupCosineAndFloor) {
   EXPECT_NEAR(ch06::lr_at(0, 1.0f, 0.1f, 10, 110), 0.1f, 1e-7) << "step 0 of 10 warmup steps: max/10";
   EXPECT_NEAR(ch06::lr_at(10, 1.0f, 0.1f, 10, 110), 1.0f, 1e-6) << "the peak right after warmup";
@@ -139,56 +169,6 @@ TEST(ClipGradNorm, MatchesTheLibrary) {
   const float want = minillm::clip_grad_norm(arena, 2.0f);
   EXPECT_NEAR(ch06::clip_grad_norm(grads, 2.0f), want, 1e-4f) << "the L2 norm of all 1000 gradients together";
   for (int i = 0; i < 1000; ++i) ASSERT_NEAR(grads[i], arena.data()[i], 1e-6f) << "grads[" << i << "]";
-}
-
-// ---- sample_token ----
-
-TEST(SampleToken, TheDrawFollowsTheRunningSum) {
-  // logits (0, ln 3): probabilities (1/4, 3/4), so token 0 owns [0, 0.25) and token 1 owns [0.25, 1).
-  const std::vector<float> logits = {0.0f, std::log(3.0f)};
-  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 0, 0.0f), 0);
-  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 0, 0.2f), 0) << "u = 0.2 < 1/4: token 0";
-  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 0, 0.3f), 1) << "u = 0.3 > 1/4: token 1";
-  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 0, 0.999f), 1);
-  const std::vector<float> huge = {1000.0f, 1000.0f + std::log(3.0f)};
-  EXPECT_EQ(ch06::sample_token(huge, 1.0f, 0, 0.3f), 1) << "logits near 1000 must not overflow";
-  EXPECT_EQ(ch06::sample_token(huge, 1.0f, 0, 0.2f), 0) << "logits near 1000 must not overflow";
-}
-
-TEST(SampleToken, TemperatureSharpensOrFlattens) {
-  const std::vector<float> logits = {0.0f, std::log(3.0f)};
-  // temperature 0.5: logits (0, 2 ln 3), probabilities (1/10, 9/10).
-  EXPECT_EQ(ch06::sample_token(logits, 0.5f, 0, 0.15f), 1) << "at temperature 0.5 token 0 owns only [0, 0.1)";
-  EXPECT_EQ(ch06::sample_token(logits, 0.5f, 0, 0.05f), 0);
-  // temperature 2: logits (0, ln 3 / 2), probabilities (1, √3) / (1 + √3) = (0.366, 0.634).
-  EXPECT_EQ(ch06::sample_token(logits, 2.0f, 0, 0.3f), 0) << "at temperature 2 token 0 owns [0, 0.366)";
-  EXPECT_EQ(ch06::sample_token(logits, 2.0f, 0, 0.4f), 1);
-}
-
-TEST(SampleToken, TopKDropsTheRest) {
-  const std::vector<float> three = {1.0f, 5.0f, 2.0f};
-  for (float u : {0.0f, 0.5f, 0.99f}) EXPECT_EQ(ch06::sample_token(three, 1.0f, 1, u), 1) << "top_k 1 is greedy";
-  // logits (0, ln 3, ln 6) with top_k 2: tokens 1 and 2 remain with probabilities (3/9, 6/9).
-  const std::vector<float> logits = {0.0f, std::log(3.0f), std::log(6.0f)};
-  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 2, 0.0f), 1) << "token 0 is not among the 2 largest: never drawn";
-  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 2, 0.3f), 1) << "renormalised, token 1 owns [0, 1/3)";
-  EXPECT_EQ(ch06::sample_token(logits, 1.0f, 2, 0.4f), 2) << "renormalised, token 2 owns [1/3, 1)";
-}
-
-TEST(SampleToken, EvenlySpacedDrawsReproduceTheProbabilities) {
-  // 1000 evenly spaced u give each token about 1000 * p of the draws: the draw is the inverse of the CDF.
-  const std::vector<float> logits = {0.5f, -1.0f, 2.0f, 0.0f};
-  double sum = 0.0;
-  for (float x : logits) sum += std::exp(double(x));
-  std::vector<int> counts(logits.size(), 0);
-  for (int i = 0; i < 1000; ++i) {
-    const int token = ch06::sample_token(logits, 1.0f, 0, (static_cast<float>(i) + 0.5f) / 1000.0f);
-    ASSERT_GE(token, 0);
-    ASSERT_LT(token, 4);
-    ++counts[static_cast<size_t>(token)];
-  }
-  for (size_t v = 0; v < logits.size(); ++v)
-    EXPECT_NEAR(counts[v], 1000.0 * std::exp(double(logits[v])) / sum, 1.01) << "draws of token " << v;
 }
 
 }  // namespace

@@ -44,4 +44,27 @@ std::vector<int> nearest_centroid(const std::vector<float>& points, int n, int d
   throw minillm::practice::NotImplemented("nearest_centroid");
 }
 
+std::vector<double> bm25_scores(const std::vector<std::vector<std::string>>& passages,
+                                const std::vector<std::string>& query, double k1, double b) {
+  // TODO(bm25_scores): the formula has parts that belong to the whole collection (how many passages, their
+  // average length, in how many passages each word occurs) and parts that belong to one passage (its length,
+  // how often it holds the word). Work out the first kind once.
+  throw minillm::practice::NotImplemented("bm25_scores");
+}
+
+std::vector<int> ivf_probe(const std::vector<float>& data, int dim, const std::vector<float>& centroids,
+                           const std::vector<std::vector<int>>& lists, const std::vector<float>& query, int nprobe,
+                           int k) {
+  // TODO(ivf_probe): two rankings, one after the other: first the lists (by their centroids), then the
+  // vectors of the lists you kept. Your nearest_centroid and top_k hold most of the pieces.
+  throw minillm::practice::NotImplemented("ivf_probe");
+}
+
+std::string rag_prompt(const std::vector<std::string>& passages, const std::vector<int>& ranked_ids,
+                       const std::string& question, size_t max_chars) {
+  // TODO(rag_prompt): the part that is always there fixes how much room the passages have; then the passages
+  // in rank order, each as one numbered line, for as long as they fit.
+  throw minillm::practice::NotImplemented("rag_prompt");
+}
+
 }  // namespace ch08

@@ -1,6 +1,7 @@
 // Chapter 04 practice: reference solutions.
 #include "tasks.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -69,6 +70,18 @@ void gelu_forward(const float* inp, float* out, int n) {
   }
 }
 
+void rmsnorm_forward(const float* inp, const float* weight, float* out, float* rrms, int N, int C) {
+  for (int n = 0; n < N; ++n) {
+    const float* x = inp + n * C;
+    float mean_square = 0.0f;
+    for (int c = 0; c < C; ++c) mean_square += x[c] * x[c];
+    mean_square /= static_cast<float>(C);
+    const float r = 1.0f / std::sqrt(mean_square + 1e-5f);
+    for (int c = 0; c < C; ++c) out[n * C + c] = x[c] * r * weight[c];
+    rrms[n] = r;
+  }
+}
+
 void mlp_forward(const float* inp, const float* fc_weight, const float* fc_bias, const float* proj_weight,
                  const float* proj_bias, float* hidden, float* out, int N, int C) {
   std::vector<float> fc(static_cast<size_t>(N) * 4 * C);
@@ -92,6 +105,38 @@ void block_forward(const minillm::BlockActs& a, const float* inp, const minillm:
   minillm::gelu_forward(a.fch_gelu, a.fch, N * 4 * C);
   minillm::linear_forward(a.fcproj, a.fch_gelu, p.mlp_c_proj_weight, p.mlp_c_proj_bias, N, 4 * C, C);
   minillm::residual_forward(a.out, a.residual2, a.fcproj, N * C);
+}
+
+void block_backward(float* dinp, const minillm::BlockParams& g, const minillm::BlockActs& d, const float* dout,
+                    const float* inp, const minillm::BlockParams& p, const minillm::BlockActs& a,
+                    const minillm::BlockShape& s) {
+  const int N = s.rows(), C = s.C;
+  const size_t nc = static_cast<size_t>(N) * C;
+  // Scratch gradients start at zero: each backward below adds into them.
+  for (float* buf : {d.residual2, d.fcproj, d.ln_2, d.attproj, d.atty, d.ln_1}) std::fill(buf, buf + nc, 0.0f);
+  for (float* buf : {d.fch, d.fch_gelu}) std::fill(buf, buf + 4 * nc, 0.0f);
+  std::fill(d.qkv, d.qkv + 3 * nc, 0.0f);
+  const size_t scores = static_cast<size_t>(s.B) * s.NH * s.T * s.T;
+  std::fill(d.preatt, d.preatt + scores, 0.0f);
+  std::fill(d.att, d.att + scores, 0.0f);
+  // MLP sub-block, from its output back to residual2.
+  minillm::residual_backward(d.residual2, d.fcproj, dout, N * C);
+  minillm::linear_backward(d.fch_gelu, g.mlp_c_proj_weight, g.mlp_c_proj_bias, d.fcproj, a.fch_gelu,
+                           p.mlp_c_proj_weight, N, 4 * C, C);
+  minillm::gelu_backward(d.fch, a.fch, d.fch_gelu, N * 4 * C);
+  minillm::linear_backward(d.ln_2, g.mlp_c_fc_weight, g.mlp_c_fc_bias, d.fch, a.ln_2, p.mlp_c_fc_weight, N, C,
+                           4 * C);
+  minillm::layernorm_backward(d.residual2, g.ln_2_weight, g.ln_2_bias, d.ln_2, a.residual2, p.ln_2_weight,
+                              a.ln_2_mean, a.ln_2_rstd, N, C);
+  // Attention sub-block, from residual2 back to the block's input.
+  minillm::residual_backward(dinp, d.attproj, d.residual2, N * C);
+  minillm::linear_backward(d.atty, g.attn_c_proj_weight, g.attn_c_proj_bias, d.attproj, a.atty,
+                           p.attn_c_proj_weight, N, C, C);
+  minillm::attention_backward(d.qkv, d.preatt, d.att, d.atty, a.qkv, a.att, s.B, s.T, C, s.NH);
+  minillm::linear_backward(d.ln_1, g.attn_c_attn_weight, g.attn_c_attn_bias, d.qkv, a.ln_1, p.attn_c_attn_weight,
+                           N, C, 3 * C);
+  minillm::layernorm_backward(dinp, g.ln_1_weight, g.ln_1_bias, d.ln_1, inp, p.ln_1_weight, a.ln_1_mean,
+                              a.ln_1_rstd, N, C);
 }
 
 }  // namespace ch04

@@ -1,10 +1,13 @@
 // Chapter 05 practice: reference solutions.
 #include "tasks.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <string>
 
 #include "core/token_id.hpp"
 #include "nn/block.hpp"
+#include "nn/cross_entropy.hpp"
 #include "nn/embedding.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
@@ -93,6 +96,60 @@ std::vector<float> gpt_forward(minillm::TensorArena& params, const minillm::GptC
   std::vector<float> logits(static_cast<size_t>(N) * V);
   minillm::linear_forward(logits.data(), ln_f.data(), params["wte"].data, nullptr, N, C, V);
   return logits;
+}
+
+float gpt_backward(minillm::TensorArena& params, minillm::TensorArena& grads, const minillm::GptConfig& config,
+                   const std::vector<int>& ids, const std::vector<int>& targets, int B, int T) {
+  const int C = config.n_embd, V = config.vocab_size, L = config.n_layer, N = B * T;
+  const size_t nc = static_cast<size_t>(N) * C, nv = static_cast<size_t>(N) * V;
+  minillm::TokenIds tokens, wanted;
+  for (int id : ids) tokens.push_back(minillm::token_id(id));
+  for (int id : targets) wanted.push_back(minillm::token_id(id));
+  float* wte = params["wte"].data;
+
+  // Forward, keeping every activation: one arena for the L blocks, one block's worth of scratch gradients.
+  std::vector<float> encoded(nc);
+  minillm::token_position_forward(encoded.data(), tokens, wte, params["wpe"].data, B, T, C, V);
+  const minillm::BlockShape shape{B, T, C, config.n_head};
+  minillm::TensorArena acts, dacts;
+  for (int l = 0; l < L; ++l) minillm::add_block_acts(acts, minillm::layer_prefix(l), shape);
+  minillm::add_block_acts(dacts, "", shape);
+  acts.allocate();
+  dacts.allocate();
+  std::vector<const float*> block_input(static_cast<size_t>(L));
+  const float* stream = encoded.data();
+  for (int l = 0; l < L; ++l) {
+    const minillm::BlockActs a = minillm::block_acts(acts, minillm::layer_prefix(l));
+    block_input[static_cast<size_t>(l)] = stream;
+    minillm::block_forward(a, stream, minillm::block_params(params, minillm::layer_prefix(l)), shape);
+    stream = a.out;
+  }
+  std::vector<float> ln_f(nc), mean(static_cast<size_t>(N)), rstd(static_cast<size_t>(N));
+  minillm::layernorm_forward(ln_f.data(), mean.data(), rstd.data(), stream, params["ln_f.weight"].data,
+                             params["ln_f.bias"].data, N, C);
+  std::vector<float> logits(nv), probs(nv), losses(static_cast<size_t>(N));
+  minillm::linear_forward(logits.data(), ln_f.data(), wte, nullptr, N, C, V);
+  minillm::cross_entropy_forward(losses.data(), probs.data(), logits.data(), wanted, N, V);
+  double loss = 0;
+  for (float x : losses) loss += x;
+
+  // Backward: the loss is a mean, so each position's loss has gradient 1/N.
+  std::vector<float> dlosses(static_cast<size_t>(N), 1.0f / static_cast<float>(N)), dlogits(nv, 0.0f);
+  minillm::cross_entropy_backward(dlogits.data(), dlosses.data(), probs.data(), wanted, N, V);
+  std::vector<float> dln_f(nc, 0.0f), dstream(nc, 0.0f), dinp(nc);
+  minillm::linear_backward(dln_f.data(), grads["wte"].data, nullptr, dlogits.data(), ln_f.data(), wte, N, C, V);
+  minillm::layernorm_backward(dstream.data(), grads["ln_f.weight"].data, grads["ln_f.bias"].data, dln_f.data(),
+                              stream, params["ln_f.weight"].data, mean.data(), rstd.data(), N, C);
+  for (int l = L - 1; l >= 0; --l) {
+    const std::string prefix = minillm::layer_prefix(l);
+    std::fill(dinp.begin(), dinp.end(), 0.0f);
+    minillm::block_backward(dinp.data(), minillm::block_params(grads, prefix), minillm::block_acts(dacts, ""),
+                            dstream.data(), block_input[static_cast<size_t>(l)], minillm::block_params(params, prefix),
+                            minillm::block_acts(acts, prefix), shape);
+    dstream.swap(dinp);
+  }
+  minillm::token_position_backward(grads["wte"].data, grads["wpe"].data, tokens, dstream.data(), B, T, C, V);
+  return static_cast<float>(loss / N);
 }
 
 }  // namespace ch05

@@ -42,6 +42,18 @@ void adamw_step(std::vector<float>& params, const std::vector<float>& grads, std
   }
 }
 
+void adam_l2_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& m,
+                  std::vector<float>& v, int t, float lr, float beta1, float beta2, float eps, float weight_decay) {
+  const float bias1 = 1.0f - std::pow(beta1, static_cast<float>(t));
+  const float bias2 = 1.0f - std::pow(beta2, static_cast<float>(t));
+  for (size_t i = 0; i < params.size(); ++i) {
+    const float g = grads[i] + weight_decay * params[i];  // L2: the decay's gradient joins the loss's
+    m[i] = beta1 * m[i] + (1.0f - beta1) * g;
+    v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
+    params[i] -= lr / bias1 * m[i] / (std::sqrt(v[i]) / std::sqrt(bias2) + eps);
+  }
+}
+
 float lr_at(int64_t step, float max_lr, float min_lr, int64_t warmup, int64_t total_steps) {
   if (step < warmup) return max_lr * static_cast<float>(step + 1) / static_cast<float>(warmup);
   if (step >= total_steps) return min_lr;
@@ -65,37 +77,6 @@ float clip_grad_norm(std::vector<float>& grads, float max_norm) {
     for (float& g : grads) g *= scale;
   }
   return norm;
-}
-
-int sample_token(const std::vector<float>& logits, float temperature, int top_k, float u) {
-  const int V = static_cast<int>(logits.size());
-  std::vector<bool> kept(static_cast<size_t>(V), true);
-  if (top_k > 0 && top_k < V) {
-    std::vector<float> sorted = logits;
-    std::nth_element(sorted.begin(), sorted.begin() + (top_k - 1), sorted.end(), std::greater<float>());
-    const float threshold = sorted[static_cast<size_t>(top_k - 1)];  // the k-th largest logit
-    int left = top_k;  // ties at the threshold: keep the smallest ids
-    for (int i = 0; i < V; ++i) kept[i] = logits[i] > threshold;
-    for (int i = 0; i < V; ++i) left -= kept[i] ? 1 : 0;
-    for (int i = 0; i < V && left > 0; ++i)
-      if (logits[i] == threshold) kept[i] = true, --left;
-  }
-  float max = -std::numeric_limits<float>::infinity();
-  for (int i = 0; i < V; ++i)
-    if (kept[i]) max = std::max(max, logits[i] / temperature);
-  std::vector<double> p(static_cast<size_t>(V), 0.0);
-  double sum = 0.0;
-  for (int i = 0; i < V; ++i)
-    if (kept[i]) sum += (p[i] = std::exp(double(logits[i] / temperature - max)));
-  double running = 0.0;
-  int last = 0;
-  for (int i = 0; i < V; ++i) {
-    if (!kept[i]) continue;
-    last = i;
-    running += p[i] / sum;
-    if (running > u) return i;
-  }
-  return last;  // u within rounding of 1
 }
 
 std::vector<float> overfit_batch(const std::vector<int>& inputs, const std::vector<int>& targets, int steps) {

@@ -1,6 +1,8 @@
 // Chapter 08 practice: reference solutions.
 #include "tasks.hpp"
 
+#include <string>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -76,6 +78,77 @@ std::vector<int> nearest_centroid(const std::vector<float>& points, int n, int d
     }
   }
   return nearest;
+}
+
+std::vector<double> bm25_scores(const std::vector<std::vector<std::string>>& passages,
+                                const std::vector<std::string>& query, double k1, double b) {
+  const double n = static_cast<double>(passages.size());
+  double average_length = 0;
+  for (const auto& p : passages) average_length += static_cast<double>(p.size()) / n;
+  std::vector<double> scores(passages.size(), 0.0);
+  std::vector<std::string> words = query;
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());  // a repeated query word counts once
+  for (const std::string& w : words) {
+    std::vector<double> tf(passages.size(), 0.0);
+    double df = 0;  // passages holding w
+    for (size_t p = 0; p < passages.size(); ++p) {
+      tf[p] = static_cast<double>(std::count(passages[p].begin(), passages[p].end(), w));
+      df += tf[p] > 0 ? 1 : 0;
+    }
+    const double idf = std::log(1 + (n - df + 0.5) / (df + 0.5));
+    for (size_t p = 0; p < passages.size(); ++p) {
+      const double norm = k1 * (1 - b + b * static_cast<double>(passages[p].size()) / average_length);
+      scores[p] += idf * tf[p] * (k1 + 1) / (tf[p] + norm);
+    }
+  }
+  return scores;
+}
+
+std::vector<int> ivf_probe(const std::vector<float>& data, int dim, const std::vector<float>& centroids,
+                           const std::vector<std::vector<int>>& lists, const std::vector<float>& query, int nprobe,
+                           int k) {
+  const int n_lists = static_cast<int>(lists.size());
+  std::vector<float> closeness(static_cast<size_t>(n_lists));  // minus the squared distance: higher is nearer
+  for (int l = 0; l < n_lists; ++l) {
+    double d2 = 0;
+    for (int j = 0; j < dim; ++j) {
+      const double d = double(query[static_cast<size_t>(j)]) - centroids[static_cast<size_t>(l * dim + j)];
+      d2 += d * d;
+    }
+    closeness[static_cast<size_t>(l)] = static_cast<float>(-d2);
+  }
+  std::vector<int> ids;
+  std::vector<float> scores;
+  for (int l : top_k(closeness, nprobe))
+    for (int id : lists[static_cast<size_t>(l)]) {
+      double dot = 0;
+      for (int j = 0; j < dim; ++j) dot += double(query[static_cast<size_t>(j)]) * data[static_cast<size_t>(id) * dim + j];
+      ids.push_back(id);
+      scores.push_back(static_cast<float>(dot));
+    }
+  // Rank the candidates by score, ties to the lower id: sort positions, then map back to ids.
+  std::vector<size_t> order(ids.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return scores[a] != scores[b] ? scores[a] > scores[b] : ids[a] < ids[b];
+  });
+  std::vector<int> best;
+  for (size_t i = 0; i < order.size() && static_cast<int>(i) < k; ++i) best.push_back(ids[order[i]]);
+  return best;
+}
+
+std::string rag_prompt(const std::vector<std::string>& passages, const std::vector<int>& ranked_ids,
+                       const std::string& question, size_t max_chars) {
+  const std::string tail = "Question: " + question + "\nAnswer:";
+  std::string context;
+  for (size_t i = 0; i < ranked_ids.size(); ++i) {
+    const std::string line =
+        "Context " + std::to_string(i + 1) + ": " + passages[static_cast<size_t>(ranked_ids[i])] + "\n";
+    if (context.size() + line.size() + tail.size() > max_chars) break;
+    context += line;
+  }
+  return context + tail;
 }
 
 }  // namespace ch08
