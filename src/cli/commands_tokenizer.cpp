@@ -1,6 +1,4 @@
 // `minillm tokenize` and `minillm train-tokenizer`.
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -16,20 +14,23 @@
 #include "tokenizer/train_bpe.hpp"
 #include "tokenizer/utf8.hpp"
 #include "ui/progress.hpp"
+#include "ui/terminal.hpp"
 
 namespace minillm::cli {
 
 namespace {
 
-// Each token on a coloured background, so the cuts between tokens are visible (the colours cycle).
+// Each token in black on a coloured background, so the cuts between tokens are visible (the colours cycle;
+// 256-colour codes: pink, blue, green, yellow, cyan, salmon).
 std::string coloured_pieces(const Tokenizer& t, const TokenIds& ids) {
-  static constexpr int kBackgrounds[] = {45, 44, 42, 43, 46, 41};  // magenta, blue, green, yellow, cyan, red
+  static constexpr int kBackgrounds[] = {213, 117, 120, 228, 159, 210};
   std::string out;
   for (size_t i = 0; i < ids.size(); ++i) {
     std::string text = to_valid_utf8(t.token_bytes(ids[i]));
     std::string shown;
     for (char c : text) shown += c == '\n' ? std::string("\\n") : c == '\t' ? std::string("\\t") : c == '\r' ? std::string("\\r") : std::string(1, c);
-    out += fmt::format("\033[30;{}m{}\033[0m", kBackgrounds[i % std::size(kBackgrounds)], shown);
+    const int background = kBackgrounds[i % std::size(kBackgrounds)];
+    out += ui::colourize(shown, ui::ansi_foreground(16) + ui::ansi_background(background), true);
   }
   return out;
 }
@@ -54,7 +55,8 @@ void tokenize(const std::string& encoding, std::string text, bool allow_special)
   fmt::print("{}: {} bytes -> {} tokens ({:.2f} bytes per token)\n", t.name(), text.size(), ids.size(),
              ids.empty() ? 0.0 : static_cast<double>(text.size()) / ids.size());
   fmt::print("ids:    [{}]\n", id_list);
-  fmt::print("pieces: {}\n", isatty(fileno(stdout)) ? coloured_pieces(t, ids) : quoted_pieces(t, ids));
+  // Colour only on a terminal, and never with NO_COLOR set (ui/terminal.hpp); pipes get the quoted pieces.
+  fmt::print("pieces: {}\n", ui::colour_enabled(stdout) ? coloured_pieces(t, ids) : quoted_pieces(t, ids));
 }
 
 void train_tokenizer(int vocab_size, const std::string& input, const std::string& out,

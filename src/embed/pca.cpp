@@ -1,6 +1,9 @@
 #include "embed/pca.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include <cblas.h>
 
 #include "core/error.hpp"
 
@@ -8,24 +11,22 @@ namespace minillm::embed {
 
 namespace {
 
-// cov[d, d] = (X - mean)ᵀ (X - mean) / (n - 1), in double: it is d² numbers summed over n points.
+// cov[d, d] = (X - mean)ᵀ (X - mean) / (n - 1), in double: it is d² numbers summed over n points. One BLAS
+// call (dsyrk: a matrix times its own transpose) computes the upper triangle; the lower is its mirror.
 std::vector<double> covariance(const float* data, int n, int d, std::vector<double>& mean) {
   mean.assign(static_cast<size_t>(d), 0.0);
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < d; ++j) mean[size_t(j)] += data[size_t(i) * size_t(d) + size_t(j)];
   for (double& m : mean) m /= n;
+  std::vector<double> centred(static_cast<size_t>(n) * static_cast<size_t>(d));  // X - mean, [n, d]
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < d; ++j)
+      centred[size_t(i) * size_t(d) + size_t(j)] = data[size_t(i) * size_t(d) + size_t(j)] - mean[size_t(j)];
   std::vector<double> cov(static_cast<size_t>(d) * static_cast<size_t>(d), 0.0);
-  std::vector<double> centred(static_cast<size_t>(d));
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < d; ++j) centred[size_t(j)] = data[size_t(i) * size_t(d) + size_t(j)] - mean[size_t(j)];
-    for (int a = 0; a < d; ++a)
-      for (int b = a; b < d; ++b) cov[size_t(a) * size_t(d) + size_t(b)] += centred[size_t(a)] * centred[size_t(b)];
-  }
+  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d, n, 1.0 / std::max(1, n - 1), centred.data(), d, 0.0,
+              cov.data(), d);
   for (int a = 0; a < d; ++a)
-    for (int b = a; b < d; ++b) {
-      const double value = cov[size_t(a) * size_t(d) + size_t(b)] / std::max(1, n - 1);
-      cov[size_t(a) * size_t(d) + size_t(b)] = cov[size_t(b) * size_t(d) + size_t(a)] = value;
-    }
+    for (int b = a + 1; b < d; ++b) cov[size_t(b) * size_t(d) + size_t(a)] = cov[size_t(a) * size_t(d) + size_t(b)];
   return cov;
 }
 

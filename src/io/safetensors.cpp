@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
+#include "io/safetensors_reader.hpp"
 
 namespace minillm {
 
@@ -16,12 +17,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
-
-uint64_t read_u64_le(const std::string& bytes) {
-  uint64_t value = 0;
-  for (int i = 7; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(bytes[size_t(i)]);
-  return value;
-}
 
 std::string u64_le(uint64_t value) {
   std::string out(8, '\0');
@@ -86,47 +81,18 @@ const Tensor& SafetensorsFile::at(const std::string& name) const {
   return it->second;
 }
 
+// One parser for the format: SafetensorsReader's, whose header checks are the stricter (every entry's dtype
+// size x shape equals its byte range, ranges inside the file, the header's own size limit).
 SafetensorsFile load_safetensors(const fs::path& path) {
-  static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian");
-  const std::string bytes = read_file(path);
-  const std::string where = path.string();
-  require(bytes.size() >= 8, "{} is not a safetensors file: shorter than its 8-byte header length", where);
-  const uint64_t header_len = read_u64_le(bytes);
-  require(header_len <= bytes.size() - 8, "{} is truncated: its header claims {} bytes", where, header_len);
-  json header;
-  try {
-    header = json::parse(bytes.substr(8, header_len));
-  } catch (const json::exception& e) {
-    fail("{} has a malformed safetensors header: {}", where, e.what());
-  }
-  require(header.is_object(), "{}: the safetensors header is not a JSON object", where);
-  const size_t data_start = 8 + header_len;
-  const size_t data_size = bytes.size() - data_start;
-
+  SafetensorsReader reader(path);
   SafetensorsFile file;
-  for (const auto& [name, info] : header.items()) {
-    if (name == "__metadata__") {
-      for (const auto& [key, value] : info.items()) file.metadata[key] = value.is_string() ? value.get<std::string>() : value.dump();
-      continue;
-    }
-    try {
-      const std::string dtype = info.at("dtype").get<std::string>();
-      require(dtype == "F32", "{}: tensor '{}' has dtype {}; minillm reads float32 (F32) only: convert it with "
-              "tensor.float() before saving", where, name, dtype);
-      auto dims = info.at("shape").get<std::vector<int64_t>>();
-      auto offsets = info.at("data_offsets").get<std::vector<uint64_t>>();
-      require(offsets.size() == 2 && offsets[0] <= offsets[1] && offsets[1] <= data_size,
-              "{}: tensor '{}' has data offsets outside the file", where, name);
-      Shape shape = dims.empty() ? Shape{1} : Shape(dims);
-      require(uint64_t(shape.numel()) * sizeof(float) == offsets[1] - offsets[0],
-              "{}: tensor '{}' of shape {} does not match its {} data bytes", where, name, shape.str(),
-              offsets[1] - offsets[0]);
-      Tensor tensor(shape);
-      std::memcpy(tensor.data(), bytes.data() + data_start + offsets[0], offsets[1] - offsets[0]);
-      file.tensors.emplace(name, std::move(tensor));
-    } catch (const json::exception& e) {
-      fail("{}: malformed entry for tensor '{}': {}", where, name, e.what());
-    }
+  file.metadata = reader.metadata();
+  for (const SafetensorsEntry& e : reader.entries()) {
+    require(e.dtype == "F32", "{}: tensor '{}' has dtype {}; minillm reads float32 (F32) only here: convert it with "
+            "tensor.float() before saving", path.string(), e.name, e.dtype);
+    Tensor tensor(e.shape.empty() ? Shape{1} : Shape(e.shape));
+    reader.read_f32(e, tensor.data());
+    file.tensors.emplace(e.name, std::move(tensor));
   }
   return file;
 }
@@ -141,22 +107,6 @@ void save_safetensors(const fs::path& path, const TensorArena& arena, const std:
   std::vector<SafetensorsBlob> blobs;
   for (const auto& e : arena.entries()) blobs.push_back(f32_blob(e.name, e.shape, arena.data() + e.offset));
   save_safetensors_blobs(path, blobs, metadata);
-}
-
-void load_safetensors_into(const fs::path& path, TensorArena& arena, bool allow_extra) {
-  SafetensorsFile file = load_safetensors(path);
-  for (const auto& entry : arena.entries()) {
-    const Tensor& tensor = file.at(entry.name);
-    require(tensor.shape() == entry.shape, "{}: tensor '{}' has shape {} but the model expects {}", path.string(),
-            entry.name, tensor.shape().str(), entry.shape.str());
-    std::memcpy(arena.data() + entry.offset, tensor.data(), size_t(tensor.numel()) * sizeof(float));
-  }
-  if (!allow_extra) {
-    for (const auto& [name, tensor] : file.tensors) {
-      require(arena.contains(name), "{} holds tensor '{}', which this model does not have (wrong config?)",
-              path.string(), name);
-    }
-  }
 }
 
 }  // namespace minillm

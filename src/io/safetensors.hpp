@@ -20,7 +20,8 @@ struct SafetensorsFile {
   const Tensor& at(const std::string& name) const;  // Error naming the tensor and the file's names if missing
 };
 
-// Reads a file; Errors say what is wrong (truncated, bad header JSON, non-F32 dtype, offsets out of range).
+// Reads a file of F32 tensors (through SafetensorsReader, safetensors_reader.hpp); Errors say what is wrong
+// (truncated, bad header JSON, a dtype other than F32, offsets out of range).
 SafetensorsFile load_safetensors(const std::filesystem::path& path);
 
 // Writes atomically. Tensors are laid out in the map's (sorted) order.
@@ -45,9 +46,5 @@ void save_safetensors_blobs(const std::filesystem::path& path, const std::vector
 // Writes every tensor of an arena (e.g. a model's parameters) under its arena name.
 void save_safetensors(const std::filesystem::path& path, const TensorArena& arena,
                       const std::map<std::string, std::string>& metadata = {});
-
-// Fills every tensor of an (allocated) arena from the file; shapes must match exactly. Extra tensors in the
-// file are an Error unless allow_extra is set.
-void load_safetensors_into(const std::filesystem::path& path, TensorArena& arena, bool allow_extra = false);
 
 }  // namespace minillm

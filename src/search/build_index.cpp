@@ -16,12 +16,6 @@ SearchIndex build_word_index(const embed::WordVectors& vectors) {
   return index;
 }
 
-std::vector<float> embed_texts(const TextEmbedder& embedder, const std::vector<std::string>& texts) {
-  std::vector<float> rows(texts.size() * size_t(embedder.dim()));
-  for (size_t i = 0; i < texts.size(); ++i) embedder.embed(texts[i], rows.data() + i * size_t(embedder.dim()));
-  return rows;
-}
-
 SearchIndex build_passage_index(const std::vector<Passage>& passages, TextEmbedder embedder, bool remove_common,
                                 int64_t* unembedded) {
   SearchIndex index;

@@ -25,7 +25,4 @@ SearchIndex build_passage_index(const std::vector<Passage>& passages, TextEmbedd
 SearchIndex build_gpt_passage_index(const std::vector<Passage>& passages, GptEmbedder& embedder,
                                     ui::ProgressBar* progress = nullptr);
 
-// Every text embedded by `embedder`, as rows of a [texts.size(), dim] matrix.
-std::vector<float> embed_texts(const TextEmbedder& embedder, const std::vector<std::string>& texts);
-
 }  // namespace minillm::search

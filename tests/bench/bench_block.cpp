@@ -22,6 +22,7 @@
 #include "core/threads.hpp"
 #include "nn/attention.hpp"
 #include "nn/block.hpp"
+#include "nn/kernels.hpp"
 
 namespace {
 
@@ -113,4 +114,38 @@ int main(int argc, char** argv) {
     fmt::print("  attention forward+backward alone: {:.2f} ms = {:.0f}% of the step ({:.0f}% of the counted FLOPs)\n",
                att_sec * 1e3, 100 * att_sec / sec, 100 * 12 * B * T * T * C / flops);
   }
+  // What the fast forms buy: the same block under the plain kernel table (nn/kernels.hpp), on 1 thread (the
+  // plain forms are single loops), operation by operation.
+  set_num_threads(1);
+  const int plain_iters = quick ? 1 : 3;
+  auto per_form = [&](const char* what, auto&& work) {
+    double ms[2];
+    for (KernelForm form : {KernelForm::plain, KernelForm::fast}) {
+      const KernelScope scope(form);
+      ms[form == KernelForm::fast] = 1e3 * median_seconds(form == KernelForm::plain ? plain_iters : iters, work);
+    }
+    fmt::print("kernels {}: plain {:.1f} ms, fast {:.2f} ms on 1 thread: the fast form is {:.1f}x faster\n", what,
+               ms[0], ms[1], ms[0] / ms[1]);
+  };
+  per_form("block fwd+bwd", [&] {
+    block_forward(a, inp.data(), p, s);
+    block_backward(dinp.data(), g, d, dout.data(), inp.data(), p, a, s);
+  });
+  per_form("attention fwd+bwd", [&] {
+    kernels().attention_forward(a.atty, a.preatt, a.att, a.qkv, s.B, s.T, s.C, s.NH);
+    kernels().attention_backward(d.qkv, d.preatt, d.att, d.atty, a.qkv, a.att, s.B, s.T, s.C, s.NH);
+  });
+  per_form("linear c_fc fwd+bwd", [&] {
+    kernels().linear_forward(a.fch, a.ln_2, p.mlp_c_fc_weight, p.mlp_c_fc_bias, s.rows(), s.C, 4 * s.C);
+    kernels().linear_backward(d.ln_2, g.mlp_c_fc_weight, g.mlp_c_fc_bias, d.fch, a.ln_2, p.mlp_c_fc_weight, s.rows(),
+                              s.C, 4 * s.C);
+  });
+  per_form("gelu fwd+bwd", [&] {
+    kernels().gelu_forward(a.fch_gelu, a.fch, s.rows() * 4 * s.C);
+    kernels().gelu_backward(d.fch, a.fch, d.fch_gelu, s.rows() * 4 * s.C);
+  });
+  per_form("layernorm bwd", [&] {
+    kernels().layernorm_backward(d.residual2, g.ln_2_weight, g.ln_2_bias, d.ln_2, a.residual2, p.ln_2_weight,
+                                 a.ln_2_mean, a.ln_2_rstd, s.rows(), s.C);
+  });
 }
