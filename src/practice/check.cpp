@@ -1,5 +1,7 @@
 #include "practice/check.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -15,8 +17,7 @@ namespace {
 constexpr std::chrono::seconds kTimeLimit{300};
 
 GtestRun run_tests(const fs::path& binary, const std::string& filter, ProcessResult& process) {
-  process = run_process({binary.string(), "--gtest_color=no", "--gtest_filter=" + filter}, kTimeLimit);
-  return parse_gtest_output(process.output);
+  return run_gtest(binary, filter, kTimeLimit, process);
 }
 
 std::string first_failure(const FailedTest& test) {
@@ -27,11 +28,9 @@ std::string first_failure(const FailedTest& test) {
 }
 
 void check_task(const PracticeChapter& chapter, const Task& task, const fs::path& build,
-                const std::vector<std::string>& all_tests, CheckSummary& summary) {
+                const std::vector<std::string>& selected, CheckSummary& summary) {
   const std::string label = fmt::format("ch{} {} (filter {})", chapter.number, task.name, task.tests);
-  size_t selected = 0;
-  for (const std::string& test : all_tests) selected += gtest_filter_matches(task.tests, test) ? 1 : 0;
-  if (selected == 0) {
+  if (selected.empty()) {
     summary.defects.push_back(fmt::format("{}: the filter selects no test; fix \"tests\" in the manifest", label));
     return;
   }
@@ -86,13 +85,14 @@ CheckSummary check_practice(const fs::path& source, const fs::path& build, const
                                             solutions.string(), chapter.target("")));
       continue;
     }
-    const ProcessResult listed = run_process({solutions.string(), "--gtest_list_tests"}, kTimeLimit);
-    const std::vector<std::string> all_tests = parse_gtest_list(listed.output);
-    for (const Task& task : chapter.manifest.tasks) check_task(chapter, task, build, all_tests, summary);
-    for (const std::string& test : all_tests) {
-      bool owned = false;
-      for (const Task& task : chapter.manifest.tasks) owned = owned || gtest_filter_matches(task.tests, test);
-      if (!owned) {
+    std::set<std::string> owned;  // the tests some task's filter selects, as gtest's own filter reads it
+    for (const Task& task : chapter.manifest.tasks) {
+      const std::vector<std::string> selected = list_gtest_tests(solutions, task.tests, kTimeLimit);
+      owned.insert(selected.begin(), selected.end());
+      check_task(chapter, task, build, selected, summary);
+    }
+    for (const std::string& test : list_gtest_tests(solutions, "*", kTimeLimit)) {
+      if (!owned.contains(test)) {
         summary.defects.push_back(fmt::format("ch{}: the test {} belongs to no task: widen a task's \"tests\" "
                                               "filter in the manifest or remove the test",
                                               chapter.number, test));

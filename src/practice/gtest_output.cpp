@@ -1,8 +1,19 @@
 #include "practice/gtest_output.hpp"
 
 #include <optional>
+#include <utility>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "io/atomic_file.hpp"
+#include "practice/process.hpp"
 
 namespace minillm::practice {
+namespace fs = std::filesystem;
 namespace {
 
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -126,44 +137,79 @@ std::vector<std::string> parse_gtest_list(std::string_view output) {
 
 namespace {
 
-bool glob_matches(std::string_view pattern, std::string_view text) {
-  // Iterative wildcard match with backtracking to the last '*'.
-  size_t p = 0, t = 0, star = std::string_view::npos, star_t = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      star_t = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++star_t;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+// "path/to/test_tasks.cpp:12\nExpected ..." -> ("test_tasks.cpp:12", "Expected ..."); "unknown file\n..." -> "".
+std::pair<std::string, std::string> split_json_failure(const std::string& text) {
+  const size_t newline = text.find('\n');
+  std::string where = text.substr(0, newline);
+  std::string message = newline == std::string::npos ? std::string() : text.substr(newline + 1);
+  if (where == "unknown file") where.clear();
+  const size_t slash = where.rfind('/');
+  if (slash != std::string::npos) where.erase(0, slash + 1);
+  return {where, message};
 }
 
-bool any_glob_matches(std::string_view patterns, std::string_view test) {
-  while (true) {
-    const size_t colon = patterns.find(':');
-    if (glob_matches(patterns.substr(0, colon), test)) return true;
-    if (colon == std::string_view::npos) return false;
-    patterns.remove_prefix(colon + 1);
+FailedTest failed_test(const std::string& name, const nlohmann::json& test) {
+  FailedTest failed;
+  failed.name = name;
+  for (const auto& f : test.value("failures", nlohmann::json::array())) {
+    auto [where, message] = split_json_failure(f.value("failure", std::string()));
+    if (message.find("not implemented yet") != std::string::npos) failed.not_implemented = true;
+    failed.where.push_back(std::move(where));
+    failed.failures.push_back(std::move(message));
   }
+  return failed;
 }
 
 }  // namespace
 
-bool gtest_filter_matches(std::string_view filter, std::string_view test) {
-  const size_t dash = filter.find('-');
-  std::string_view positive = filter.substr(0, dash);
-  if (positive.empty()) positive = "*";  // "-Foo.*" means everything except Foo
-  if (!any_glob_matches(positive, test)) return false;
-  return dash == std::string_view::npos || !any_glob_matches(filter.substr(dash + 1), test);
+GtestRun parse_gtest_json(std::string_view json_text) {
+  nlohmann::json report;
+  try {
+    report = nlohmann::json::parse(json_text);
+  } catch (const nlohmann::json::exception& e) {
+    fail("gtest's JSON report is not valid JSON ({})", e.what());
+  }
+  GtestRun run;
+  for (const auto& suite : report.value("testsuites", nlohmann::json::array()))
+    for (const auto& test : suite.value("testsuite", nlohmann::json::array())) {
+      if (test.value("status", std::string()) != "RUN") continue;  // filtered out or disabled
+      const std::string name = suite.value("name", std::string()) + "." + test.value("name", std::string());
+      if (test.value("result", std::string()) == "SKIPPED") {
+        // A skipped test checked nothing: it must not make a task done or a solution pass.
+        FailedTest skipped;
+        skipped.name = name;
+        skipped.failures = {"skipped: a test that skips itself checks nothing, so it does not pass"};
+        skipped.where = {""};
+        skipped.skipped = true;
+        run.failed.push_back(std::move(skipped));
+      } else if (test.contains("failures")) {
+        run.failed.push_back(failed_test(name, test));
+      } else {
+        run.passed.push_back(name);
+      }
+    }
+  return run;
+}
+
+GtestRun run_gtest(const fs::path& binary, const std::string& filter, std::chrono::seconds time_limit,
+                   ProcessResult& process) {
+  static int runs = 0;
+  const fs::path report = fs::temp_directory_path() / fmt::format("minillm-gtest-{}-{}.json", ::getpid(), ++runs);
+  fs::remove(report);
+  process = run_process({binary.string(), "--gtest_color=no", "--gtest_filter=" + filter,
+                         "--gtest_output=json:" + report.string()},
+                        time_limit);
+  const bool finished = !process.timed_out && process.signal == 0 && fs::exists(report);
+  GtestRun run = finished ? parse_gtest_json(read_file(report)) : parse_gtest_output(process.output);
+  fs::remove(report);
+  return run;
+}
+
+std::vector<std::string> list_gtest_tests(const fs::path& binary, const std::string& filter,
+                                          std::chrono::seconds time_limit) {
+  const ProcessResult listed =
+      run_process({binary.string(), "--gtest_list_tests", "--gtest_filter=" + filter}, time_limit);
+  return parse_gtest_list(listed.output);
 }
 
 }  // namespace minillm::practice

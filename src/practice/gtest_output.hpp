@@ -1,6 +1,10 @@
 #pragma once
-// Reading what a GoogleTest binary printed, so the runner can tell a learner in words which test failed and
-// why, and so the CI check can count the tests a filter selected.
+// Running a GoogleTest binary and reading its results, so the runner can tell a learner in words which test
+// failed and why, and the CI check can count the tests a filter selected. The results come from gtest's own
+// JSON report (--gtest_output=json), read with nlohmann-json; gtest writes it when the binary exits, so for
+// a binary that crashed or ran out of time the console output is read instead (parse_gtest_output).
+#include <chrono>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,15 +26,25 @@ struct GtestRun {
   int tests_run() const { return static_cast<int>(passed.size() + failed.size()); }
 };
 
+struct ProcessResult;
+
+// Runs `binary` on the tests `filter` selects (--gtest_filter syntax) within `time_limit`; `process` gets
+// how it ended and what it printed.
+GtestRun run_gtest(const std::filesystem::path& binary, const std::string& filter, std::chrono::seconds time_limit,
+                   ProcessResult& process);
+
+// The tests `filter` selects in `binary`, as gtest itself lists them (--gtest_list_tests): "Suite.Test".
+std::vector<std::string> list_gtest_tests(const std::filesystem::path& binary, const std::string& filter,
+                                          std::chrono::seconds time_limit);
+
+// Parses gtest's JSON report. Error when it is not one.
+GtestRun parse_gtest_json(std::string_view json_text);
+
 // Parses the output of a gtest binary (stdout and stderr interleaved). A test that printed "[ RUN ]" but
 // no result line is reported as crashed.
 GtestRun parse_gtest_output(std::string_view output);
 
 // Parses `--gtest_list_tests` output into full names "Suite.Test" (parameter comments dropped).
 std::vector<std::string> parse_gtest_list(std::string_view output);
-
-// Whether `test` ("Suite.Name") is selected by a gtest filter: ':'-separated globs (* and ?), optionally
-// followed by '-' and globs to exclude, exactly as --gtest_filter reads it.
-bool gtest_filter_matches(std::string_view filter, std::string_view test);
 
 }  // namespace minillm::practice

@@ -43,10 +43,7 @@ ChapterRun run_chapter(const PracticeChapter& chapter, const RunOptions& options
   }
   for (const Task& task : chapter.manifest.tasks) {
     TaskResult result;
-    result.process = run_process({chapter.binary(options.build, "learner").string(), "--gtest_color=no",
-                                  "--gtest_filter=" + task.tests},
-                                 kTestTimeLimit);
-    result.tests = parse_gtest_output(result.process.output);
+    result.tests = run_gtest(chapter.binary(options.build, "learner"), task.tests, kTestTimeLimit, result.process);
     if (result.tests.tests_run() == 0 && result.process.ok()) {
       result.state = TaskState::NoTests;
     } else {

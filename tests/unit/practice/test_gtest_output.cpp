@@ -1,8 +1,12 @@
 // Reading gtest's output: real output from tests/fixtures/practice/gtest/ (make_outputs.sh made it).
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include "io/atomic_file.hpp"
+#include "core/error.hpp"
 #include "practice/gtest_output.hpp"
+#include "practice/process.hpp"
 #include "temp_dir.hpp"
 
 namespace minillm::practice {
@@ -63,24 +67,60 @@ TEST(GtestOutput, EmptyOutputHasNoTests) { EXPECT_EQ(parse_gtest_output("").test
 TEST(GtestList, ReadsFullNames) {
   EXPECT_EQ(parse_gtest_list(sample("list.txt")),
             (std::vector<std::string>{"CountPairs.CountsEveryAdjacentPair", "CountPairs.Passes", "MergePair.Stub",
-                                      "Crash.Segfault"}));
+                                      "Crash.Segfault"}));  // (list.txt leaves out Later.*)
   EXPECT_EQ(parse_gtest_list("Sizes/Param.  # TypeParam = int\n  Works/0  # GetParam() = 1\n"),
             (std::vector<std::string>{"Sizes/Param.Works/0"}))
       << "parameter comments after '  #' are dropped";
 }
 
-TEST(GtestFilter, MatchesLikeGtest) {
-  EXPECT_TRUE(gtest_filter_matches("CountPairs.*", "CountPairs.Overlaps"));
-  EXPECT_FALSE(gtest_filter_matches("CountPairs.*", "MergePair.Overlaps"));
-  EXPECT_FALSE(gtest_filter_matches("CountPairs.*", "CountPairsExtra.X")) << "the '.' must match literally";
-  EXPECT_TRUE(gtest_filter_matches("A.*:B.*", "B.x")) << "':' separates alternatives";
-  EXPECT_TRUE(gtest_filter_matches("A.?", "A.x"));
-  EXPECT_FALSE(gtest_filter_matches("A.?", "A.xy")) << "'?' is exactly one character";
-  EXPECT_FALSE(gtest_filter_matches("A.*-A.Slow*", "A.SlowOne")) << "after '-' come exclusions";
-  EXPECT_TRUE(gtest_filter_matches("A.*-A.Slow*", "A.Fast"));
-  EXPECT_TRUE(gtest_filter_matches("-A.*", "B.x")) << "only exclusions: everything else is selected";
-  EXPECT_TRUE(gtest_filter_matches("*a*b*", "xxaxxbxx"));
-  EXPECT_FALSE(gtest_filter_matches("*a*b", "xxaxxbxx"));
+// gtest's own JSON report of the same sample (failures.json, from make_outputs.sh), plus a skipped test.
+TEST(GtestJson, ReadsPassedFailedAndSkippedTests) {
+  const GtestRun run = parse_gtest_json(sample("failures.json"));
+  EXPECT_EQ(run.tests_run(), 4);
+  EXPECT_EQ(run.passed, (std::vector<std::string>{"CountPairs.Passes"}));
+  ASSERT_EQ(run.failed.size(), 3u);
+  EXPECT_EQ(run.failed[0].name, "CountPairs.CountsEveryAdjacentPair");
+  EXPECT_EQ(run.failed[1].name, "MergePair.Stub");
+  EXPECT_EQ(run.failed[2].name, "Later.Skips");
+  EXPECT_TRUE(run.failed[2].skipped) << "a skipped test checks nothing: neither a done task nor a passing solution";
+}
+
+TEST(GtestJson, KeepsEachAssertionsMessageAndPlace) {
+  const GtestRun run = parse_gtest_json(sample("failures.json"));
+  const FailedTest& test = run.failed.at(0);
+  ASSERT_EQ(test.failures.size(), 2u);
+  EXPECT_EQ(test.where[0], "sample_test.cpp:5");
+  EXPECT_NE(test.failures[0].find("Which is: 2"), std::string::npos) << test.failures[0];
+  EXPECT_NE(test.failures[0].find("(1, 2) occurs at positions 0 and 3"), std::string::npos);
+  EXPECT_EQ(test.failures[0].find("sample_test.cpp"), std::string::npos) << "the place is not repeated in the message";
+  EXPECT_FALSE(test.not_implemented);
+  EXPECT_TRUE(run.failed.at(1).not_implemented) << "the stub's 'not implemented yet'";
+  EXPECT_EQ(run.failed.at(1).where.at(0), "") << "'unknown file' has no place";
+}
+
+TEST(GtestJson, ANonReportIsAClearError) {
+  EXPECT_THROW(parse_gtest_json("[ RUN      ] A.B"), Error);
+}
+
+// What RunGtest runs in a child process to see a crash: disabled, so it never runs in the suite itself.
+TEST(CrashOnPurpose, DISABLED_Aborts) { std::abort(); }
+
+// The runner on this very binary: the JSON report when it exits, the console when it dies before writing it.
+TEST(RunGtest, ReadsTheReportAndFallsBackToTheConsoleOnACrash) {
+  const std::filesystem::path binary = std::filesystem::path(MINILLM_BINARY_DIR) / "tests" / "unit_practice";
+  ProcessResult process;
+  const GtestRun ok = run_gtest(binary, "GtestList.*", std::chrono::seconds(60), process);
+  EXPECT_EQ(ok.passed, (std::vector<std::string>{"GtestList.ReadsFullNames"}));
+  EXPECT_TRUE(ok.failed.empty());
+  EXPECT_EQ(list_gtest_tests(binary, "GtestJson.*:RunGtest.*", std::chrono::seconds(60)).size(), 4u)
+      << "gtest's own filter selects the tests";
+  ::setenv("GTEST_ALSO_RUN_DISABLED_TESTS", "1", 1);  // the child inherits it (gtest reads its flags from GTEST_*)
+  const GtestRun crashed = run_gtest(binary, "CrashOnPurpose.*", std::chrono::seconds(60), process);
+  ::unsetenv("GTEST_ALSO_RUN_DISABLED_TESTS");
+  EXPECT_FALSE(process.ok());
+  ASSERT_EQ(crashed.failed.size(), 1u);
+  EXPECT_EQ(crashed.failed[0].name, "CrashOnPurpose.DISABLED_Aborts");
+  EXPECT_TRUE(crashed.failed[0].crashed) << "no report was written, so the console says it never finished";
 }
 
 }  // namespace
