@@ -17,7 +17,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // The fixture chapter's five tasks, add_one .. add_five, one test each (AddOne.AddsOne, ...). The fake
-// binaries below ignore --gtest_filter and print every test, as a binary whose tests all pass or all fail.
+// binaries below list the tests of the suite a "Suite.*" filter names (as gtest's --gtest_list_tests
+// --gtest_filter does), and for a test run ignore the filter and print every test, as a binary whose tests
+// all pass or all fail; they write no JSON report, so the check reads their console output.
 struct FixtureTest {
   const char* name;  // "AddOne.AddsOne"
   const char* task;  // "add_one"
@@ -58,8 +60,11 @@ constexpr const char* kNoTests = "echo '[==========] 0 tests from 0 test suites 
 
 // A fake gtest binary: `tests` is what --gtest_list_tests prints, `run` the shell code for a test run.
 void fake_binary(const fs::path& path, const std::string& tests, const std::string& run) {
-  write_file_atomically(path, "#!/bin/sh\ncase \"$*\" in *--gtest_list_tests*) printf '" + tests +
-                                  "'; exit 0;; esac\n" + run + "\n");
+  const std::string list =
+      "filter='*'\nfor a in \"$@\"; do case \"$a\" in --gtest_filter=*) filter=\"${a#--gtest_filter=}\";; esac; done\n"
+      "printf '" + tests + "' | awk -v f=\"$filter\" 'BEGIN { s = f; sub(/\\*$/, \"\", s) } "
+      "/^[^ ]/ { keep = (f == \"*\" || $0 == s) } keep'\n";
+  write_file_atomically(path, "#!/bin/sh\ncase \"$*\" in *--gtest_list_tests*)\n" + list + "exit 0;; esac\n" + run + "\n");
   fs::permissions(path, fs::perms::owner_all);
 }
 
