@@ -4,7 +4,9 @@
 //
 //   ch04_demo           B=8 T=128 C=256 NH=4 (GPT-2-like shapes, scaled down)
 //   ch04_demo --smoke   tiny sizes (used by the tests)
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -15,7 +17,10 @@
 #include "core/rng.hpp"
 #include "core/tensor.hpp"
 #include "core/threads.hpp"
+#include "io/data_dir.hpp"
+#include "nn/gelu.hpp"
 #include "nn/block.hpp"
+#include "plot/charts.hpp"
 #include "ui/usage.hpp"
 
 namespace {
@@ -45,7 +50,7 @@ struct Block {
     minillm::add_block_acts(dacts, "", s);
     for (auto* arena : {&params, &grads, &acts, &dacts}) arena->allocate();
   }
-  // GPT-2's initialisation: weights N(0, 0.02), the two projections that write into the residual stream
+  // GPT-2's initialisation: weights with standard deviation 0.02, the two projections that write into the residual stream
   // smaller (0.02 / sqrt(2 * layers), one layer here), biases 0, LayerNorm weights 1.
   void init(minillm::Rng& rng) {
     for (const auto& e : params.entries()) {
@@ -77,6 +82,29 @@ double loss(Block& b, const std::vector<float>& w) {  // L = sum(out * w), so dL
   double sum = 0;
   for (size_t i = 0; i < w.size(); ++i) sum += double(out[i]) * w[i];
   return sum;
+}
+
+// GELU against ReLU on [-4, 4], with their slopes: the lesson's picture (images/gelu_relu.png). The values and
+// slopes come from the library's gelu_forward and gelu_backward.
+std::filesystem::path draw_gelu_relu(bool smoke) {
+  namespace plot = minillm::plot;
+  plot::Series gelu{"GELU", {}, {}, std::nullopt, 3.0, false};
+  plot::Series relu{"ReLU", {}, {}, std::nullopt, 2.0, false};
+  plot::Series slope{"GELU's slope", {}, {}, std::nullopt, 1.5, false};
+  for (int i = 0; i <= 160; ++i) {
+    const float x = -4.0f + 0.05f * static_cast<float>(i), one = 1.0f;
+    float y = 0, dy = 0;
+    minillm::gelu_forward(&y, &x, 1);
+    minillm::gelu_backward(&dy, &x, &one, 1);
+    for (plot::Series* s : {&gelu, &relu, &slope}) s->x.push_back(x);
+    gelu.y.push_back(y);
+    relu.y.push_back(std::max(0.0f, x));
+    slope.y.push_back(dy);
+  }
+  const auto path = minillm::output_dir() / (smoke ? "ch04_gelu_relu_smoke.png" : "ch04_gelu_relu.png");
+  plot::line_chart(path, {"GELU (tanh approximation) against ReLU = max(0, x)", "x", "activation",
+                          {relu, gelu, slope}, false, false, {}, 900, 560});
+  return path;
 }
 
 int run(int argc, char** argv) {
@@ -130,6 +158,8 @@ int run(int argc, char** argv) {
              "  is {:.4f} (GELU's minimum is about -0.17): negatives are squashed towards 0 but, unlike ReLU, not\n"
              "  cut to exactly 0, so they still pass a little gradient.\n\n",
              100.0 * double(negative) / double(hidden), hidden, lowest);
+
+  fmt::print("The picture: GELU, ReLU and GELU's slope on [-4, 4] in {}.\n\n", draw_gelu_relu(smoke).string());
 
   // Backward: the residual path.
   std::vector<float> dout(NC), dx(NC, 0.0f);

@@ -19,6 +19,8 @@
 #include "core/threads.hpp"
 #include "gpt/gpt.hpp"
 #include "io/atomic_file.hpp"
+#include "io/data_dir.hpp"
+#include "plot/charts.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "ui/usage.hpp"
 
@@ -54,6 +56,37 @@ void print_flops_breakdown(const GptConfig& config, double total) {
   fmt::print("  {:<52} {:>7.2f} MFLOP {:>5.1f}%\n", "6N's share of biases, LayerNorms and wpe (no matmul)",
              rest / 1e6, 100 * rest / total);
   fmt::print("\n");
+}
+
+// Where the parameters are, for GPT-2's four published sizes (V 50257, 1024 positions): the embeddings'
+// share falls and the MLPs' rises with the width. The lesson's picture (images/parameter_share.png).
+std::filesystem::path draw_parameter_share(bool smoke) {
+  namespace plot = minillm::plot;
+  struct Size {
+    int layers, heads, width;
+  };
+  const Size sizes[] = {{12, 12, 768}, {24, 16, 1024}, {36, 20, 1280}, {48, 25, 1600}};  // 124M ... 1558M
+  plot::Series embeddings{"wte + wpe", {}, {}, std::nullopt, 2.5, true};
+  plot::Series attention{"attention", {}, {}, std::nullopt, 2.5, true};
+  plot::Series mlp{"MLP", {}, {}, std::nullopt, 2.5, true};
+  plot::Series norms{"LayerNorms", {}, {}, std::nullopt, 2.5, true};
+  std::vector<double> ticks;
+  for (const Size& size : sizes) {
+    const GptConfig config{.vocab_size = 50257, .context_length = 1024, .n_layer = size.layers, .n_head = size.heads,
+                           .n_embd = size.width};
+    const double C = size.width, L = size.layers, total = double(gpt_parameter_count(config));
+    const double parts[] = {(50257.0 + 1024.0) * C, L * (4 * C * C + 4 * C), L * (8 * C * C + 5 * C), L * 4 * C + 2 * C};
+    plot::Series* series[] = {&embeddings, &attention, &mlp, &norms};
+    for (int i = 0; i < 4; ++i) {
+      series[i]->x.push_back(std::round(total / 1e6));
+      series[i]->y.push_back(100.0 * parts[i] / total);
+    }
+    ticks.push_back(std::round(total / 1e6));
+  }
+  const auto path = minillm::output_dir() / (smoke ? "ch05_parameter_share_smoke.png" : "ch05_parameter_share.png");
+  plot::line_chart(path, {"Where GPT-2's parameters are (124M, 355M, 774M, 1558M)", "parameters (millions)",
+                          "% of the parameters", {embeddings, attention, mlp, norms}, true, false, ticks, 900, 560});
+  return path;
 }
 
 int run(bool smoke) {
@@ -112,6 +145,8 @@ int run(bool smoke) {
              config.vocab_size, std::log(double(config.vocab_size)));
   fmt::print("One forward + backward pass took {:.1f} ms on {} thread(s): {:.0f} tokens/s, {:.1f} GFLOP/s.\n",
              seconds * 1e3, num_threads(), B * T / seconds, B * T * flops / seconds / 1e9);
+  fmt::print("The parameter share by part for GPT-2's four sizes, as a picture: {}\n",
+             draw_parameter_share(smoke).string());
   fmt::print("Chapter 06 trains this model, with its own tokenizer; ./run demo runs it for five minutes on Moby Dick.\n");
   return 0;
 }
