@@ -30,7 +30,7 @@ inline constexpr std::array<std::string_view, 14> kLessonSections = {
     "Practice Time",       "Real-World Tip"};
 
 // Every chapter's practice has at least this many tasks: a ladder from easy to hard, not one exercise.
-inline constexpr size_t kMinTasksPerChapter = 5;
+inline constexpr size_t kMinTasksPerChapter = 7;
 
 struct LessonProblem {
   std::string file;  // relative to the repository root: "chapters/01_tokenization/README.md"

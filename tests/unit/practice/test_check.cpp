@@ -1,4 +1,4 @@
-// The CI check on the fixture chapter (five tasks, add_one .. add_five, filters AddOne.* ...), with small shell scripts standing
+// The CI check on the fixture chapter (seven tasks, add_one .. add_seven, filters AddOne.* ...), with small shell scripts standing
 // in for the gtest binaries so each defect can be staged exactly.
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The fixture chapter's five tasks, add_one .. add_five, one test each (AddOne.AddsOne, ...). The fake
+// The fixture chapter's seven tasks, add_one .. add_seven, one test each (AddOne.AddsOne, ...). The fake
 // binaries below list the tests of the suite a "Suite.*" filter names (as gtest's --gtest_list_tests
 // --gtest_filter does), and for a test run ignore the filter and print every test, as a binary whose tests
 // all pass or all fail; they write no JSON report, so the check reads their console output.
@@ -28,7 +28,9 @@ constexpr FixtureTest kTests[] = {{"AddOne.AddsOne", "add_one"},
                                   {"AddTwo.AddsTwo", "add_two"},
                                   {"AddThree.AddsThree", "add_three"},
                                   {"AddFour.AddsFour", "add_four"},
-                                  {"AddFive.AddsFive", "add_five"}};
+                                  {"AddFive.AddsFive", "add_five"},
+                                  {"AddSix.AddsSix", "add_six"},
+                                  {"AddSeven.AddsSeven", "add_seven"}};
 
 // What --gtest_list_tests prints: "AddOne.\n  AddsOne\n..." (escaped for printf).
 std::string listing() {
@@ -89,7 +91,7 @@ TEST(PracticeCheck, AGoodChapterPasses) {
   build.binaries(listing(), all_fail(), all_pass());
   const CheckSummary summary = build.check();
   EXPECT_TRUE(summary.defects.empty()) << defects(summary);
-  EXPECT_EQ(summary_line(summary), "practice: 5 tasks, 5 fail on stubs, 5 pass on solutions");
+  EXPECT_EQ(summary_line(summary), "practice: 7 tasks, 7 fail on stubs, 7 pass on solutions");
 }
 
 TEST(PracticeCheck, ATestPassingOnTheStubIsADefect) {

@@ -178,8 +178,8 @@ TEST(LessonCheck, TheBrokenFixtureFailsWithoutSections) {
   EXPECT_NE(messages.find("practice/manifest.json: missing"), std::string::npos) << messages;
 }
 
-TEST(LessonCheck, AChapterNeedsAtLeastFiveTasks) {
-  // The fixture has exactly five (add_one .. add_five): the fewest allowed. Drop the last one.
+TEST(LessonCheck, AChapterNeedsAtLeastSevenTasks) {
+  // The fixture has exactly seven (add_one .. add_seven): the fewest allowed. Drop the last one.
   FixtureCopy copy;
   const fs::path manifest = copy.dir.path() / "chapters/90_fake/practice/manifest.json";
   std::string text = read_file(manifest);
@@ -188,7 +188,7 @@ TEST(LessonCheck, AChapterNeedsAtLeastFiveTasks) {
   text = text.substr(0, last) + "\n  ]\n}\n";
   write_file_atomically(manifest, text);
   const std::string messages = all_messages(check_chapter(copy.dir.path(), "90_fake", false));
-  EXPECT_NE(messages.find("practice/manifest.json: has 4 task(s); a chapter needs at least 5"), std::string::npos)
+  EXPECT_NE(messages.find("practice/manifest.json: has 6 task(s); a chapter needs at least 7"), std::string::npos)
       << messages;
 }
 

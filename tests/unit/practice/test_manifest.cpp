@@ -77,9 +77,10 @@ TEST(Manifest, RejectsBadTaskValues) {
 TEST(Manifest, LoadsTheFixtureFromDisk) {
   const Manifest m = load_manifest(testing::fixture("root/chapters/90_fake/practice/manifest.json"));
   EXPECT_EQ(m.chapter, "90");
-  ASSERT_EQ(m.tasks.size(), 5u);
+  ASSERT_EQ(m.tasks.size(), 7u);
   EXPECT_EQ(m.tasks[0].name, "add_one");
   EXPECT_EQ(m.tasks[4].tests, "AddFive.*");
+  EXPECT_EQ(m.tasks[6].tests, "AddSeven.*");
   EXPECT_THROW(load_manifest(testing::fixture("no/such/manifest.json")), Error) << "a missing file is an Error";
 }
 
