@@ -44,6 +44,27 @@ void FlatIndex::add(const float* vectors, int64_t n) {
   vectors_.insert(vectors_.end(), vectors, vectors + n * dim_);
 }
 
+// lesson: flat_search_plain
+SearchResults FlatIndex::search_plain(const float* queries, int64_t nq, int k) const {
+  require(nq >= 0, "cannot search {} queries", nq);
+  require(k >= 1, "k must be at least 1 (how many results per query), got {}", k);
+  SearchResults results;
+  results.resize(nq, k);
+  for (int64_t q = 0; q < nq; ++q) {
+    const float* query = queries + q * dim_;
+    TopK top(k);
+    for (int64_t id = 0; id < size(); ++id) {
+      const float* v = vector(id);
+      float score = 0.0f;
+      for (int i = 0; i < dim_; ++i) score += query[i] * v[i];
+      top.push(id, score);  // kept if it beats the worst of the k held so far
+    }
+    results.set(q, top.take_sorted());
+  }
+  return results;
+}
+// end lesson: flat_search_plain
+
 // lesson: scan_rows
 void scan_rows(const float* matrix, int dim, int64_t begin, int64_t end, const float* queries, int64_t nq,
                TopK* tops, const int64_t* ids) {

@@ -42,7 +42,12 @@ class FlatIndex {
   void add(const float* vectors, int64_t n);
 
   // The k best vectors for each of queries [nq, dim], by dot product; ties go to the lower id.
-  // Threads: num_threads() (core/threads.hpp), with BLAS held to each calling thread.
+  // The plain form, the definition: for each query, the dot product with every vector in id order, each
+  // offered to a TopK. What the lesson quotes and the tests trust.
+  SearchResults search_plain(const float* queries, int64_t nq, int k) const;
+  // The fast form, the same results: blocks of queries and rows through BLAS sgemm, slices of the rows
+  // on the threads (num_threads(), core/threads.hpp, with BLAS held to each calling thread).
+  // tests/unit/search/test_flat_index.cpp holds the two equal.
   SearchResults search(const float* queries, int64_t nq, int k) const;
 
  private:

@@ -153,7 +153,10 @@ class Trainer {
 
 }  // namespace
 
-BpeTrainResult train_bpe(std::string_view corpus, const BpeTrainOptions& options) {
+namespace {
+
+// The options' errors, then the corpus as unique words with counts (the start of both forms).
+std::vector<Word> words_to_train_on(std::string_view corpus, const BpeTrainOptions& options) {
   require(!corpus.empty(), "the training corpus is empty: give train_bpe some text (a few kilobytes at least)");
   const int special_count = static_cast<int>(options.special_tokens.size());
   require(options.vocab_size >= 256 + special_count,
@@ -164,25 +167,78 @@ BpeTrainResult train_bpe(std::string_view corpus, const BpeTrainOptions& options
     require(!s.empty(), "a special token cannot be the empty string");
     require(distinct.insert(s).second, "the special token \"{}\" is listed twice", s);
   }
-  const RegexSplitter splitter(options.pattern);
+  return count_words(corpus, RegexSplitter(options.pattern), options.special_tokens);
+}
 
-  Trainer trainer(count_words(corpus, splitter, options.special_tokens));
+int merges_wanted(const BpeTrainOptions& options) {
+  return options.vocab_size - 256 - static_cast<int>(options.special_tokens.size());
+}
 
-  const int wanted = options.vocab_size - 256 - special_count;
+// The merges learned so far, as the result both forms return.
+struct LearnedMerges {
   std::vector<std::pair<TokenId, TokenId>> merges;
-  std::vector<int64_t> merge_counts;
+  std::vector<int64_t> counts;
+  void add(Pair pair, int64_t count) {
+    merges.emplace_back(token_id(left_of(pair)), token_id(right_of(pair)));
+    counts.push_back(count);
+  }
+  BpeTrainResult result(const BpeTrainOptions& options, int64_t unique_words) {
+    return BpeTrainResult{Tokenizer::from_merges(options.pattern, std::move(merges), options.special_tokens),
+                          std::move(counts), unique_words};
+  }
+};
+
+// ids with every (a, b), left to right, replaced by merged.
+void merge_pair_in(std::vector<int32_t>& ids, int32_t a, int32_t b, int32_t merged) {
+  size_t out = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i + 1 < ids.size() && ids[i] == a && ids[i + 1] == b) {
+      ids[out++] = merged;
+      ++i;
+    } else {
+      ids[out++] = ids[i];
+    }
+  }
+  ids.resize(out);
+}
+
+}  // namespace
+
+// lesson: train_bpe_plain
+BpeTrainResult train_bpe_plain(std::string_view corpus, const BpeTrainOptions& options) {
+  std::vector<Word> words = words_to_train_on(corpus, options);
+  LearnedMerges learned;
+  for (int m = 0; m < merges_wanted(options); ++m) {
+    // 1. count every adjacent pair, each word weighted by how often it occurs
+    absl::flat_hash_map<Pair, int64_t> counts;
+    for (const Word& w : words)
+      for (size_t i = 0; i + 1 < w.ids.size(); ++i) counts[make_pair_key(w.ids[i], w.ids[i + 1])] += w.count;
+    // 2. the most frequent pair; of equal counts, the smallest pair (Candidate's order)
+    Candidate best{0, 0};
+    for (const auto& [pair, count] : counts)
+      if (best < Candidate{count, pair}) best = {count, pair};
+    if (best.count == 0) break;  // every word is a single token: nothing left to merge
+    // 3. make it token 256 + m, everywhere
+    for (Word& w : words) merge_pair_in(w.ids, left_of(best.pair), right_of(best.pair), 256 + m);
+    learned.add(best.pair, best.count);
+    if (options.on_merge) options.on_merge(m + 1, merges_wanted(options));
+  }
+  return learned.result(options, static_cast<int64_t>(words.size()));
+}
+// end lesson: train_bpe_plain
+
+BpeTrainResult train_bpe(std::string_view corpus, const BpeTrainOptions& options) {
+  Trainer trainer(words_to_train_on(corpus, options));
+  LearnedMerges learned;
+  const int wanted = merges_wanted(options);
   for (int m = 0; m < wanted; ++m) {
     const Candidate best = trainer.best();
     if (best.count == 0) break;  // every word is a single token: nothing left to merge
-    const int32_t merged = 256 + m;
-    trainer.merge(best.pair, merged, m);
-    merges.emplace_back(token_id(left_of(best.pair)), token_id(right_of(best.pair)));
-    merge_counts.push_back(best.count);
+    trainer.merge(best.pair, 256 + m, m);
+    learned.add(best.pair, best.count);
     if (options.on_merge) options.on_merge(m + 1, wanted);
   }
-
-  return BpeTrainResult{Tokenizer::from_merges(options.pattern, std::move(merges), options.special_tokens),
-                     std::move(merge_counts), trainer.unique_words()};
+  return learned.result(options, trainer.unique_words());
 }
 
 }  // namespace minillm

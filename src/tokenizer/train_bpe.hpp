@@ -36,6 +36,12 @@ struct BpeTrainResult {
 
 // Errors: empty corpus, vocab_size < 256 + specials, a pattern PCRE2 rejects. When the corpus runs out
 // of pairs before vocab_size is reached, training stops early (the result has fewer merges).
+// The fast form: the incremental trainer above (counts updated only where a merge happened, a heap).
 BpeTrainResult train_bpe(std::string_view corpus, const BpeTrainOptions& options);
+
+// The plain form, minbpe's loop: count every adjacent pair in the whole corpus, take the most frequent,
+// merge it everywhere, and start again; every merge costs a pass over the corpus. The same merges in the
+// same order as train_bpe (tests/unit/tokenizer/test_train_bpe.cpp holds them equal).
+BpeTrainResult train_bpe_plain(std::string_view corpus, const BpeTrainOptions& options);
 
 }  // namespace minillm

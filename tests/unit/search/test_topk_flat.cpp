@@ -84,10 +84,14 @@ TEST(NormaliseRows, RowsGetLengthOneAndZeroRowsStayZero) {
   EXPECT_FLOAT_EQ(m[6], 1.0f);
 }
 
-void expect_exact(const FlatIndex& index, const std::vector<float>& base, const std::vector<float>& queries, int k) {
+using SearchForm = SearchResults (FlatIndex::*)(const float*, int64_t, int) const;
+
+// The fast form (search) by default; the plain form (search_plain) when asked.
+void expect_exact(const FlatIndex& index, const std::vector<float>& base, const std::vector<float>& queries, int k,
+                  SearchForm form = &FlatIndex::search) {
   const int dim = index.dim();
   const int64_t nq = int64_t(queries.size()) / dim;
-  const SearchResults r = index.search(queries.data(), nq, k);
+  const SearchResults r = (index.*form)(queries.data(), nq, k);
   for (int64_t q = 0; q < nq; ++q) {
     const auto truth = brute_force(base, dim, queries.data() + q * dim, k);
     for (size_t i = 0; i < truth.size(); ++i) {
@@ -112,6 +116,18 @@ TEST(FlatIndex, BatchedAndSingleQueriesAreExactOnOneAndTwoThreads) {
     expect_exact(index, base, std::vector<float>(queries.begin(), queries.begin() + dim), 7);
   }
   set_num_threads(saved);
+}
+
+TEST(FlatIndex, ThePlainFormIsExactAndTheFastFormEqualsIt) {
+  const int dim = 24;
+  const auto base = random_rows(3000, dim, 3);
+  FlatIndex index(dim);
+  index.add(base.data(), 3000);
+  const auto queries = random_rows(40, dim, 4);
+  expect_exact(index, base, queries, 10, &FlatIndex::search_plain);
+  const SearchResults plain = index.search_plain(queries.data(), 40, 10), fast = index.search(queries.data(), 40, 10);
+  EXPECT_EQ(fast.ids, plain.ids) << "the same vectors in the same order";
+  for (size_t i = 0; i < plain.scores.size(); ++i) EXPECT_NEAR(fast.scores[i], plain.scores[i], 1e-5) << i;
 }
 
 TEST(FlatIndex, DuplicateVectorsRankByLowerIdAcrossThreadSlices) {

@@ -99,6 +99,31 @@ TEST(TrainBpe, AgreesWithTheNaiveAlgorithmOnRandomText) {
   }
 }
 
+// The library's plain form (minbpe's recount-and-merge loop) against this file's own naive reference, and
+// the fast incremental trainer against the plain form on the project's own text.
+TEST(TrainBpe, ThePlainFormAgreesWithTheNaiveAlgorithmAndTheFastFormWithIt) {
+  const BpeTrainResult wiki = train_bpe_plain("aaabdaaabac", no_split(256 + 3));
+  EXPECT_EQ(merges_of(wiki.tokenizer), (std::vector<Merge>{{'a', 'a'}, {'a', 'b'}, {256, 257}}));
+  EXPECT_EQ(wiki.merge_counts, (std::vector<int64_t>{4, 2, 2}));
+  Rng rng(8);
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "abcde  \n"[rng.below(8)];
+  BpeTrainOptions o;
+  o.vocab_size = 256 + 60;
+  o.special_tokens = {};
+  std::vector<std::string> words;
+  RegexSplitter(o.pattern).split(text, [&](std::string_view piece) { words.emplace_back(piece); });
+  EXPECT_EQ(merges_of(train_bpe_plain(text, o).tokenizer), naive_train(words, 60));
+
+  const std::string story = read_file(std::string(MINILLM_SOURCE_DIR) + "/data/text/lighthouse_story.txt");
+  BpeTrainOptions big;
+  big.vocab_size = 600;  // 343 merges and the special token
+  const BpeTrainResult plain = train_bpe_plain(story, big), fast = train_bpe(story, big);
+  EXPECT_EQ(merges_of(fast.tokenizer), merges_of(plain.tokenizer)) << "the same merges in the same order";
+  EXPECT_EQ(fast.merge_counts, plain.merge_counts);
+  EXPECT_EQ(fast.unique_words, plain.unique_words);
+}
+
 TEST(TrainBpe, SpecialTokensGetTheLastIdsAndNeverMerge) {
   BpeTrainOptions o;
   o.vocab_size = 256 + 5 + 1;
