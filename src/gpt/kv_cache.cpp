@@ -7,10 +7,10 @@
 #include "core/threads.hpp"
 #include "nn/attention_decode.hpp"
 #include "nn/gelu.hpp"
+#include "nn/kernels.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
 #include "nn/matvec.hpp"
-#include "quant/q8_matvec.hpp"
 
 namespace minillm {
 
@@ -90,7 +90,7 @@ void Decoder::embed(float* x, TokenId token, int position) const {
 
 void Decoder::linear(float* out, const float* inp, const float* w, const Q8Matrix* q, const float* bias, int C,
                      int OC) {
-  if (q != nullptr) q8_matvec_forward(out, inp, *q, bias);
+  if (q != nullptr) kernels().q8_matvec_forward(out, inp, *q, bias);
   else matvec_forward(out, inp, w, bias, C, OC);
 }
 

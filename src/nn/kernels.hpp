@@ -19,6 +19,7 @@
 #include "nn/gelu.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
+#include "quant/q8_matvec.hpp"
 
 namespace minillm {
 
@@ -41,6 +42,8 @@ using CrossEntropyForward = void (*)(float* losses, float* probs, const float* l
                                      std::span<const TokenId> targets, int N, int V);
 using CrossEntropyBackward = void (*)(float* dlogits, const float* dlosses, const float* probs,
                                       std::span<const TokenId> targets, int N, int V);
+// Chapter 10: one position through an int8 (Q8_0) linear layer, out[OC] = W · x + bias (quant/q8_matvec.hpp).
+using Q8MatvecForward = void (*)(float* out, const float* x, const Q8Matrix& w, const float* bias);
 
 // name, signature, plain form, fast form
 #define MINILLM_KERNELS(X)                                                                      \
@@ -53,7 +56,8 @@ using CrossEntropyBackward = void (*)(float* dlogits, const float* dlosses, cons
   X(attention_forward, AttentionForward, attention_forward_plain, attention_forward)            \
   X(attention_backward, AttentionBackward, attention_backward_plain, attention_backward)        \
   X(cross_entropy_forward, CrossEntropyForward, cross_entropy_forward_plain, cross_entropy_forward) \
-  X(cross_entropy_backward, CrossEntropyBackward, cross_entropy_backward_plain, cross_entropy_backward)
+  X(cross_entropy_backward, CrossEntropyBackward, cross_entropy_backward_plain, cross_entropy_backward) \
+  X(q8_matvec_forward, Q8MatvecForward, q8_matvec_forward_plain, q8_matvec_forward)
 
 struct Kernels {
 #define MINILLM_KERNEL_MEMBER(name, type, plain, fast) type name = nullptr;

@@ -15,6 +15,7 @@
 #include "gpt/kv_cache.hpp"
 #include "gpt/model_files.hpp"
 #include "gpt/quantized_model.hpp"
+#include "nn/kernels.hpp"
 #include "io/safetensors.hpp"
 #include "io/safetensors_reader.hpp"
 #include "../test_support.hpp"
@@ -121,6 +122,25 @@ TEST(quantized_model, decoder_logits_close_to_the_float_model) {
   EXPECT_LT(worst_deq, 0.03f * spread);
   EXPECT_LT(worst_float, 0.04f * spread);
   EXPECT_GT(float_vs_deq, 0.0f);  // quantizing did change the weights
+}
+
+// The decoder runs its int8 layers through the kernel table: with the plain table, the plain int8 matvec
+// (the same exact block sums, rounded differently) gives logits within 1e-4 of the fast one's.
+TEST(quantized_model, decoder_runs_the_kernel_tables_int8_matvec) {
+  const QuantizedGpt q = quantize_gpt(random_model(small_config(), 6));
+  const TokenIds prompt = tokens_of({1, 2, 3});
+  Decoder fast(q), plain(q);
+  fast.prefill(prompt);
+  const std::span<const float> fast_step = fast.step(token_id(4));
+  std::vector<float> b;
+  {
+    KernelScope scope(KernelForm::plain);
+    plain.prefill(prompt);
+    const std::span<const float> s = plain.step(token_id(4));
+    b.assign(s.begin(), s.end());
+  }
+  EXPECT_LT(max_abs_diff(fast_step, b), 1e-4f);
+  EXPECT_GT(max_abs_diff(fast_step, b), 0.0f) << "the plain form rounds its sums in another order";
 }
 
 TEST(quantized_model, load_model_refuses_a_quantized_folder) {

@@ -50,6 +50,24 @@ TEST(Kernels, LinearFastEqualsPlain) {
   EXPECT_TRUE(all_close("linear dbias", db_f.data(), db_p.data(), db_p.size(), 1e-5, kRtol));
 }
 
+// The int8 matvec (chapter 10): the forms sum the same exact int32 block sums, the fast one in 8 lanes, so
+// they differ by float32 roundings: 1e-5 of the sum of |terms|. (tests/unit/quant checks each SIMD kernel.)
+TEST(Kernels, Q8MatvecFastEqualsPlain) {
+  Rng rng(13);
+  const int C = 96, OC = 37;  // 3 blocks of 32; OC not a multiple of the fast form's 4 rows
+  auto x = randn(rng, C), w = randn(rng, OC * C, 0.05f), b = randn(rng, OC);
+  const Q8Matrix q = quantize_q8_0(w.data(), OC, C, "w");
+  std::vector<float> out_p(OC), out_f(OC), back(OC * C);
+  plain.q8_matvec_forward(out_p.data(), x.data(), q, b.data());
+  fast.q8_matvec_forward(out_f.data(), x.data(), q, b.data());
+  dequantize_q8_0(back.data(), q);
+  for (int o = 0; o < OC; ++o) {
+    double magnitude = std::fabs(b[o]);
+    for (int i = 0; i < C; ++i) magnitude += std::fabs(back[o * C + i] * x[i]);
+    EXPECT_NEAR(out_f[o], out_p[o], 1e-5 * magnitude) << "row " << o;
+  }
+}
+
 TEST(Kernels, LayerNormBackwardFastEqualsPlain) {
   Rng rng(12);
   const int N = 33, C = 150;  // C > 64 and not a multiple of it: the column blocks' edge
@@ -150,7 +168,8 @@ TEST(Kernels, TheBlockRunsTheTablesKernelsAndTheScopeRestoresIt) {
   }
   EXPECT_EQ(calls, 1) << "the block's one GELU went through the table";
   EXPECT_EQ(kernels().gelu_forward, fast.gelu_forward) << "the scope put the fast table back";
-  EXPECT_EQ(kernel_names().size(), 10u);
+  EXPECT_EQ(kernel_names().size(), 11u);
+  EXPECT_EQ(kernel_names().back(), "q8_matvec_forward");
   EXPECT_EQ(kernel_names().front(), "linear_forward");
 }
 
