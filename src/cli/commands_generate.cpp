@@ -21,6 +21,7 @@
 #include "tokenizer/utf8.hpp"
 #include "tokenizer/utf8_stream.hpp"
 #include "train/dataset.hpp"
+#include "train/model_compare.hpp"
 #include "train/model_tokenizer.hpp"
 
 namespace minillm::cli {
@@ -103,14 +104,39 @@ void run_generate(const GenerateFlags& f) {
 }
 
 struct EvalFlags {
-  std::string checkpoint, input;
+  std::string checkpoint, input, compare;
   int batch = 8;
   bool json = false;
 };
 
 // A quantized model is scored by the float forward over its dequantized weights (every int8 value times its
 // scale): the same numbers the int8 kernel multiplies, in the batched matrix products eval needs.
+// --compare REFERENCE: both models through the decoder, position by position (train/model_compare.hpp).
+void run_compare(const EvalFlags& f) {
+  const DecodingModel candidate(f.checkpoint), reference(f.compare);
+  const Tokenizer t = model_tokenizer(candidate.config(), f.checkpoint);
+  const Tokenizer t_ref = model_tokenizer(reference.config(), f.compare);
+  require(tokenizer_hash(t) == tokenizer_hash(t_ref), "--compare: {} and {} use different tokenizers; compare a model "
+          "with the one it was made from", f.checkpoint, f.compare);
+  const TokenIds ids = t.encode_ordinary(read_file(f.input));
+  Decoder a = reference.decoder(), b = candidate.decoder();
+  const ModelComparison c = compare_models(a, b, ids, t);
+  const double change = 100 * (c.candidate_bits_per_byte / c.reference_bits_per_byte - 1);
+  if (f.json) {
+    fmt::print("{}\n", nlohmann::json{{"tokens", c.tokens}, {"bits_per_byte", c.candidate_bits_per_byte},
+                                      {"reference_bits_per_byte", c.reference_bits_per_byte},
+                                      {"bits_per_byte_change_percent", change}, {"mean_kl", c.mean_kl},
+                                      {"max_kl", c.max_kl}, {"top1_agreement", c.top1_agreement}}.dump());
+    return;
+  }
+  fmt::print("{}: {} positions\n  bits per byte  {:.4f} (the reference {:.4f}: {:+.3f}%)\n  KL divergence  "
+             "mean {:.6f} nats, worst position {:.4f}\n  top token      the same at {:.2f}% of positions\n",
+             f.input, c.tokens, c.candidate_bits_per_byte, c.reference_bits_per_byte, change, c.mean_kl, c.max_kl,
+             100 * c.top1_agreement);
+}
+
 void run_eval(const EvalFlags& f) {
+  if (!f.compare.empty()) return run_compare(f);
   const bool quantized = !quantization_format(f.checkpoint).empty();
   Gpt model = quantized ? dequantize_gpt(load_quantized_model(f.checkpoint))
                         : load_model(f.checkpoint, GptForm::inference_only);
@@ -153,6 +179,9 @@ static CommandRegistrar reg(40, [](CLI::App& app) {
                        "GPT-2 folder or a quantized one")->required();
   eval_cmd->add_option("--input", ev->input, "text file to score")->required();
   eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass (default 8)")->check(positive());
+  eval_cmd->add_option("--compare", ev->compare, "a reference model (the float one a quantized --checkpoint was made "
+                       "from): run both through the decoder and report bits per byte, the mean KL divergence of the "
+                       "next-token distributions and how often the top tokens agree");
   eval_cmd->add_flag("--json", ev->json, "print one JSON line: loss, bits_per_byte, tokens");
   eval_cmd->callback([ev] { run_eval(*ev); });
 

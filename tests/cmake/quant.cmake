@@ -45,3 +45,15 @@ add_test(NAME quant.cli.truncated_file
                  $<TARGET_FILE:minillm_cli> "${quant_cli_out}")
 set_tests_properties(quant.cli.truncated_file PROPERTIES LABELS "ch10;cli" FIXTURES_REQUIRED quant_run
                      PASS_REGULAR_EXPRESSION "^error: [^\n]*cut/model.safetensors: tensor '[^']+' has data_offsets [^\n]*outside the file[^\n]*\\(truncated file\\?\\)\nexit status [1-9][0-9]*\n$")
+
+# eval --compare: the quantized model against its float source, through the decoder: one JSON line.
+add_test(NAME quant.cli.eval_compare
+         COMMAND sh -c "\"$0\" eval --checkpoint \"$2/q8\" --compare \"$2/run\" --input \"$1\" --json 2>&1; echo \"exit status $?\""
+                 $<TARGET_FILE:minillm_cli> "${quant_text}" "${quant_cli_out}")
+set_tests_properties(quant.cli.eval_compare PROPERTIES LABELS "ch10;cli" FIXTURES_REQUIRED quant_run TIMEOUT 60
+                     PASS_REGULAR_EXPRESSION "^\\{\"bits_per_byte\":[0-9.]+,\"bits_per_byte_change_percent\":[-0-9.e]+,\"max_kl\":[0-9.e-]+,\"mean_kl\":[0-9.e-]+,\"reference_bits_per_byte\":[0-9.]+,\"tokens\":1527,\"top1_agreement\":(0\\.9[0-9]*|1\\.0)\\}\nexit status 0\n$")
+
+# The chapter's demo, smoke run: every step says what it did, and the picture is written.
+minillm_program_test(ch10.demo.smoke PROGRAM ch10_demo ARGS --smoke --out "${CMAKE_BINARY_DIR}/tests/ch10-smoke"
+                     LABELS "ch10;demo" TIMEOUT 120
+                     EXPECT "Step 1/3.*relative error [0-9.]+%.*As a picture: [^\n]*error_by_block.png.*Step 2/3.*bits per byte: float32 [0-9.]+, Q8_0 [0-9.]+.*KL divergence[^\n]*mean [0-9.]+ nats.*the same at [0-9.]+% of positions.*Step 3/3.*float32 [0-9]+ tokens/s, Q8_0 [0-9]+ tokens/s")
