@@ -20,6 +20,7 @@
 #include "core/threads.hpp"
 #include "gpt/kv_cache.hpp"
 #include "gpt/sampling.hpp"
+#include "bandwidth_probe.hpp"
 
 namespace {
 
@@ -27,33 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// The probe's inner loop: 16 independent partial sums, which the compiler turns into vector adds (a
-// single running sum would be one dependent scalar add per float: far below what memory can deliver).
-__attribute__((target_clones("avx2", "default"))) float sum_floats(const float* x, size_t n) {
-  float acc[16] = {};
-  for (size_t i = 0; i + 16 <= n; i += 16)
-    for (int j = 0; j < 16; ++j) acc[j] += x[i + j];
-  float s = 0;
-  for (float a : acc) s += a;
-  return s;
-}
-
-// GB/s of reading `buffer` once, split between `threads` threads (best of 5 reads).
-double read_bandwidth(const std::vector<float>& buffer, int threads) {
-  const size_t n = buffer.size(), chunk = (n / static_cast<size_t>(threads)) & ~size_t{15};
-  double best = 1e30;
-  volatile float sink = 0;
-  for (int rep = 0; rep < 5; ++rep) {
-    const auto start = Clock::now();
-    float total = 0;
-#pragma omp parallel for num_threads(threads) reduction(+ : total) schedule(static)
-    for (int t = 0; t < threads; ++t) total += sum_floats(buffer.data() + static_cast<size_t>(t) * chunk, chunk);
-    best = std::min(best, seconds_since(start));
-    sink = sink + total;
-  }
-  return static_cast<double>(chunk) * threads * sizeof(float) / best / 1e9;
 }
 
 }  // namespace
@@ -66,13 +40,10 @@ int main(int argc, char** argv) {
   const int decode_tokens = quick ? 16 : 64, uncached_tokens = quick ? 2 : 4, prompt_len = 64, prefill_len = 512;
 
   double bandwidth = 0;
-  {
-    std::vector<float> buffer((size_t{1} << 30) / sizeof(float), 1.0f);  // 1 GiB, touched (not lazily zero)
-    for (int threads : {1, 2}) {
-      const double gbs = read_bandwidth(buffer, threads);
-      fmt::print("bandwidth threads={} GB/s={:.1f}\n", threads, gbs);
-      bandwidth = std::max(bandwidth, gbs);
-    }
+  const std::vector<double> bandwidths = bench::read_bandwidths();
+  for (int threads : {1, 2}) {
+    fmt::print("bandwidth threads={} GB/s={:.1f}\n", threads, bandwidths[size_t(threads - 1)]);
+    bandwidth = std::max(bandwidth, bandwidths[size_t(threads - 1)]);
   }
 
   Gpt model(config);
