@@ -1,12 +1,13 @@
 // Chapter 10 demo: quantizing the chapter 06 model to int8 (Q8_0). It loads the model `./run demo` trained
 // (data/out/ch06/run; if there is none, it trains a quick one first), then
 //   1. rounds one layer's weights to int8 with one scale per block of 8, 16, ... values, up to one scale for
-//      the whole matrix, and shows the error each block size costs, in the terminal and as error_by_block.png;
+//      the whole matrix, and shows the error each block size costs, in the terminal and as
+//      data/out/ch10_error_by_block.png (the lesson's picture, images/error_by_block.png);
 //   2. quantizes the whole model (every linear layer and the token embedding, in blocks of 32) and compares
 //      it with the float model on text, position by position: bits per byte, KL divergence, top token;
 //   3. times greedy decoding with the float and the int8 weights.
 //
-//   ch10_demo [--checkpoint RUN] [--out DIR (default data/out/ch10)] [--smoke]
+//   ch10_demo [--checkpoint RUN] [--out DIR (default data/out/ch10: a quick run if one is needed)] [--smoke]
 // --smoke: a tiny model trained for a few steps on the project's own texts (no downloads), for the tests.
 #include <algorithm>
 #include <chrono>
@@ -117,7 +118,7 @@ void error_by_block(const Gpt& model, const fs::path& png) {
   const int rows = int(w.shape[0]), cols = int(w.shape[1]);
   fmt::print("h.0.mlp.c_fc.weight is [{}, {}]: {} weights. Rounded to int8, one scale per block of:\n", rows, cols,
              rows * cols);
-  plot::Series series{"int8, absmax per block", {}, {}, std::nullopt, 2.5, true};
+  plot::Series series{"per block", {}, {}, std::nullopt, 2.5, true};
   std::vector<double> ticks;
   for (int block = 8; block <= cols; block *= 2) {
     const double e = relative_error(w.data, rows, cols, block);
@@ -127,7 +128,8 @@ void error_by_block(const Gpt& model, const fs::path& png) {
     series.y.push_back(100 * e);
     ticks.push_back(block);
   }
-  fmt::print("  one scale for the whole matrix: relative error {:.3f}%\n", 100 * relative_error(w.data, rows, cols, 0));
+  const double whole = relative_error(w.data, rows, cols, 0);
+  fmt::print("  one scale for the whole matrix: relative error {:.3f}%\n", 100 * whole);
   fmt::print("Bigger blocks cost fewer bytes but let the block's largest weight set a coarser step for all the "
              "others. Q8_0 takes 32: 8.5 bits a weight.\n");
   plot::LineChartSpec spec;
@@ -136,7 +138,9 @@ void error_by_block(const Gpt& model, const fs::path& png) {
   spec.y_label = "relative RMS error of the weights, %";
   spec.log_x = true;
   spec.x_ticks = ticks;
-  spec.series = {series};
+  const plot::Series one_scale{"per matrix", {ticks.front(), ticks.back()}, {100 * whole, 100 * whole},
+                               std::nullopt, 2.0, false};
+  spec.series = {series, one_scale};
   plot::line_chart(png, spec);
   fmt::print("As a picture: {}\n", png.string());
 }
@@ -164,7 +168,7 @@ int run(const Options& o) {
              model.config().vocab_size, run_dir);
 
   fmt::print("\nStep 1/3: what rounding to int8 does to one layer.\n");
-  error_by_block(model, fs::path(o.out) / "error_by_block.png");
+  error_by_block(model, output_dir() / (o.smoke ? "ch10_error_by_block_smoke.png" : "ch10_error_by_block.png"));
 
   fmt::print("\nStep 2/3: the whole model in Q8_0, against the float model.\n");
   const QuantizedGpt q = quantize_gpt(model);
@@ -189,9 +193,9 @@ int run(const Options& o) {
   const double f32 = decode_rate(float_decoder, prompt, tokens), i8 = decode_rate(int8_decoder, prompt, tokens);
   fmt::print("Greedy decoding, {} tokens on {} thread(s): float32 {:.0f} tokens/s, Q8_0 {:.0f} tokens/s ({:.2f}x).\n",
              tokens, num_threads(), f32, i8, i8 / f32);
-  fmt::print("Each token reads every weight once: a model this small fits in the CPU's caches, so the gain is "
-             "small here; GPT-2 124M's 500 MB do not, and there reading a quarter of the bytes is what makes it "
-             "faster (docs/benchmarks.md).\n");
+  fmt::print("Each token reads every weight once, so decoding follows the bytes read: {:.2f} MB against {:.2f} MB. "
+             "A model this small may sit in the CPU's caches, where bytes cost less; GPT-2 124M's shapes are "
+             "measured in docs/benchmarks.md.\n", 4.0 * double(model.params().size()) / 1e6, double(q.bytes()) / 1e6);
   return 0;
 }
 
@@ -204,7 +208,8 @@ int main(int argc, char** argv) {
                    one layer's int8 rounding error by block size, quantize the model to Q8_0 and compare it
                    with the float model (bits per byte, KL divergence, top token), and time decoding
   --checkpoint RUN another training run's folder
-  --out DIR        where error_by_block.png goes (default data/out/ch10)
+  --out DIR        where a quick model is trained if there is none (default data/out/ch10); the picture
+                   goes to data/out/ch10_error_by_block.png
   --smoke          a tiny model trained for a few steps on the project's own texts (used by the tests)
 )", [&] {
     return run(parse(argc, argv));

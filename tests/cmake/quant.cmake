@@ -56,4 +56,4 @@ set_tests_properties(quant.cli.eval_compare PROPERTIES LABELS "ch10;cli" FIXTURE
 # The chapter's demo, smoke run: every step says what it did, and the picture is written.
 minillm_program_test(ch10.demo.smoke PROGRAM ch10_demo ARGS --smoke --out "${CMAKE_BINARY_DIR}/tests/ch10-smoke"
                      LABELS "ch10;demo" TIMEOUT 120
-                     EXPECT "Step 1/3.*relative error [0-9.]+%.*As a picture: [^\n]*error_by_block.png.*Step 2/3.*bits per byte: float32 [0-9.]+, Q8_0 [0-9.]+.*KL divergence[^\n]*mean [0-9.]+ nats.*the same at [0-9.]+% of positions.*Step 3/3.*float32 [0-9]+ tokens/s, Q8_0 [0-9]+ tokens/s")
+                     EXPECT "Step 1/3.*relative error [0-9.]+%.*As a picture: [^\n]*ch10_error_by_block_smoke.png.*Step 2/3.*bits per byte: float32 [0-9.]+, Q8_0 [0-9.]+.*KL divergence[^\n]*mean [0-9.]+ nats.*the same at [0-9.]+% of positions.*Step 3/3.*float32 [0-9]+ tokens/s, Q8_0 [0-9]+ tokens/s")
