@@ -27,6 +27,19 @@ TEST(StableSoftmax, SmallKnownValues) {
   EXPECT_NEAR(probs[1], 0.75f, 1e-6f) << "softmax(0, ln 3) = (1, 3) / 4";
 }
 
+TEST(StableSoftmax, TheLessonsWorkedExample) {
+  // How It Works, step 4: exp(2, 1, 0) = (7.389056, 2.718282, 1), sum 11.107338, so
+  // softmax(2, 1, 0) = (0.665241, 0.244728, 0.090031); the same for (1002, 1001, 1000).
+  for (float offset : {0.0f, 1000.0f}) {
+    const float logits[3] = {offset + 2.0f, offset + 1.0f, offset};
+    float probs[3];
+    ch03::stable_softmax(logits, probs, 3);
+    EXPECT_NEAR(probs[0], 0.665241f, 1e-5f) << "softmax(" << logits[0] << ", " << logits[1] << ", " << logits[2] << ")[0]";
+    EXPECT_NEAR(probs[1], 0.244728f, 1e-5f) << "softmax(" << logits[0] << ", " << logits[1] << ", " << logits[2] << ")[1]";
+    EXPECT_NEAR(probs[2], 0.090031f, 1e-5f) << "softmax(" << logits[0] << ", " << logits[1] << ", " << logits[2] << ")[2]";
+  }
+}
+
 TEST(StableSoftmax, HugeAndTinyLogitsDoNotOverflow) {
   for (float offset : {1000.0f, -1000.0f}) {
     const float logits[3] = {offset, offset + std::log(3.0f), offset - 200.0f};
