@@ -51,6 +51,13 @@ std::vector<double> numerical_gradient(const std::function<double(const std::vec
   throw minillm::practice::NotImplemented("numerical_gradient");
 }
 
+int gradient_check(const std::function<double(const std::vector<double>&)>& f, const std::vector<double>& x,
+                   const std::vector<double>& analytic, double h, double tol) {
+  // TODO(gradient_check): measure the gradient with your numerical_gradient, then walk the coordinates in
+  // order and compare each measured slope with the hand-written one, using the error tasks.hpp defines.
+  throw minillm::practice::NotImplemented("gradient_check");
+}
+
 float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& a, float& w, float& b,
                             float lr) {
   // TODO(gradient_descent_step): the lesson derives the line's gradient with the chain rule; do the same on

@@ -41,6 +41,14 @@ ValueAndSlope chain_rule(double x);
 std::vector<double> numerical_gradient(const std::function<double(const std::vector<double>&)>& f,
                                        const std::vector<double>& x, double h);
 
+// Task gradient_check: the check every layer of this course goes through (How It Works, "Gradients from
+// nothing"). Compares a hand-written gradient `analytic` of f at x (x.size() entries) with numerical_gradient's
+// estimate (step h), coordinate by coordinate, and returns the first coordinate whose error is more than tol,
+// or -1 when every coordinate agrees. The error of a coordinate is the difference of the two values divided by
+// the largest of 1 and their two magnitudes: absolute for small gradients, relative for large ones.
+int gradient_check(const std::function<double(const std::vector<double>&)>& f, const std::vector<double>& x,
+                   const std::vector<double>& analytic, double h, double tol);
+
 // Task gradient_descent_step: fitting a parabola y = a x² + w x + b to the points (xs[i], ys[i]) by gradient
 // descent, the lesson's line fit with one more parameter. The loss is the mean squared error over the
 // points. One step computes that loss and its gradient with respect to a, w and b at their current values,

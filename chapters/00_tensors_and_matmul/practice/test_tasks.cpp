@@ -241,6 +241,32 @@ TEST(NumericalGradient, AgreesWithMatmulBackward) {
   for (int64_t i = 0; i < m * k; i++) EXPECT_NEAR(grad[i], expected[i], 1e-5) << "entry " << i << " of da";
 }
 
+// ---- gradient_check ----
+
+TEST(GradientCheck, FindsTheFirstWrongCoordinate) {
+  // f(x0, x1) = x0² + 3 x1² + x0 x1 has the gradient (2 x0 + x1, 6 x1 + x0) = (4, 13) at (1, 2), worked out by
+  // hand as in NumericalGradient.QuadraticWithACrossTerm.
+  const auto f = [](const std::vector<double>& x) { return x[0] * x[0] + 3 * x[1] * x[1] + x[0] * x[1]; };
+  EXPECT_EQ(ch00::gradient_check(f, {1.0, 2.0}, {4.0, 13.0}, 1e-3, 1e-6), -1) << "the right gradient passes: -1";
+  EXPECT_EQ(ch00::gradient_check(f, {1.0, 2.0}, {4.0, 12.0}, 1e-3, 1e-6), 1)
+      << "df/dx1 written as 12 instead of 13: coordinate 1 is wrong";
+  EXPECT_EQ(ch00::gradient_check(f, {1.0, 2.0}, {4.5, 12.0}, 1e-3, 1e-6), 0)
+      << "both coordinates wrong: the FIRST wrong one, 0, is returned";
+}
+
+TEST(GradientCheck, RelativeForLargeGradientsAbsoluteForSmallOnes) {
+  // f = 1000 x² at x = 1: the gradient is 2000. 2000.5 is off by 0.5, which is 0.5 / 2000.5 = 2.5e-4 of it.
+  const auto big = [](const std::vector<double>& x) { return 1000 * x[0] * x[0]; };
+  EXPECT_EQ(ch00::gradient_check(big, {1.0}, {2000.5}, 1e-3, 1e-3), -1) << "2.5e-4 relative error is within 1e-3";
+  EXPECT_EQ(ch00::gradient_check(big, {1.0}, {2000.5}, 1e-3, 1e-4), 0) << "2.5e-4 relative error is more than 1e-4";
+  // f = 0.001 x² at x = 1: the gradient is 0.002. 0.0025 is off by 5e-4: 25% of it, but below 1 the error is
+  // the plain difference, 5e-4.
+  const auto small = [](const std::vector<double>& x) { return 0.001 * x[0] * x[0]; };
+  EXPECT_EQ(ch00::gradient_check(small, {1.0}, {0.0025}, 1e-3, 1e-3), -1)
+      << "for a gradient below 1 the error is the difference itself (5e-4), not 25%";
+  EXPECT_EQ(ch00::gradient_check(small, {1.0}, {0.0025}, 1e-3, 1e-4), 0) << "5e-4 is more than 1e-4";
+}
+
 // ---- gradient_descent_step ----
 
 TEST(GradientDescentStep, OneStepByHand) {

@@ -7,6 +7,13 @@
 
 namespace ch01 {
 
+std::vector<std::string> utf8_split(std::string_view text) {
+  // TODO(utf8_split): step 1 shows how a character's first byte tells its length. Read the first byte, take
+  // that many bytes as one character, and go on from there. Mind that char is signed: look at the byte as
+  // an unsigned char before you test its bits.
+  throw minillm::practice::NotImplemented("utf8_split");
+}
+
 std::map<Pair, int> count_pairs(const std::vector<int>& ids) {
   // TODO(count_pairs): How It Works, step 2, counts the pairs of "aaabdaaabac" by hand: every id and the one
   // after it, overlaps included ({7, 7, 7} has (7, 7) twice). Mind the empty and the one-element sequence.

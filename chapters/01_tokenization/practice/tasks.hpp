@@ -13,6 +13,10 @@ namespace ch01 {
 
 using Pair = std::pair<int, int>;
 
+// Task utf8_split: the characters of a valid UTF-8 text, each as the string of its 1 to 4 bytes, in order
+// (How It Works, step 1: the first byte of a character says how many bytes it has).
+std::vector<std::string> utf8_split(std::string_view text);
+
 // How often each adjacent pair occurs in ids, overlaps included: {1, 1, 1} has the pair (1, 1) twice.
 std::map<Pair, int> count_pairs(const std::vector<int>& ids);
 

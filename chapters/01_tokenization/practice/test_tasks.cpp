@@ -11,6 +11,27 @@
 namespace ch01 {
 namespace {
 
+TEST(Utf8Split, TheLessonsExample) {
+  // "naïve café 🐋" (How It Works, step 1): 12 characters in 17 bytes. ï = C3 AF and é = C3 A9 take two bytes,
+  // the whale F0 9F 90 8B four, everything else one.
+  const std::string sample = "na\xC3\xAFve caf\xC3\xA9 \xF0\x9F\x90\x8B";
+  const std::vector<std::string> got = utf8_split(sample);
+  ASSERT_EQ(got.size(), 12u) << "\"naïve café 🐋\" is 12 characters (17 bytes)";
+  EXPECT_EQ(got[2], "\xC3\xAF") << "ï is the two bytes C3 AF: C3 = 110 00011 starts a 2-byte character";
+  EXPECT_EQ(got[9], "\xC3\xA9") << "é is the two bytes C3 A9";
+  EXPECT_EQ(got[11], "\xF0\x9F\x90\x8B") << "the whale is four bytes: F0 = 11110 000 starts a 4-byte character";
+  EXPECT_EQ(got[0], "n");
+  EXPECT_EQ(got[5], " ") << "a space is one byte";
+}
+
+TEST(Utf8Split, ThreeByteCharactersAndNothing) {
+  // € is U+20AC, three bytes E2 82 AC (E2 = 1110 0010); 水 is U+6C34, E6 B0 B4.
+  EXPECT_EQ(utf8_split("\xE2\x82\xAC" "5 \xE6\xB0\xB4"), (std::vector<std::string>{"\xE2\x82\xAC", "5", " ", "\xE6\xB0\xB4"}))
+      << "\"€5 水\": two 3-byte characters around two 1-byte ones";
+  EXPECT_TRUE(utf8_split("").empty()) << "no bytes, no characters";
+  EXPECT_EQ(utf8_split("abc"), (std::vector<std::string>{"a", "b", "c"})) << "ASCII: one byte per character";
+}
+
 TEST(CountPairs, CountsEveryAdjacentPair) {
   const auto counts = count_pairs({1, 2, 3, 1, 2});
   EXPECT_EQ(counts.at({1, 2}), 2) << "(1, 2) occurs at positions 0 and 3";

@@ -1,6 +1,9 @@
 // Chapter 00 practice: reference solutions.
 #include "tasks.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace ch00 {
 
 int64_t offset_2d(int64_t i, int64_t j, int64_t cols) { return i * cols + j; }
@@ -58,6 +61,16 @@ std::vector<double> numerical_gradient(const std::function<double(const std::vec
     grad[i] = (up - down) / (2 * h);  // central difference: error O(h^2) rather than O(h)
   }
   return grad;
+}
+
+int gradient_check(const std::function<double(const std::vector<double>&)>& f, const std::vector<double>& x,
+                   const std::vector<double>& analytic, double h, double tol) {
+  const std::vector<double> numeric = numerical_gradient(f, x, h);
+  for (size_t i = 0; i < numeric.size(); ++i) {
+    const double scale = std::max({1.0, std::abs(analytic[i]), std::abs(numeric[i])});
+    if (std::abs(analytic[i] - numeric[i]) / scale > tol) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 float gradient_descent_step(const std::vector<float>& xs, const std::vector<float>& ys, float& a, float& w, float& b,

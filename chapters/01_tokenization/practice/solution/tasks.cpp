@@ -5,6 +5,17 @@
 
 namespace ch01 {
 
+std::vector<std::string> utf8_split(std::string_view text) {
+  std::vector<std::string> characters;
+  for (size_t at = 0; at < text.size();) {
+    const unsigned char lead = static_cast<unsigned char>(text[at]);
+    const size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;  // 0xxx, 1111 0xxx, 1110 xxxx, 110x xxxx
+    characters.emplace_back(text.substr(at, length));
+    at += length;
+  }
+  return characters;
+}
+
 std::map<Pair, int> count_pairs(const std::vector<int>& ids) {
   std::map<Pair, int> counts;
   for (size_t i = 0; i + 1 < ids.size(); ++i) ++counts[{ids[i], ids[i + 1]}];
