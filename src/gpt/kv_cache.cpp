@@ -6,9 +6,7 @@
 #include "core/error.hpp"
 #include "core/threads.hpp"
 #include "nn/attention_decode.hpp"
-#include "nn/gelu.hpp"
 #include "nn/kernels.hpp"
-#include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
 #include "nn/matvec.hpp"
 
@@ -47,10 +45,11 @@ void Decoder::allocate() {
   const size_t L = static_cast<size_t>(config_.n_layer);
   k_.resize(L * maxT * C);
   v_.resize(L * maxT * C);
-  for (auto* buffer : {&x_, &ln_, &atty_, &proj_}) buffer->resize(C);
-  qkv_.resize(3 * C);
-  fch_.resize(4 * C);
-  gelu_.resize(4 * C);
+  add_block_acts(step_scratch_, "", BlockShape{1, 1, config_.n_embd, config_.n_head});
+  step_scratch_.allocate();
+  step_acts_ = block_acts(step_scratch_, "");
+  x_.resize(C);
+  ln_.resize(C);
   scores_.resize(static_cast<size_t>(config_.n_head) * maxT);
   logits_.resize(static_cast<size_t>(config_.vocab_size));
 }
@@ -88,6 +87,16 @@ void Decoder::embed(float* x, TokenId token, int position) const {
   for (size_t i = 0; i < C; ++i) x[i] += p[i];
 }
 
+const Q8Matrix* Decoder::Q8Layer::of(BlockLinear which) const {
+  switch (which) {
+    case BlockLinear::attn_c_attn: return attn_c_attn;
+    case BlockLinear::attn_c_proj: return attn_c_proj;
+    case BlockLinear::mlp_c_fc: return mlp_c_fc;
+    case BlockLinear::mlp_c_proj: return mlp_c_proj;
+  }
+  return nullptr;
+}
+
 void Decoder::linear(float* out, const float* inp, const float* w, const Q8Matrix* q, const float* bias, int C,
                      int OC) {
   if (q != nullptr) kernels().q8_matvec_forward(out, inp, *q, bias);
@@ -113,7 +122,7 @@ const BlockParams& Decoder::prefill_weights(int layer) {
 
 std::span<const float> Decoder::head(const float* x) {
   const int C = config_.n_embd, V = config_.vocab_size;
-  layernorm_forward(ln_.data(), &mean_, &rstd_, x, ln_f_weight_, ln_f_bias_, 1, C);
+  kernels().layernorm_forward(ln_.data(), &mean_, &rstd_, x, ln_f_weight_, ln_f_bias_, 1, C);
   linear(logits_.data(), ln_.data(), wte_, wte_q8_, nullptr, C, V);  // tied head: logits = wte · ln_f(x)
   return logits_;
 }
@@ -131,11 +140,15 @@ std::span<const float> Decoder::prefill(std::span<const TokenId> tokens) {
   scratch.add("x", {int64_t{T}, int64_t{C}});
   scratch.allocate();
   const BlockActs acts = block_acts(scratch, "");
+  const BlockRoutes reproducible{.linear = [](BlockLinear, float* out, const float* inp, const float* w,
+                                              const float* b, int N, int C_in, int OC) {
+    linear_forward_reproducible(out, inp, w, b, N, C_in, OC);
+  }, .attention = {}};  // the kernel table's attention over the whole prompt
   float* x = scratch["x"].data;
   const size_t row = static_cast<size_t>(C);
   for (int t = 0; t < T; ++t) embed(x + t * row, tokens[static_cast<size_t>(t)], t);  // wte[token] + wpe[t]
   for (int l = 0; l < config_.n_layer; ++l) {
-    block_forward(acts, x, prefill_weights(l), shape, linear_forward_reproducible);
+    block_forward(acts, x, prefill_weights(l), shape, reproducible);
     float* k = k_.data() + static_cast<size_t>(l) * maxT * row;
     float* v = v_.data() + static_cast<size_t>(l) * maxT * row;
     for (int t = 0; t < T; ++t) {  // qkv rows are [q | k | v]: keep k and v of every position
@@ -151,6 +164,9 @@ std::span<const float> Decoder::prefill(std::span<const TokenId> tokens) {
 // end lesson: decoder_prefill
 
 // lesson: decoder_step
+// Chapter 04's block at one position, through every layer, with two routes of its own: the linear layers
+// as matrix-vector products (int8 ones for a quantized model), and attention over the cache, where this
+// position's key and value are appended first.
 std::span<const float> Decoder::step(TokenId token) {
   const int C = config_.n_embd, t = length(), maxT = config_.context_length;
   require(t >= 1, "step: prefill the prompt first");
@@ -160,25 +176,20 @@ std::span<const float> Decoder::step(TokenId token) {
   const size_t row = static_cast<size_t>(C);
   float* x = x_.data();  // the residual stream of the new position [C]
   embed(x, token, t);     // wte[token] + wpe[t]
-  for (int l = 0; l < config_.n_layer; ++l) {
-    const BlockParams& p = layers_[static_cast<size_t>(l)];
-    const Q8Layer& q = q8_layers_[static_cast<size_t>(l)];  // int8 weights (or nullptr: use p's float ones)
-    float* k = k_.data() + static_cast<size_t>(l) * maxT * row;
-    float* v = v_.data() + static_cast<size_t>(l) * maxT * row;
-    // Attention: this position's q, k, v; append k and v to the cache; attend over positions 0..t.
-    layernorm_forward(ln_.data(), &mean_, &rstd_, x, p.ln_1_weight, p.ln_1_bias, 1, C);
-    linear(qkv_.data(), ln_.data(), p.attn_c_attn_weight, q.attn_c_attn, p.attn_c_attn_bias, C, 3 * C);
-    std::memcpy(k + t * row, qkv_.data() + row, row * sizeof(float));
-    std::memcpy(v + t * row, qkv_.data() + 2 * row, row * sizeof(float));
-    attention_decode_forward(atty_.data(), scores_.data(), qkv_.data(), k, v, t + 1, C, config_.n_head);
-    linear(proj_.data(), atty_.data(), p.attn_c_proj_weight, q.attn_c_proj, p.attn_c_proj_bias, C, C);
-    for (int i = 0; i < C; ++i) x[i] += proj_[i];
-    // MLP: the same four steps as the full forward, on one row.
-    layernorm_forward(ln_.data(), &mean_, &rstd_, x, p.ln_2_weight, p.ln_2_bias, 1, C);
-    linear(fch_.data(), ln_.data(), p.mlp_c_fc_weight, q.mlp_c_fc, p.mlp_c_fc_bias, C, 4 * C);
-    gelu_forward(gelu_.data(), fch_.data(), 4 * C);
-    linear(proj_.data(), gelu_.data(), p.mlp_c_proj_weight, q.mlp_c_proj, p.mlp_c_proj_bias, 4 * C, C);
-    for (int i = 0; i < C; ++i) x[i] += proj_[i];
+  int l = 0;              // the layer the routes serve
+  const BlockRoutes routes{
+      .linear = [&](BlockLinear which, float* out, const float* inp, const float* w, const float* b, int, int C_in,
+                    int OC) { linear(out, inp, w, q8_layers_[static_cast<size_t>(l)].of(which), b, C_in, OC); },
+      .attention = [&](const BlockActs& a, const BlockShape&) {
+        float* k = k_.data() + static_cast<size_t>(l) * maxT * row;  // this layer's cache [maxT, C]
+        float* v = v_.data() + static_cast<size_t>(l) * maxT * row;
+        std::memcpy(k + t * row, a.qkv + row, row * sizeof(float));  // qkv is [q | k | v]
+        std::memcpy(v + t * row, a.qkv + 2 * row, row * sizeof(float));
+        attention_decode_forward(a.atty, scores_.data(), a.qkv, k, v, t + 1, C, config_.n_head);
+      }};
+  for (l = 0; l < config_.n_layer; ++l) {
+    block_forward(step_acts_, x, layers_[static_cast<size_t>(l)], BlockShape{1, 1, C, config_.n_head}, routes);
+    std::memcpy(x, step_acts_.out, row * sizeof(float));
   }
   tokens_.push_back(token);
   return head(x);

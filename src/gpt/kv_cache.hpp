@@ -57,6 +57,7 @@ class Decoder {
   // A quantized model's int8 matrices of one block; all nullptr for a float model.
   struct Q8Layer {
     const Q8Matrix *attn_c_attn = nullptr, *attn_c_proj = nullptr, *mlp_c_fc = nullptr, *mlp_c_proj = nullptr;
+    const Q8Matrix* of(BlockLinear which) const;
   };
 
   void allocate();
@@ -77,8 +78,10 @@ class Decoder {
   BlockParams dequantized_params_{};
   std::vector<float> k_, v_;         // [L, maxT, C] each
   TokenIds tokens_;
-  // Scratch for one position: x, ln, qkv, atty, proj, fc, gelu, scores, logits.
-  std::vector<float> x_, ln_, qkv_, atty_, proj_, fch_, gelu_, scores_, logits_;
+  // One position's block activations (chapter 04's block at B = T = 1), and the head's scratch.
+  TensorArena step_scratch_;
+  BlockActs step_acts_{};
+  std::vector<float> x_, ln_, scores_, logits_;
   float mean_ = 0, rstd_ = 0;
 };
 

@@ -61,22 +61,26 @@ BlockActs block_acts(TensorArena& arena, const std::string& prefix) {
 
 // lesson: block_forward
 void block_forward(const BlockActs& a, const float* inp, const BlockParams& p, const BlockShape& s,
-                   LinearForward linear) {
+                   const BlockRoutes& routes) {
   check_shape(s);
   const int N = s.rows(), C = s.C;
   const Kernels& k = kernels();
-  if (linear == nullptr) linear = k.linear_forward;
+  auto linear = [&](BlockLinear which, float* out, const float* x, const float* w, const float* b, int in, int outs) {
+    if (routes.linear) routes.linear(which, out, x, w, b, N, in, outs);
+    else k.linear_forward(out, x, w, b, N, in, outs);
+  };
   // Attention sub-block: normalise, mix information across positions, add back onto the residual stream.
   k.layernorm_forward(a.ln_1, a.ln_1_mean, a.ln_1_rstd, inp, p.ln_1_weight, p.ln_1_bias, N, C);
-  linear(a.qkv, a.ln_1, p.attn_c_attn_weight, p.attn_c_attn_bias, N, C, 3 * C);
-  k.attention_forward(a.atty, a.preatt, a.att, a.qkv, s.B, s.T, C, s.NH);
-  linear(a.attproj, a.atty, p.attn_c_proj_weight, p.attn_c_proj_bias, N, C, C);
+  linear(BlockLinear::attn_c_attn, a.qkv, a.ln_1, p.attn_c_attn_weight, p.attn_c_attn_bias, C, 3 * C);
+  if (routes.attention) routes.attention(a, s);
+  else k.attention_forward(a.atty, a.preatt, a.att, a.qkv, s.B, s.T, C, s.NH);
+  linear(BlockLinear::attn_c_proj, a.attproj, a.atty, p.attn_c_proj_weight, p.attn_c_proj_bias, C, C);
   residual_forward(a.residual2, inp, a.attproj, N * C);
   // MLP sub-block: normalise, think about each position on its own (4x wider), add back.
   k.layernorm_forward(a.ln_2, a.ln_2_mean, a.ln_2_rstd, a.residual2, p.ln_2_weight, p.ln_2_bias, N, C);
-  linear(a.fch, a.ln_2, p.mlp_c_fc_weight, p.mlp_c_fc_bias, N, C, 4 * C);
+  linear(BlockLinear::mlp_c_fc, a.fch, a.ln_2, p.mlp_c_fc_weight, p.mlp_c_fc_bias, C, 4 * C);
   k.gelu_forward(a.fch_gelu, a.fch, N * 4 * C);
-  linear(a.fcproj, a.fch_gelu, p.mlp_c_proj_weight, p.mlp_c_proj_bias, N, 4 * C, C);
+  linear(BlockLinear::mlp_c_proj, a.fcproj, a.fch_gelu, p.mlp_c_proj_weight, p.mlp_c_proj_bias, 4 * C, C);
   residual_forward(a.out, a.residual2, a.fcproj, N * C);
 }
 // end lesson: block_forward

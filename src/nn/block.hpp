@@ -7,6 +7,7 @@
 // TensorArena each, llm.c style). The helpers below add a block's tensors to an arena under a prefix
 // ("h.3." for layer 3; names as Hugging Face's GPT-2, linear weights stored [out, in] like torch.nn.Linear)
 // and read the pointers back, so a whole model is L blocks with prefixes "h.0." .. "h.{L-1}.".
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -85,12 +86,27 @@ BlockParams block_params(TensorArena& arena, const std::string& prefix);
 void add_block_acts(TensorArena& arena, const std::string& prefix, const BlockShape& s);
 BlockActs block_acts(TensorArena& arena, const std::string& prefix);
 
-// Fills acts (acts.out is the block's output) from inp[N,C]. Every layer runs through the kernel table
-// (nn/kernels.hpp). `linear` computes the block's four linear layers: the table's unless the caller needs
-// another way to run the same product (the decoder's prefill passes one whose results do not depend on the
-// thread count).
+// Which of the block's four linear layers a call computes (for a caller whose weights are not the float32
+// ones of BlockParams: the decoder's int8 weights, chapter 10).
+enum class BlockLinear { attn_c_attn, attn_c_proj, mlp_c_fc, mlp_c_proj };
+
+// How block_forward computes its linear layers and its attention when the caller needs another way to
+// compute the same thing; an empty member means the kernel table's (nn/kernels.hpp). The KV-cache decoder
+// (gpt/kv_cache.hpp) runs this same block at one position with its own two routes: linear layers that read
+// int8 weights or keep their results independent of the thread count, and attention over its cache.
+struct BlockRoutes {
+  // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC] for the layer `which` (weight as BlockParams has it).
+  std::function<void(BlockLinear which, float* out, const float* inp, const float* weight, const float* bias, int N,
+                     int C, int OC)>
+      linear;
+  // acts.atty[N,C] from acts.qkv[N,3C] (the kernel table's also fills acts.preatt and acts.att).
+  std::function<void(const BlockActs& acts, const BlockShape& s)> attention;
+};
+
+// Fills acts (acts.out is the block's output) from inp[N,C], every layer through the kernel table unless
+// `routes` says otherwise.
 void block_forward(const BlockActs& acts, const float* inp, const BlockParams& params, const BlockShape& s,
-                   LinearForward linear = nullptr);
+                   const BlockRoutes& routes = {});
 
 // ACCUMULATES (+=) into dinp[N,C] and every gradient in grads. dacts is scratch with the layout of acts
 // (overwritten, zeroed here); dout[N,C] is the gradient of the block's output. acts must be those of the
