@@ -41,6 +41,14 @@ void rmsnorm_forward(const float* inp, const float* weight, float* out, float* r
   throw minillm::practice::NotImplemented("rmsnorm_forward");
 }
 
+void rmsnorm_backward(const float* dout, const float* inp, const float* weight, const float* rrms, float* dinp,
+                      float* dweight, int N, int C) {
+  // TODO(rmsnorm_backward): the weight is the easy part. Each input reaches its own output directly and,
+  // through the row's one statistic, every output of its row: how many correction terms does that give,
+  // compared with LayerNorm's two? ADD, never overwrite.
+  throw minillm::practice::NotImplemented("rmsnorm_backward");
+}
+
 void mlp_forward(const float* inp, const float* fc_weight, const float* fc_bias, const float* proj_weight,
                  const float* proj_bias, float* hidden, float* out, int N, int C) {
   // TODO(mlp_forward): three layers in a row: widen each row to 4C numbers with the first linear layer, put

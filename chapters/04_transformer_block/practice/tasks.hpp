@@ -29,6 +29,12 @@ void gelu_backward(const float* inp, const float* dout, float* dinp, int n);
 // there is no bias. Writes out[N, C] and rrms[N] = 1 / (the row's root mean square with eps).
 void rmsnorm_forward(const float* inp, const float* weight, float* out, float* rrms, int N, int C);
 
+// Task rmsnorm_backward: the backward of rmsnorm_forward, given dout[N, C] = dLoss/dout and the rrms[N] the
+// forward saved. ACCUMULATES (+=) dLoss/dinp into dinp[N, C] and dLoss/dweight into dweight[C]. Derive it
+// the way the lesson derives LayerNorm's backward ("LayerNorm's backward, derived").
+void rmsnorm_backward(const float* dout, const float* inp, const float* weight, const float* rrms, float* dinp,
+                      float* dweight, int N, int C);
+
 // Task mlp_forward: the block's MLP for inp[N, C]: the linear layer c_fc to hidden width 4C
 // (fc_weight [4C, C], fc_bias [4C]), GELU, then the linear layer c_proj back to C (proj_weight [C, 4C],
 // proj_bias [C]). hidden[N, 4C] receives the values after GELU; out[N, C] the result.

@@ -43,9 +43,9 @@ TEST(LayerNormForward, WeightBiasAndRowsFarFromZero) {
   std::vector<float> out(N * C), mean(N), rstd(N), want(N * C), want_mean(N), want_rstd(N);
   minillm::layernorm_forward(want.data(), want_mean.data(), want_rstd.data(), x.data(), w.data(), b.data(), N, C);
   ch04::layernorm_forward(x.data(), w.data(), b.data(), out.data(), mean.data(), rstd.data(), N, C);
-  for (int n = 0; n < N; ++n) {
-    ASSERT_NEAR(mean[n], want_mean[n], 1e-3f) << "mean of row " << n;
-    ASSERT_NEAR(rstd[n], want_rstd[n], 1e-3f * want_rstd[n]) << "rstd of row " << n << ": two passes?";
+  for (int row = 0; row < N; ++row) {
+    ASSERT_NEAR(mean[row], want_mean[row], 1e-3f) << "mean of row " << row;
+    ASSERT_NEAR(rstd[row], want_rstd[row], 1e-3f * want_rstd[row]) << "rstd of row " << row << ": two passes?";
   }
   for (int i = 0; i < N * C; ++i) ASSERT_NEAR(out[i], want[i], 2e-3f) << "out(" << i / C << ", " << i % C << ")";
 }
@@ -63,9 +63,9 @@ TEST(LayerNormBackward, MatchesTheLibrary) {
                               mean.data(), rstd.data(), N, C);
   ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx.data(), dw.data(),
                            db.data(), N, C);
-  for (int c = 0; c < C; ++c) {
-    ASSERT_NEAR(db[c], want_db[c], 1e-5f) << "dbias[" << c << "] is the column sum of dout";
-    ASSERT_NEAR(dw[c], want_dw[c], 1e-4f) << "dweight[" << c << "] is the column sum of dout * xhat";
+  for (int col = 0; col < C; ++col) {
+    ASSERT_NEAR(db[col], want_db[col], 1e-5f) << "dbias[" << col << "] is the column sum of dout";
+    ASSERT_NEAR(dw[col], want_dw[col], 1e-4f) << "dweight[" << col << "] is the column sum of dout * xhat";
   }
   for (int i = 0; i < N * C; ++i)
     ASSERT_NEAR(dx[i], want_dx[i], 1e-4f) << "dinp(" << i / C << ", " << i % C
@@ -84,9 +84,9 @@ TEST(LayerNormBackward, Accumulates) {
   ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx2.data(), dw2.data(),
                            db2.data(), N, C);
   for (int i = 0; i < N * C; ++i) ASSERT_NEAR(dx2[i], 1.0f + dx[i], 1e-6f) << "dinp must be added to (+=)";
-  for (int c = 0; c < C; ++c) {
-    ASSERT_NEAR(dw2[c], 1.0f + dw[c], 1e-6f) << "dweight must be added to (+=)";
-    ASSERT_NEAR(db2[c], 1.0f + db[c], 1e-6f) << "dbias must be added to (+=)";
+  for (int col = 0; col < C; ++col) {
+    ASSERT_NEAR(dw2[col], 1.0f + dw[col], 1e-6f) << "dweight must be added to (+=)";
+    ASSERT_NEAR(db2[col], 1.0f + db[col], 1e-6f) << "dbias must be added to (+=)";
   }
 }
 
@@ -121,12 +121,13 @@ TEST(LayerNormBackward, MatchesFiniteDifferences) {
   std::vector<double> params[3] = {{x.begin(), x.end()}, {w.begin(), w.end()}, {b.begin(), b.end()}};
   const auto loss = [&] {
     double total = 0.0;
-    for (int n = 0; n < N; ++n) {
+    for (int row = 0; row < N; ++row) {
+      const double* in = params[0].data() + row * C;
       double mean = 0.0, var = 0.0;
-      for (int c = 0; c < C; ++c) mean += params[0][n * C + c] / C;
-      for (int c = 0; c < C; ++c) var += (params[0][n * C + c] - mean) * (params[0][n * C + c] - mean) / C;
-      for (int c = 0; c < C; ++c)
-        total += ((params[0][n * C + c] - mean) / std::sqrt(var + 1e-5) * params[1][c] + params[2][c]) * dout[n * C + c];
+      for (int col = 0; col < C; ++col) mean += in[col] / C;
+      for (int col = 0; col < C; ++col) var += (in[col] - mean) * (in[col] - mean) / C;
+      for (int col = 0; col < C; ++col)
+        total += ((in[col] - mean) / std::sqrt(var + 1e-5) * params[1][col] + params[2][col]) * dout[row * C + col];
     }
     return total;
   };
@@ -202,13 +203,82 @@ TEST(RmsNormForward, EqualsLayerNormOnRowsWithMeanZero) {
   const int N = 3, C = 8;
   const auto half = random_values(N * C / 2, 11), w = random_values(C, 12);
   std::vector<float> x(N * C), zero_bias(C, 0.0f);
-  for (int n = 0; n < N; ++n)
-    for (int c = 0; c < C / 2; ++c) x[n * C + c] = half[n * C / 2 + c], x[n * C + C / 2 + c] = -half[n * C / 2 + c];
+  for (int row = 0; row < N; ++row)
+    for (int col = 0; col < C / 2; ++col)
+      x[row * C + col] = half[row * C / 2 + col], x[row * C + C / 2 + col] = -half[row * C / 2 + col];
   std::vector<float> out(N * C), rrms(N), want(N * C), mean(N), rstd(N);
   minillm::layernorm_forward(want.data(), mean.data(), rstd.data(), x.data(), w.data(), zero_bias.data(), N, C);
   ch04::rmsnorm_forward(x.data(), w.data(), out.data(), rrms.data(), N, C);
-  for (int n = 0; n < N; ++n) ASSERT_NEAR(rrms[n], rstd[n], 1e-4f * rstd[n]) << "rrms of row " << n;
+  for (int row = 0; row < N; ++row) ASSERT_NEAR(rrms[row], rstd[row], 1e-4f * rstd[row]) << "rrms of row " << row;
   for (int i = 0; i < N * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / C << ", " << i % C << ")";
+}
+
+// ---- rmsnorm_backward ----
+
+// RMSNorm in double, written here as the reference for the finite differences: sum over the output of
+// out * w_out, so its gradient with respect to out is w_out.
+double rms_loss(const std::vector<double>& in, const std::vector<double>& gamma, const std::vector<float>& w_out,
+                int rows, int width) {
+  double total = 0;
+  for (int n = 0; n < rows; ++n) {
+    double squares = 0;
+    for (int c = 0; c < width; ++c) squares += in[n * width + c] * in[n * width + c];
+    const double inv = 1.0 / std::sqrt(squares / width + 1e-5);
+    for (int c = 0; c < width; ++c) total += in[n * width + c] * inv * gamma[c] * w_out[n * width + c];
+  }
+  return total;
+}
+
+// 1 / sqrt(mean square + 1e-5) of each row, what rmsnorm_forward saves (worked out here, so this task's tests
+// do not depend on the forward task).
+std::vector<float> inverse_rms(const std::vector<float>& in, int rows, int width) {
+  std::vector<float> result;
+  for (int row = 0; row < rows; ++row) {
+    double squares = 0;
+    for (int col = 0; col < width; ++col) squares += double(in[row * width + col]) * in[row * width + col];
+    result.push_back(static_cast<float>(1.0 / std::sqrt(squares / width + 1e-5)));
+  }
+  return result;
+}
+
+TEST(RmsNormBackward, MatchesFiniteDifferences) {
+  const int N = 3, C = 6;
+  const auto x = random_values(N * C, 31, 0.5f), w = random_values(C, 32, 1.0f), dout = random_values(N * C, 33);
+  const std::vector<float> rrms = inverse_rms(x, N, C);
+  std::vector<float> dx(N * C, 0.0f), dw(C, 0.0f);
+  ch04::rmsnorm_backward(dout.data(), x.data(), w.data(), rrms.data(), dx.data(), dw.data(), N, C);
+  std::vector<double> xd(x.begin(), x.end()), wd(w.begin(), w.end());
+  const double h = 1e-5;
+  for (int i = 0; i < N * C; ++i) {
+    std::vector<double> up = xd, down = xd;
+    up[i] += h, down[i] -= h;
+    const double numeric = (rms_loss(up, wd, dout, N, C) - rms_loss(down, wd, dout, N, C)) / (2 * h);
+    ASSERT_NEAR(dx[i], numeric, 1e-3 + 1e-3 * std::abs(numeric))
+        << "dinp(" << i / C << ", " << i % C << "): the direct path and the path through rrms";
+  }
+  for (int col = 0; col < C; ++col) {
+    std::vector<double> up = wd, down = wd;
+    up[col] += h, down[col] -= h;
+    const double numeric = (rms_loss(xd, up, dout, N, C) - rms_loss(xd, down, dout, N, C)) / (2 * h);
+    ASSERT_NEAR(dw[col], numeric, 1e-3 + 1e-3 * std::abs(numeric)) << "dweight[" << col << "]: a sum over the rows";
+  }
+}
+
+TEST(RmsNormBackward, Accumulates) {
+  const int N = 2, C = 4;
+  const auto x = random_values(N * C, 34, 0.5f), w = random_values(C, 35, 1.0f), dout = random_values(N * C, 36);
+  const std::vector<float> rrms = inverse_rms(x, N, C);
+  std::vector<float> dx0(N * C, 0.0f), dw0(C, 0.0f), dx1(N * C, 2.0f), dw1(C, 2.0f);
+  ch04::rmsnorm_backward(dout.data(), x.data(), w.data(), rrms.data(), dx0.data(), dw0.data(), N, C);
+  ch04::rmsnorm_backward(dout.data(), x.data(), w.data(), rrms.data(), dx1.data(), dw1.data(), N, C);
+  bool any = false;
+  for (int i = 0; i < N * C; ++i) {
+    ASSERT_NEAR(dx1[i], 2.0f + dx0[i], 1e-5f) << "dinp[" << i << "] started at 2: use +=";
+    any = any || dx0[i] != 0.0f;
+  }
+  for (int col = 0; col < C; ++col)
+    ASSERT_NEAR(dw1[col], 2.0f + dw0[col], 1e-5f) << "dweight[" << col << "] started at 2: use +=";
+  EXPECT_TRUE(any) << "the gradient of a random row is not all zeros";
 }
 
 // ---- mlp_forward ----

@@ -27,6 +27,14 @@ std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int 
   throw minillm::practice::NotImplemented("cross_entropy_row_grad");
 }
 
+void sgd_momentum_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& velocity,
+                       float lr, float momentum) {
+  // TODO(sgd_momentum_step): two updates per parameter, in the order the lesson gives: the running direction
+  // first, then the parameter's step along it.
+  (void)params, (void)grads, (void)velocity, (void)lr, (void)momentum;
+  throw minillm::practice::NotImplemented("sgd_momentum_step");
+}
+
 void adamw_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& m,
                 std::vector<float>& v, int t, float lr, float beta1, float beta2, float eps, float weight_decay) {
   // TODO(adamw_step): one AdamW step for every i, as the lesson describes it: the decoupled weight decay of

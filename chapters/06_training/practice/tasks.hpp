@@ -14,6 +14,12 @@ float cross_entropy_row(const std::vector<float>& logits, int target);
 // lesson's "Cross-entropy's gradient, derived").
 std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int target);
 
+// Task sgd_momentum_step: one step of SGD with momentum, exactly as torch.optim.SGD(lr, momentum) (no
+// dampening, no Nesterov, no weight decay; the lesson's "Momentum, the idea inside Adam's m"). velocity is
+// the running direction, 0 before the first step. Updates params and velocity in place.
+void sgd_momentum_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& velocity,
+                       float lr, float momentum);
+
 // Task adamw_step: one AdamW step on flat arrays, exactly as torch.optim.AdamW (the lesson's How It Works
 // step 7, and "Why decoupled"). t is the step number, starting at 1. m and v are the running moments (0
 // before step 1). Updates params, m and v in place.

@@ -42,6 +42,31 @@ TEST(CrossEntropyRowGrad, MatchesFiniteDifferences) {
   }
 }
 
+// ---- sgd_momentum_step ----
+
+TEST(SgdMomentumStep, ThreeStepsByHand) {
+  // torch.optim.SGD([p], lr=0.1, momentum=0.9) from p = 1 with gradients 0.5, 0.5, -1:
+  // v = 0.5, p = 0.95; v = 0.9 * 0.5 + 0.5 = 0.95, p = 0.855; v = 0.9 * 0.95 - 1 = -0.145, p = 0.8695.
+  std::vector<float> p = {1.0f}, v = {0.0f};
+  ch06::sgd_momentum_step(p, {0.5f}, v, 0.1f, 0.9f);
+  EXPECT_NEAR(v[0], 0.5f, 1e-6f) << "step 1: the velocity is the gradient (it started at 0)";
+  EXPECT_NEAR(p[0], 0.95f, 1e-6f) << "step 1: p - lr * v";
+  ch06::sgd_momentum_step(p, {0.5f}, v, 0.1f, 0.9f);
+  EXPECT_NEAR(v[0], 0.95f, 1e-6f) << "step 2: 0.9 * 0.5 + 0.5: the same gradient again builds speed";
+  EXPECT_NEAR(p[0], 0.855f, 1e-6f) << "step 2: 0.95 - 0.1 * 0.95";
+  ch06::sgd_momentum_step(p, {-1.0f}, v, 0.1f, 0.9f);
+  EXPECT_NEAR(v[0], -0.145f, 1e-6f) << "step 3: 0.9 * 0.95 - 1: a reversed gradient first has to stop the motion";
+  EXPECT_NEAR(p[0], 0.8695f, 1e-6f) << "step 3: 0.855 + 0.1 * 0.145";
+}
+
+TEST(SgdMomentumStep, MomentumZeroIsPlainGradientDescent) {
+  std::vector<float> p = {1.0f, -2.0f}, v = {0.0f, 0.0f};
+  ch06::sgd_momentum_step(p, {0.5f, -3.0f}, v, 0.1f, 0.0f);
+  ch06::sgd_momentum_step(p, {0.5f, -3.0f}, v, 0.1f, 0.0f);
+  EXPECT_NEAR(p[0], 0.9f, 1e-6f) << "two plain steps of 0.1 * 0.5";
+  EXPECT_NEAR(p[1], -1.4f, 1e-6f) << "two plain steps of 0.1 * -3";
+}
+
 TEST(AdamWStep, FirstStepMovesEachWeightByAboutLr) {
   // On step 1 the bias-corrected m/sqrt(v) is sign(g): every weight moves by lr (no decay here).
   std::vector<float> p = {1.0f, -2.0f}, m(2, 0.0f), v(2, 0.0f);

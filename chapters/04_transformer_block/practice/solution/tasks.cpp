@@ -82,6 +82,23 @@ void rmsnorm_forward(const float* inp, const float* weight, float* out, float* r
   }
 }
 
+void rmsnorm_backward(const float* dout, const float* inp, const float* weight, const float* rrms, float* dinp,
+                      float* dweight, int N, int C) {
+  for (int n = 0; n < N; ++n) {
+    const float* x = inp + n * C;
+    const float* dy = dout + n * C;
+    const float r = rrms[n];
+    float g_dot_xhat = 0.0f;  // the row average of (dy * weight) * xhat: the path through rrms
+    for (int c = 0; c < C; ++c) g_dot_xhat += dy[c] * weight[c] * x[c] * r;
+    g_dot_xhat /= static_cast<float>(C);
+    for (int c = 0; c < C; ++c) {
+      const float xhat = x[c] * r;
+      dweight[c] += dy[c] * xhat;
+      dinp[n * C + c] += r * (dy[c] * weight[c] - xhat * g_dot_xhat);
+    }
+  }
+}
+
 void mlp_forward(const float* inp, const float* fc_weight, const float* fc_bias, const float* proj_weight,
                  const float* proj_bias, float* hidden, float* out, int N, int C) {
   std::vector<float> fc(static_cast<size_t>(N) * 4 * C);

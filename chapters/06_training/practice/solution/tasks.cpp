@@ -30,6 +30,14 @@ std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int 
   return grad;
 }
 
+void sgd_momentum_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& velocity,
+                       float lr, float momentum) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    velocity[i] = momentum * velocity[i] + grads[i];  // torch's buffer: the first step's is the gradient itself
+    params[i] -= lr * velocity[i];
+  }
+}
+
 void adamw_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& m,
                 std::vector<float>& v, int t, float lr, float beta1, float beta2, float eps, float weight_decay) {
   const float bias1 = 1.0f - std::pow(beta1, static_cast<float>(t));
