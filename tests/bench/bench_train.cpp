@@ -3,10 +3,11 @@
 // in the same run. tests/bench/train.sh runs the same model in PyTorch on the same token ids
 // (train_torch.py) and prints the ratios.
 //
-//   bench_train --export DIR [--steps N] [--minutes M] [--quick]
+//   bench_train --export DIR [--steps N] [--minutes M] [--quick] [--profile]
 // Writes DIR/ids.i32 (the tokenized corpus) and DIR/token_bytes.i32 (UTF-8 length of every token) for the
 // PyTorch side, then prints `key: value` lines. --minutes M also trains for M minutes and reports the
-// validation bits per byte reached in that budget.
+// validation bits per byte reached in that budget. --profile then trains the same steps again with every
+// kernel timed (kernel_profile.hpp) and prints where a step's time goes, operation by operation.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +23,7 @@
 #include "core/threads.hpp"
 #include "gpt/gpt.hpp"
 #include "io/atomic_file.hpp"
+#include "kernel_profile.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "train/adamw.hpp"
 #include "train/dataset.hpp"
@@ -52,6 +54,48 @@ double sgemm_peak_gflops() {
   return best;
 }
 
+// Trains `steps` steps with every kernel timed, and the rest of a step (AdamW, clipping, the embeddings,
+// residual adds, zeroing) timed by its parts, then prints milliseconds per step and shares.
+void print_profile(Gpt& model, AdamW& optimizer, const TokenSplit& split, int B, int T, int steps, bool warm_up) {
+  Rng batch_rng(3);
+  TokenIds inputs, targets;
+  double total = 0, adamw = 0, clip = 0;
+  bench::g_kernel_times = {};
+  {
+    const KernelScope timed(bench::timed_fast_kernels());
+    for (int i = 0; i < steps; ++i) {
+      sample_batch(split.train, B, T, batch_rng, inputs, targets);
+      const auto start = Clock::now();
+      model.zero_grad();
+      model.forward(inputs, targets, B, T);
+      model.backward();
+      const auto clipped = Clock::now();
+      clip_grad_norm(model.grads(), 1.0f);
+      const auto stepped = Clock::now();
+      optimizer.step(model.params(), model.grads(), 1e-3f);
+      adamw += seconds_since(stepped);
+      clip += std::chrono::duration<double>(stepped - clipped).count();
+      total += seconds_since(start);
+    }
+  }
+  if (warm_up) return;
+  double kernels_total = 0;
+  fmt::print("profile: {} steps at {} thread(s), {:.1f} ms per step\n", steps, num_threads(), 1e3 * total / steps);
+  const std::vector<std::string_view> names = kernel_names();
+  for (size_t row = 0; row < names.size(); ++row) {
+    const double s = bench::g_kernel_times.seconds[row];
+    kernels_total += s;
+    if (bench::g_kernel_times.calls[row] == 0) continue;
+    fmt::print("profile: {:24} {:8.2f} ms {:5.1f}%  ({} calls per step)\n", names[row], 1e3 * s / steps, 100 * s / total,
+               bench::g_kernel_times.calls[row] / steps);
+  }
+  fmt::print("profile: {:24} {:8.2f} ms {:5.1f}%\n", "adamw", 1e3 * adamw / steps, 100 * adamw / total);
+  fmt::print("profile: {:24} {:8.2f} ms {:5.1f}%\n", "clip_grad_norm", 1e3 * clip / steps, 100 * clip / total);
+  const double rest = total - kernels_total - adamw - clip;
+  fmt::print("profile: {:24} {:8.2f} ms {:5.1f}%  (embeddings, residual adds, zeroing, the loss's mean)\n", "other",
+             1e3 * rest / steps, 100 * rest / total);
+}
+
 template <typename T>
 void write_ints(const fs::path& path, const std::vector<T>& values) {
   write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T)));
@@ -65,13 +109,15 @@ int main(int argc, char** argv) {
     fs::path export_dir;
     int steps = 20;
     double minutes = 0;
+    bool profile = false;
     for (int i = 1; i < argc; ++i) {
       const std::string arg = argv[i];
-      require(arg == "--quick" || i + 1 < argc, "{} needs a value", arg);
+      require(arg == "--quick" || arg == "--profile" || i + 1 < argc, "{} needs a value", arg);
       if (arg == "--export") export_dir = argv[++i];
       else if (arg == "--steps") steps = std::stoi(argv[++i]);
       else if (arg == "--minutes") minutes = std::stod(argv[++i]);
       else if (arg == "--quick") steps = 8;
+      else if (arg == "--profile") profile = true;
       else fail("unknown option {}", arg);
     }
     require(!export_dir.empty(), "give --export DIR (where the token ids for the PyTorch side go)");
@@ -133,6 +179,15 @@ int main(int argc, char** argv) {
                gpt_parameter_count(config));
     fmt::print("minillm peak memory MB: {:.0f}\n", double(peak_memory_bytes()) / 1e6);
     fmt::print("peak fraction: {:.3f}\n", best_tok_s * flops / 1e9 / best_peak);
+    if (profile) {
+      Gpt model(config);
+      Rng init(1);
+      model.init_weights(init);
+      AdamW optimizer(model.params(), AdamWConfig{});
+      const TokenSplit split = split_train_val(ids, 0.1, T);
+      print_profile(model, optimizer, split, B, T, 2, true);  // first touch of every buffer, not printed
+      print_profile(model, optimizer, split, B, T, steps, false);
+    }
 
     if (minutes > 0) {
       TrainConfig tc;

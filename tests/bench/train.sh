@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GPT training: minillm (bench_train) vs PyTorch (train_torch.py, Debian's python3-torch) on the same
 # model, data and optimizer. Prints tokens/s, the fraction of the sgemm peak, peak memory and, unless
-# --quick, the validation bits per byte each reaches in the same time budget (BENCH_TRAIN_MINUTES, default 5).
+# --quick, the validation bits per byte each reaches in the same time budget (BENCH_TRAIN_MINUTES, default 5),
+# and a per-operation profile of minillm's step (bench_train --profile).
 # Usage: train.sh BUILD_DIR [--quick]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,7 +17,7 @@ minutes="${BENCH_TRAIN_MINUTES:-5}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-"$binary" --export "$work" --minutes "$minutes" $([ "$quick" = 1 ] && echo --quick) | grep -v '^OpenBLAS:' > "$work/ours.txt"
+"$binary" --export "$work" --minutes "$minutes" --profile $([ "$quick" = 1 ] && echo --quick) | grep -v '^OpenBLAS:' > "$work/ours.txt"
 cat "$work/ours.txt"
 /usr/bin/python3 "$HERE/train_torch.py" "$work" --minutes "$minutes" $([ "$quick" = 1 ] && echo --steps 8) > "$work/theirs.txt"
 cat "$work/theirs.txt"
