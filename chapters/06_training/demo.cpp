@@ -25,6 +25,7 @@
 #include "io/data_dir.hpp"
 #include "tokenizer/train_bpe.hpp"
 #include "gpt/model_files.hpp"
+#include "gpt/sampling.hpp"
 #include "train/console.hpp"
 #include "train/trainer.hpp"
 #include "ui/usage.hpp"
@@ -235,15 +236,16 @@ int run(const Options& o) {
   fmt::print("Watch the loss fall from about ln(vocabulary) = {:.2f} (uniform guessing).\n",
              std::log(double(config.model.vocab_size)));
   TrainHooks hooks = console_hooks(false);
-  hooks.sample_tokens = o.smoke ? 30 : 200;
+  hooks.sample_tokens = o.smoke ? 30 : GenerationSettings{}.tokens;
   const TrainSummary s = train(config, hooks);
   fmt::print("\nTrained {} steps on {} tokens at {:.0f} tokens/s. Final validation loss {:.3f} = {:.3f} bits "
              "per byte.\n", s.steps, s.tokens, s.tokens_per_second, s.val_loss, s.val_bits_per_byte);
 
   fmt::print("\nStep 4/4: what the model learned.\n");
   print_loss_curve(s.step_losses, fs::path(config.out_dir) / "loss.csv");
-  fmt::print("\nA sample of {} tokens from the model (temperature 0.8, top-k 40, top-p 0.95):\n---\n{}\n---\n",
-             hooks.sample_tokens, s.sample);
+  fmt::print("\nA sample of {} tokens from the model (temperature {}, top-k {}, top-p {}):\n---\n{}\n---\n",
+             hooks.sample_tokens, kPreviewSampling.temperature, kPreviewSampling.top_k, kPreviewSampling.top_p,
+             s.sample);
   const Gpt model = load_model(config.out_dir, GptForm::inference_only);
   const std::vector<TokenId> picked = show_neighbours(model, tok.tokenizer);
   show_2d_map(model, tok.tokenizer, picked, fs::path(o.out) / "token_map.png");

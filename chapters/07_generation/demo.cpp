@@ -38,8 +38,8 @@ using namespace minillm;
 
 namespace {
 
-constexpr int kTopK = 40;
-constexpr float kTopP = 0.95f;
+constexpr int kTopK = kPreviewSampling.top_k;    // 40, the library's preview settings (gpt/sampling.hpp)
+constexpr float kTopP = kPreviewSampling.top_p;  // 0.95
 constexpr float kTemperatures[] = {0.5f, 1.0f, 1.5f};
 
 struct Options {
@@ -189,7 +189,7 @@ void stream(const Gpt& model, const Tokenizer& t, const TokenIds& prompt, const 
   fmt::print("\n{}:\n---\n", label);
   Utf8Stream screen;
   fmt::print("{}", screen.push(t.decode_bytes(prompt)));
-  Rng rng(1337);
+  Rng rng(GenerationSettings{}.seed);
   GenerateOptions options{tokens, sampling, t.special("<|endoftext|>")};
   const Generation g = generate(model, prompt, options, rng, [&](TokenId id) {
     fmt::print("{}", screen.push(t.decode_bytes(std::vector<TokenId>{id})));
@@ -219,7 +219,10 @@ int run(const Options& o) {
   fmt::print("\nStep 2/3: generation.\n");
   const int tokens = o.smoke ? 20 : 80;
   stream(model, t, prompt, {0.0f, 0, 1.0f}, tokens, "Greedy (temperature 0): often falls into a loop");
-  stream(model, t, prompt, {0.8f, kTopK, kTopP}, tokens, "Sampled (temperature 0.8, top-k 40, top-p 0.95, seed 1337)");
+  const SamplingOptions& sampled = kPreviewSampling;
+  stream(model, t, prompt, sampled, tokens,
+         fmt::format("Sampled (temperature {}, top-k {}, top-p {}, seed {})", sampled.temperature, sampled.top_k,
+                     sampled.top_p, GenerationSettings{}.seed));
 
   fmt::print("\nStep 3/3: the KV cache.\n");
   const auto time_it = [&](auto&& f) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.hpp"
+#include "cli/config_flags.hpp"
 #include "cli/validators.hpp"
 #include "core/error.hpp"
 #include "gpt/model_files.hpp"
@@ -30,9 +31,8 @@ namespace {
 
 struct GenerateFlags {
   std::string checkpoint, prompt = "\n";
-  int tokens = 200;
-  SamplingOptions sampling;
-  int64_t seed = 1337;
+  GenerationSettings generation;  // --tokens, --seed (their table: gpt/sampling.hpp)
+  SamplingOptions sampling;       // --temperature, --top-k, --top-p
   bool json = false, interactive = false;
 };
 
@@ -51,8 +51,8 @@ struct DecodingModel {
 // --interactive: a prompt loop that keeps the KV cache between turns. Each line typed is appended to the
 // conversation so far (one step per token), and the model continues it; an empty line or end of input ends.
 void run_interactive(Decoder& decoder, const Tokenizer& t, const GenerateFlags& f) {
-  Rng rng(static_cast<uint64_t>(f.seed));
-  const GenerateOptions options{f.tokens, f.sampling, t.special("<|endoftext|>")};
+  Rng rng(f.generation.seed);
+  const GenerateOptions options{f.generation.tokens, f.sampling, t.special("<|endoftext|>")};
   std::optional<TokenId> unfed;  // the last generated token, not yet in the cache
   std::span<const float> logits;
   for (;;) {
@@ -81,8 +81,8 @@ void run_generate(const GenerateFlags& f) {
   if (f.interactive) return run_interactive(decoder, t, f);
   const TokenIds prompt = t.encode_ordinary(f.prompt);
   require(!prompt.empty(), "the prompt is empty: give --prompt some text to continue");
-  Rng rng(static_cast<uint64_t>(f.seed));
-  const GenerateOptions options{f.tokens, f.sampling, t.special("<|endoftext|>")};
+  Rng rng(f.generation.seed);
+  const GenerateOptions options{f.generation.tokens, f.sampling, t.special("<|endoftext|>")};
   Utf8Stream screen;
   if (!f.json) fmt::print("{}", screen.push(t.decode_bytes(prompt)));
   const Generation g = generate(decoder, prompt, options, rng, [&](TokenId id) {
@@ -162,16 +162,18 @@ static CommandRegistrar reg(40, [](CLI::App& app) {
                       "a training run's folder, a model folder, a Hugging Face GPT-2 folder (config.json + "
                       "model.safetensors), or a quantized one (minillm quantize)")->required();
   gen_cmd->add_option("--prompt", gen->prompt, "text to continue");
-  gen_cmd->add_option("--tokens", gen->tokens, "at most this many new tokens (default 200); <|endoftext|> stops earlier")
-      ->check(non_negative());
-  gen_cmd->add_option("--temperature", gen->sampling.temperature, "0 = greedy, 1 = the model's distribution");
-  gen_cmd->add_option("--top-k", gen->sampling.top_k, "sample among the k likeliest tokens (0: all)");
-  gen_cmd->add_option("--top-p", gen->sampling.top_p, "sample among the likeliest tokens holding this mass");
-  gen_cmd->add_option("--seed", gen->seed, "random seed (same seed, same text, for any thread count)");
+  auto settings = std::make_shared<ConfigFlags<GenerateFlags>>();  // the tables' flags, with their defaults
+  add_config_flags<GenerationSettings, GenerateFlags>(*gen_cmd, settings,
+                                                      [](GenerateFlags& f) -> GenerationSettings& { return f.generation; });
+  add_config_flags<SamplingOptions, GenerateFlags>(*gen_cmd, settings,
+                                                   [](GenerateFlags& f) -> SamplingOptions& { return f.sampling; });
   gen_cmd->add_flag("--json", gen->json, "print one JSON line: ids, text, prefill_ms, tokens_per_second");
   gen_cmd->add_flag("--interactive", gen->interactive,
                     "a prompt loop: each line you type continues the conversation, keeping the KV cache");
-  gen_cmd->callback([gen] { run_generate(*gen); });
+  gen_cmd->callback([gen, settings] {
+    settings->apply(*gen);
+    run_generate(*gen);
+  });
 
   auto ev = std::make_shared<EvalFlags>();
   auto* eval_cmd = app.add_subcommand("eval", "Loss and bits per byte of a trained GPT on a text file");

@@ -31,7 +31,7 @@ namespace {
 // gpt/gpt.hpp), then these.
 struct TrainFlags {
   std::string config_file;
-  int sample_tokens = 200;
+  int sample_tokens = GenerationSettings{}.tokens;
   bool resume = false, json = false;
   std::shared_ptr<ConfigFlags<TrainConfig>> settings = std::make_shared<ConfigFlags<TrainConfig>>();
 };
@@ -122,7 +122,8 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
   train_cmd->add_option("--config", flags->config_file, "JSON training config (same keys as state.json's config)");
   add_config_flags<TrainConfig, TrainConfig>(*train_cmd, flags->settings, [](TrainConfig& c) -> TrainConfig& { return c; });
   add_config_flags<GptConfig, TrainConfig>(*train_cmd, flags->settings, [](TrainConfig& c) -> GptConfig& { return c.model; });
-  train_cmd->add_option("--sample-tokens", flags->sample_tokens, "tokens to generate at the end (0: none)")
+  train_cmd->add_option("--sample-tokens", flags->sample_tokens,
+                        fmt::format("tokens to generate at the end (0: none; default {})", GenerationSettings{}.tokens))
       ->check(non_negative());
   train_cmd->add_flag("--resume", flags->resume, "continue from the checkpoint in --out (which must hold one)");
   train_cmd->add_flag("--json", flags->json, "print one JSON summary line instead of progress");

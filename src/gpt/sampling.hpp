@@ -10,17 +10,40 @@
 
 #include "core/rng.hpp"
 #include "core/token_id.hpp"
+#include "io/config_fields.hpp"
 #include "gpt/gpt.hpp"
 #include "gpt/kv_cache.hpp"
 
 namespace minillm {
 
+// One row per setting (io/config_fields.hpp): type, name, default, flag, range, help. `minillm generate`'s
+// flags and their help come from these rows.
+#define MINILLM_SAMPLING_CONFIG(X)                                                                          \
+  X(float, temperature, 1.0f, "--temperature", at_least(0), "0 = greedy, 1 = the model's distribution")    \
+  X(int, top_k, 0, "--top-k", at_least(0), "sample among the k likeliest tokens (0: all)")                 \
+  X(float, top_p, 1.0f, "--top-p", above_up_to(0, 1), "sample among the likeliest tokens holding this mass")
+
 struct SamplingOptions {
-  float temperature = 1.0f;
-  int top_k = 0;
-  float top_p = 1.0f;
+  using Self = SamplingOptions;
+  MINILLM_SAMPLING_CONFIG(MINILLM_CONFIG_MEMBER)
+  static std::vector<ConfigField<Self>> fields() { return {MINILLM_SAMPLING_CONFIG(MINILLM_CONFIG_FIELD)}; }
   void validate() const;  // Error naming the bad option
 };
+
+// How much text to generate and from which seed, for `minillm generate` and a training run's closing sample.
+#define MINILLM_GENERATION_CONFIG(X)                                                                       \
+  X(int, tokens, 200, "--tokens", at_least(0), "at most this many new tokens; <|endoftext|> stops earlier") \
+  X(uint64_t, seed, 1337, "--seed", at_least(0), "random seed (same seed, same text, for any thread count)")
+
+struct GenerationSettings {
+  using Self = GenerationSettings;
+  MINILLM_GENERATION_CONFIG(MINILLM_CONFIG_MEMBER)
+  static std::vector<ConfigField<Self>> fields() { return {MINILLM_GENERATION_CONFIG(MINILLM_CONFIG_FIELD)}; }
+};
+
+// The settings a preview of a model's text uses, declared once: the sample at the end of training
+// (`minillm train`, chapter 06's demo) and chapter 07's sampled continuation.
+inline constexpr SamplingOptions kPreviewSampling{.temperature = 0.8f, .top_k = 40, .top_p = 0.95f};
 
 // One token id from logits[V].
 TokenId sample_token(std::span<const float> logits, const SamplingOptions& options, Rng& rng);
@@ -28,7 +51,7 @@ TokenId sample_token(std::span<const float> logits, const SamplingOptions& optio
 // What to generate: at most max_new_tokens tokens; stop earlier when stop_token (usually <|endoftext|>, the
 // token GPT-2 puts between documents) is sampled. The stop token itself is not part of the result.
 struct GenerateOptions {
-  int max_new_tokens = 200;
+  int max_new_tokens = GenerationSettings{}.tokens;
   SamplingOptions sampling;
   std::optional<TokenId> stop_token;
 };

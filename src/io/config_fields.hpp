@@ -41,7 +41,8 @@ struct Range {
     return !std::isnan(v) && (min_exclusive ? v > min : v >= min) && v <= max;
   }
   std::string words() const {  // "greater than 0", "from 0 to 1", "0 or more"
-    if (max < std::numeric_limits<double>::infinity()) return fmt::format("from {} to {}", min, max);
+    if (max < std::numeric_limits<double>::infinity())
+      return min_exclusive ? fmt::format("greater than {} and at most {}", min, max) : fmt::format("from {} to {}", min, max);
     if (min_exclusive) return fmt::format("greater than {}", min);
     if (min > -std::numeric_limits<double>::infinity()) return fmt::format("{} or more", min);
     return "a number";
@@ -55,6 +56,7 @@ inline Range any_value() { return {}; }
 inline Range greater_than(double min) { return {.min = min, .min_exclusive = true}; }
 inline Range at_least(double min) { return {.min = min}; }
 inline Range between(double min, double max) { return {.min = min, .max = max}; }
+inline Range above_up_to(double min, double max) { return {.min = min, .max = max, .min_exclusive = true}; }
 inline Range greater_than_or_unset(double min) { return {.min = min, .min_exclusive = true, .zero_means_unset = true}; }
 
 template <class Config>

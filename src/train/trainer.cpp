@@ -310,7 +310,7 @@ TrainSummary finish_run(Run& run) {
     Rng sample_rng(run.config.seed + 2);
     TokenIds prompt = run.tokenizer.encode_ordinary(run.hooks.sample_prompt);
     if (prompt.empty()) prompt.push_back(run.split.val.front());
-    const TokenIds out = generate(*run.model, prompt, run.hooks.sample_tokens, {0.8f, 40, 0.95f}, sample_rng);
+    const TokenIds out = generate(*run.model, prompt, run.hooks.sample_tokens, kPreviewSampling, sample_rng);
     s.sample = run.tokenizer.decode(out);
   }
   s.peak_memory_bytes = peak_memory_bytes();
