@@ -21,10 +21,11 @@ nlohmann::json to_json(const TrainConfig& c) {
 }
 
 bool may_change_on_resume(const std::string& key) {
-  for (const char* k : {"steps", "minutes", "lr", "min_lr", "warmup", "eval_every", "eval_batches",
-                        "checkpoint_every", "max_bad_steps", "cache_dir", "out_dir"})
-    if (key == k) return true;
-  return false;
+#define MINILLM_RESUME_ROW(type, name, value, flag, range, on_resume, help) \
+  if (key == #name) return on_resume;
+  MINILLM_TRAIN_CONFIG(MINILLM_RESUME_ROW)
+#undef MINILLM_RESUME_ROW
+  return false;  // the model's and AdamW's settings (their own tables): the run itself
 }
 
 namespace {
