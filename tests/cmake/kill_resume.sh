@@ -7,9 +7,11 @@ set -u
 minillm=$1 text=$2 work=$3 kills=${4:-25}
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 "$minillm" train-tokenizer --vocab-size 300 --input "$text" --out tok.bpe >/dev/null 2>&1 || exit 1
-# A checkpoint after every step, so most kills land in the middle of one.
+# A checkpoint after every step, so most kills land in the middle of one. The run is long enough (400 steps)
+# and the kills frequent enough (every 0.01-0.39 s) that a machine whose disk syncs fast still sees many
+# kills before the run can finish (with 120 steps and 0.1-1 s, a fast disk let it finish after 3).
 echo '{"checkpoint_every": 1, "eval_every": 10, "cache_dir": ""}' > config.json
-args=(train --config config.json --input "$text" --tokenizer tok.bpe --out run --steps 120 --layers 1 --heads 2
+args=(train --config config.json --input "$text" --tokenizer tok.bpe --out run --steps 400 --layers 1 --heads 2
       --width 16 --context 16 --batch 2 --sample-tokens 0 --json)
 
 "$minillm" "${args[@]}" >/dev/null 2>&1 || { echo "the uninterrupted run failed"; exit 1; }
@@ -22,7 +24,7 @@ for ((i = 0; i < kills * 4 && killed < kills; ++i)); do
   [ -f run/latest ] && resume=(--resume)
   "$minillm" "${args[@]}" "${resume[@]}" >/dev/null 2>&1 &  # $! is minillm itself, not a subshell
   pid=$!
-  sleep "0.$((RANDOM % 9 + 1))$((RANDOM % 10))"
+  sleep "0.$((RANDOM % 4))$((RANDOM % 9 + 1))"
   if ! kill -9 "$pid" 2>/dev/null; then wait "$pid"; status=$?; finished=1; break; fi
   wait "$pid" 2>/dev/null
   killed=$((killed + 1))
