@@ -23,12 +23,15 @@ using json = nlohmann::json;
 
 namespace {
 
-// The block weights Hugging Face stores as Conv1D, [in, out]: transposed on the way in and out.
+// The block weights Hugging Face stores as Conv1D, [in, out]: transposed on the way in and out. The block's
+// parameter table says which (its hf_transposed column, nn/block.hpp); `name` is "h.<l>.<row name>".
 bool is_conv1d_weight(const std::string& name) {
-  for (const char* suffix : {".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight", ".mlp.c_proj.weight"}) {
-    const size_t n = std::strlen(suffix);
-    if (name.size() > n && name.compare(name.size() - n, n, suffix) == 0) return true;
-  }
+  if (!name.starts_with("h.")) return false;
+  const size_t dot = name.find('.', 2);
+  if (dot == std::string::npos) return false;
+  const std::string row = name.substr(dot + 1);
+  for (const TensorSpec& spec : block_parameter_table(1))
+    if (spec.name == row) return spec.hf_transposed;
   return false;
 }
 

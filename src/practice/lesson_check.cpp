@@ -138,6 +138,46 @@ bool find_quoted_block(const std::vector<std::string>& lines, size_t marker, siz
 }
 
 // Checks (and with refresh, repairs) every quote in the lesson. Returns true when `lines` changed.
+// The source region a quote marker names, or nullopt after reporting why there is none.
+std::optional<std::vector<std::string>> quoted_source(Context& cx, int line_number, const std::string& path,
+                                                      const std::string& name) {
+  const fs::path source_path = cx.root / path;
+  if (!fs::is_regular_file(source_path)) {
+    cx.problem("README.md", line_number,
+               fmt::format("the quote marker names {}, which does not exist (paths are relative to the "
+                           "repository root, e.g. src/core/matmul.cpp)",
+                           path));
+    return std::nullopt;
+  }
+  std::optional<std::vector<std::string>> region;
+  try {
+    region = lesson_region(read_file(source_path), name);
+  } catch (const Error& e) {
+    cx.problem("README.md", line_number, e.what());
+    return std::nullopt;
+  }
+  if (!region)
+    cx.problem("README.md", line_number,
+               fmt::format("{} has no region named {}: put the quoted lines between `// lesson: {}` and "
+                           "`// end lesson: {}` comment lines there",
+                           path, name, name, name));
+  return region;
+}
+
+// Reports the first line where a quote differs from its source.
+void report_drift(Context& cx, const std::vector<std::string>& quoted, const std::vector<std::string>& region,
+                  size_t first, const std::string& path, const std::string& name) {
+  size_t differ = 0;
+  while (differ < quoted.size() && differ < region.size() && quoted[differ] == region[differ]) ++differ;
+  const std::string lesson_has = differ < quoted.size() ? "\"" + quoted[differ] + "\"" : "nothing (it ends)";
+  const std::string source_has = differ < region.size() ? "\"" + region[differ] + "\"" : "nothing (it ends)";
+  cx.problem("README.md", static_cast<int>(first + differ) + 1,
+             fmt::format("the code quoted from {} {} differs from the source: the lesson has {} where the source "
+                         "has {}. Run ./run lessons --refresh to copy the source into the lesson",
+                         path, name, lesson_has, source_has),
+             /*drifted=*/true);
+}
+
 bool check_quotes(Context& cx, std::vector<std::string>& lines, bool refresh) {
   static const std::regex marker_pattern(R"(^\s*<!--\s*quote:\s*(\S+)\s+(\S+)\s*-->\s*$)");
   bool changed = false;
@@ -155,47 +195,19 @@ bool check_quotes(Context& cx, std::vector<std::string>& lines, bool refresh) {
                  fmt::format("the quote marker for {} {} must be followed by a fenced ```cpp code block", path, name));
       continue;
     }
-    const fs::path source_path = cx.root / path;
-    if (!fs::is_regular_file(source_path)) {
-      cx.problem("README.md", line_number,
-                 fmt::format("the quote marker names {}, which does not exist (paths are relative to the "
-                             "repository root, e.g. src/core/matmul.cpp)",
-                             path));
-      continue;
-    }
-    std::optional<std::vector<std::string>> region;
-    try {
-      region = lesson_region(read_file(source_path), name);
-    } catch (const Error& e) {
-      cx.problem("README.md", line_number, e.what());
-      continue;
-    }
-    if (!region) {
-      cx.problem("README.md", line_number,
-                 fmt::format("{} has no region named {}: put the quoted lines between `// lesson: {}` and "
-                             "`// end lesson: {}` comment lines there",
-                             path, name, name, name));
-      continue;
-    }
+    const std::optional<std::vector<std::string>> region = quoted_source(cx, line_number, path, name);
+    if (!region) continue;
     const std::vector<std::string> quoted(lines.begin() + static_cast<long>(first),
                                           lines.begin() + static_cast<long>(last));
     if (quoted == *region) continue;
-    if (refresh) {
-      lines.erase(lines.begin() + static_cast<long>(first), lines.begin() + static_cast<long>(last));
-      lines.insert(lines.begin() + static_cast<long>(first), region->begin(), region->end());
-      ++cx.result.refreshed;
-      changed = true;
+    if (!refresh) {
+      report_drift(cx, quoted, *region, first, path, name);
       continue;
     }
-    size_t differ = 0;
-    while (differ < quoted.size() && differ < region->size() && quoted[differ] == (*region)[differ]) ++differ;
-    const std::string lesson_has = differ < quoted.size() ? "\"" + quoted[differ] + "\"" : "nothing (it ends)";
-    const std::string source_has = differ < region->size() ? "\"" + (*region)[differ] + "\"" : "nothing (it ends)";
-    cx.problem("README.md", static_cast<int>(first + differ) + 1,
-               fmt::format("the code quoted from {} {} differs from the source: the lesson has {} where the source "
-                           "has {}. Run ./run lessons --refresh to copy the source into the lesson",
-                           path, name, lesson_has, source_has),
-               /*drifted=*/true);
+    lines.erase(lines.begin() + static_cast<long>(first), lines.begin() + static_cast<long>(last));
+    lines.insert(lines.begin() + static_cast<long>(first), region->begin(), region->end());
+    ++cx.result.refreshed;
+    changed = true;
   }
   return changed;
 }

@@ -77,6 +77,20 @@ std::pair<std::string_view, std::string_view> split_keyword(std::string_view lin
   while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
   return {word, rest};
 }
+
+// "merge <left> <right>    # comment", the merge that makes token 256 + merges_so_far: both ids must exist.
+std::pair<TokenId, TokenId> parse_merge_line(std::string_view line, size_t merges_so_far, const std::string& where) {
+  const auto [_, rest] = split_keyword(line, true);
+  const size_t space = rest.find(' ');
+  require(space != std::string_view::npos, "{}: expected merge <left id> <right id>", where);
+  const int32_t left = parse_int(rest.substr(0, space), where);
+  const int32_t right = parse_int(rest.substr(space + 1), where);
+  const int32_t merged = static_cast<int32_t>(256 + merges_so_far);
+  require(left >= 0 && left < merged && right >= 0 && right < merged,
+          "{}: merge {} + {} uses a token that does not exist yet (this merge makes token {})", where, left, right,
+          merged);
+  return {token_id(left), token_id(right)};
+}
 }  // namespace
 
 void Tokenizer::save(const std::filesystem::path& file) const {
@@ -131,16 +145,7 @@ Tokenizer Tokenizer::load(const std::filesystem::path& file) {
       require(merge_count >= 0, "{}: the merge count {} is negative", where(), merge_count);
     } else if (keyword == "merge") {
       require(!counts_merges || merge_count >= 0, "{}: a merge before the \"merges <count>\" line", where());
-      const auto [_, rest] = split_keyword(reader.line, true);
-      const size_t space = rest.find(' ');
-      require(space != std::string_view::npos, "{}: expected merge <left id> <right id>", where());
-      const int32_t left = parse_int(rest.substr(0, space), where());
-      const int32_t right = parse_int(rest.substr(space + 1), where());
-      const int32_t merged = static_cast<int32_t>(256 + merges.size());
-      require(left >= 0 && left < merged && right >= 0 && right < merged,
-              "{}: merge {} + {} uses a token that does not exist yet (this merge makes token {})", where(), left,
-              right, merged);
-      merges.emplace_back(token_id(left), token_id(right));
+      merges.push_back(parse_merge_line(reader.line, merges.size(), where()));
     } else {
       fail("{}: unknown line \"{}\" (expected pattern, special or merge)", where(), reader.line);
     }
