@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include "core/error.hpp"
@@ -28,20 +29,25 @@ std::string DemoOptions::known() const {
   return "use " + list + " (--help says more)";
 }
 
+// CLI11 reads the arguments; its errors are turned into the course's one-line ones, which name the option
+// and what a good value looks like.
 void DemoOptions::parse(int argc, char** argv) const {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    const Option* match = nullptr;
-    for (const Option& o : options_)
-      if (o.name == arg) match = &o;
-    if (match == nullptr) fail("unknown option '{}'; {}", arg, known());
-    if (match->flag) {
-      *match->flag = true;
-      continue;
-    }
-    require(i + 1 < argc, "{} needs a value after it, e.g. {} {}", arg, arg, match->example);
-    *match->value = argv[++i];
+  CLI::App app;
+  app.set_help_flag();  // run_demo answers --help before a demo parses its options
+  app.allow_extras();   // an unknown option is reported below, with the known ones
+  for (const Option& o : options_) {
+    if (o.flag) app.add_flag(o.name, *o.flag);
+    else app.add_option(o.name, *o.value);
   }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const std::string what = e.what(), name = what.substr(0, what.find(':'));  // "--out: 1 required TEXT missing"
+    for (const Option& o : options_)
+      if (o.value && o.name == name) fail("{} needs a value after it, e.g. {} {}", name, name, o.example);
+    fail("{}; {}", what, known());
+  }
+  if (!app.remaining().empty()) fail("unknown option '{}'; {}", app.remaining().front(), known());
 }
 
 int run_demo(int argc, char** argv, std::string_view usage, const std::function<int()>& demo) {

@@ -42,7 +42,7 @@ class DemoOptions {
   DemoOptions& flag(std::string_view name, bool& target);
   // `example` shows a good value in the error for a missing one: "--out needs a value after it, e.g. --out PATH".
   DemoOptions& value(std::string_view name, std::string& target, std::string_view example);
-  // Reads argv[1..] left to right. An unknown option, or one missing its value, throws minillm::Error
+  // Reads argv[1..] (with CLI11). An unknown option, or one missing its value, throws minillm::Error
   // naming it and the options there are.
   void parse(int argc, char** argv) const;
 
