@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "cli/command_registry.hpp"
+#include "cli/config_flags.hpp"
 #include "core/error.hpp"
 #include "core/threads.hpp"
 #include "core/rng.hpp"
@@ -137,15 +138,12 @@ static CommandRegistrar reg(20, [](CLI::App& app) {
   auto out = std::make_shared<std::string>();
   train->add_option("--input", *input, "the training text (words are lowercase a-z runs)")->required();
   train->add_option("--out", *out, "where to save the vectors (word2vec text format)")->required();
-  train->add_option("--dim", options->dim, "numbers per word vector")->capture_default_str();
-  train->add_option("--window", options->window, "context words on each side")->capture_default_str();
-  train->add_option("--negative", options->negative, "negative samples per pair")->capture_default_str();
-  train->add_option("--epochs", options->epochs, "passes over the text")->capture_default_str();
-  train->add_option("--min-count", options->min_count, "ignore words seen fewer times")->capture_default_str();
-  train->add_option("--lr", options->learning_rate, "starting learning rate")->capture_default_str();
-  train->add_option("--seed", options->seed, "random seed")->capture_default_str();
+  auto settings = std::make_shared<ConfigFlags<embed::Word2VecOptions>>();  // the table's flags (word2vec.hpp)
+  add_config_flags<embed::Word2VecOptions, embed::Word2VecOptions>(
+      *train, settings, [](embed::Word2VecOptions& o) -> embed::Word2VecOptions& { return o; });
   train->callback([=] {
     embed::Word2VecOptions o = *options;
+    settings->apply(o);
     o.threads = num_threads();
     train_vectors(o, *input, *out);
   });

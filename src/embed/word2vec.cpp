@@ -196,13 +196,7 @@ void train_span(Shared& s, size_t begin, size_t end, uint64_t seed, int epoch, c
 
 Word2VecResult train_word2vec(const std::vector<std::string>& words, const Word2VecOptions& o,
                               const Word2VecCallback& on_progress) {
-  require(o.dim >= 1 && o.dim <= 10000, "word2vec: dim must be in [1, 10000] (got {})", o.dim);
-  require(o.window >= 1, "word2vec: window must be at least 1 (got {})", o.window);
-  require(o.negative >= 1, "word2vec: negative must be at least 1 (got {})", o.negative);
-  require(o.epochs >= 1, "word2vec: epochs must be at least 1 (got {})", o.epochs);
-  require(o.learning_rate > 0 && o.learning_rate < 10, "word2vec: learning rate {} is not in (0, 10)",
-          o.learning_rate);
-  require(o.threads >= 1 && o.threads <= 256, "word2vec: threads must be in [1, 256] (got {})", o.threads);
+  check_field_ranges(o, "word2vec");  // the table's ranges: "word2vec: dim must be from 1 to 10000, got 0"
 
   const auto started = std::chrono::steady_clock::now();
   Word2VecResult result{Vocabulary::count(words, o.min_count), {}, {}, {}, 0, 0};

@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "io/config_fields.hpp"
 #include "embed/vocabulary.hpp"
 
 namespace minillm::embed {
@@ -28,16 +29,23 @@ double sgns_loss_backward(const float* centre, std::span<const float* const> tar
 // embed/word2vec_speed.hpp (σ from tables there, so its numbers differ from these by under 1e-3).
 double sgns_update(float* centre, std::span<float* const> targets, int dim, float learning_rate);
 
+// One row per setting (io/config_fields.hpp): type, name, default, `minillm embed train` flag, range, help.
+#define MINILLM_WORD2VEC_CONFIG(X)                                                                               \
+  X(int, dim, 100, "--dim", between(1, 10000), "numbers per word vector")                                       \
+  X(int, window, 5, "--window", at_least(1), "context words on each side (each centre draws its width in 1..window)") \
+  X(int, negative, 5, "--negative", at_least(1), "negative samples per (centre, context) pair")                   \
+  X(int, epochs, 5, "--epochs", at_least(1), "passes over the text")                                              \
+  X(int, min_count, 5, "--min-count", at_least(1), "ignore words seen fewer times")                              \
+  X(float, learning_rate, 0.025f, "--lr", above_up_to(0, 10),                                                   \
+    "starting learning rate (it decays linearly to 1e-4 of itself over all epochs)")                            \
+  X(double, subsample, 1e-3, "", at_least(0), "frequent words are dropped with a probability set by this threshold") \
+  X(int, threads, 1, "", between(1, 256), "Hogwild: threads update the shared vectors without locks")            \
+  X(uint64_t, seed, 1, "--seed", at_least(0), "random seed")
+
 struct Word2VecOptions {
-  int dim = 100;
-  int window = 5;        // up to this many words each side; each centre draws its own width in [1, window]
-  int negative = 5;      // negative samples per (centre, context) pair
-  int epochs = 5;
-  int min_count = 5;
-  float learning_rate = 0.025f;  // decays linearly to learning_rate * 1e-4 over all epochs
-  double subsample = 1e-3;       // frequent words are dropped with a probability set by this threshold
-  int threads = 1;               // Hogwild: threads update the shared vectors without locks
-  uint64_t seed = 1;
+  using Self = Word2VecOptions;
+  MINILLM_WORD2VEC_CONFIG(MINILLM_CONFIG_MEMBER)
+  static std::vector<ConfigField<Self>> fields() { return {MINILLM_WORD2VEC_CONFIG(MINILLM_CONFIG_FIELD)}; }
 };
 
 struct Word2VecProgress {
