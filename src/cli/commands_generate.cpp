@@ -105,7 +105,7 @@ void run_generate(const GenerateFlags& f) {
 
 struct EvalFlags {
   std::string checkpoint, input, compare;
-  int batch = 8;
+  EvalSettings settings;  // --batch (its table: train/dataset.hpp)
   bool json = false;
 };
 
@@ -144,7 +144,7 @@ void run_eval(const EvalFlags& f) {
   const TokenIds ids = t.encode_ordinary(read_file(f.input));
   const int T = std::min<int>(model.config().context_length, static_cast<int>(ids.size()) - 1);
   require(T >= 1, "{} is too short to score: it needs at least 2 tokens", f.input);
-  const EvalResult r = evaluate(model, ids, t, f.batch, T, 0);
+  const EvalResult r = evaluate(model, ids, t, f.settings.batch, T, 0);
   if (f.json) {
     fmt::print("{}\n", nlohmann::json{{"loss", r.loss}, {"bits_per_byte", r.bits_per_byte}, {"tokens", r.tokens}}.dump());
     return;
@@ -180,12 +180,17 @@ static CommandRegistrar reg(40, [](CLI::App& app) {
   eval_cmd->add_option("--checkpoint", ev->checkpoint, "a training run's folder, a model folder, a Hugging Face "
                        "GPT-2 folder or a quantized one")->required();
   eval_cmd->add_option("--input", ev->input, "text file to score")->required();
-  eval_cmd->add_option("--batch", ev->batch, "sequences per forward pass (default 8)")->check(positive());
+  auto eval_settings = std::make_shared<ConfigFlags<EvalFlags>>();
+  add_config_flags<EvalSettings, EvalFlags>(*eval_cmd, eval_settings,
+                                            [](EvalFlags& f) -> EvalSettings& { return f.settings; });
   eval_cmd->add_option("--compare", ev->compare, "a reference model (the float one a quantized --checkpoint was made "
                        "from): run both through the decoder and report bits per byte, the mean KL divergence of the "
                        "next-token distributions and how often the top tokens agree");
   eval_cmd->add_flag("--json", ev->json, "print one JSON line: loss, bits_per_byte, tokens");
-  eval_cmd->callback([ev] { run_eval(*ev); });
+  eval_cmd->callback([ev, eval_settings] {
+    eval_settings->apply(*ev);
+    run_eval(*ev);
+  });
 
   auto ex = std::make_shared<std::pair<std::string, std::string>>();
   auto* export_cmd = app.add_subcommand("export", "Write a run's model as a Hugging Face GPT-2 folder");

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "io/config_fields.hpp"
 #include "core/rng.hpp"
 #include "core/token_id.hpp"
 #include "gpt/gpt.hpp"
@@ -35,6 +36,15 @@ struct EvalResult {
   double bits_per_byte = 0;  // sum of nats / (ln 2 * UTF-8 bytes of the predicted tokens)
   int64_t tokens = 0;
 };
+// `minillm eval`'s settings, one row each (io/config_fields.hpp).
+#define MINILLM_EVAL_CONFIG(X) X(int, batch, 8, "--batch", greater_than(0), "sequences per forward pass")
+
+struct EvalSettings {
+  using Self = EvalSettings;
+  MINILLM_EVAL_CONFIG(MINILLM_CONFIG_MEMBER)
+  static std::vector<ConfigField<Self>> fields() { return {MINILLM_EVAL_CONFIG(MINILLM_CONFIG_FIELD)}; }
+};
+
 // Scores the model on consecutive windows of T of `ids`, each target once: with max_batches = 0 every id
 // after the first (the ids after the last whole window as one shorter window); else at most max_batches
 // batches of B windows from the start.
