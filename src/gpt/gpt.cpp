@@ -239,9 +239,11 @@ void Gpt::backward() {
     const float* x = l == 0 ? a.encoded : a.blocks[l - 1].out;
     std::fill(dres_in, dres_in + nc, 0.0f);
     block_backward(dres_in, g.blocks[l], d.block, dres_out, x, p.blocks[l], a.blocks[l], shape);
+    if (gradients_ready_) gradients_ready_(l);  // block l's gradients are final
     std::swap(dres_in, dres_out);  // this block's input is the previous block's output
   }
   token_position_backward(g.wte, g.wpe, inputs_, dres_out, B, T, C, V);
+  if (gradients_ready_) gradients_ready_(kEmbeddingsAndFinalNorm);
 }
 // end lesson: gpt_backward
 

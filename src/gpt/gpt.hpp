@@ -14,6 +14,7 @@
 //   x = x + attn.c_proj(attention(attn.c_attn(ln_1(x))))
 //   x = x + mlp.c_proj(gelu(mlp.c_fc(ln_2(x))))
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -130,6 +131,12 @@ class Gpt {
   void zero_grad();
   // ACCUMULATES into grads the gradient of the mean loss of the last forward (which needed targets).
   void backward();
+  // A hook backward() calls as each part's gradients become final, so a caller can use them while the rest
+  // of the backward runs (data-parallel training can start averaging a layer's gradients early): with
+  // layer = L-1, ..., 0 as block `layer`'s are complete, then once with kEmbeddingsAndFinalNorm (wte, wpe
+  // and ln_f: wte's gradient comes from both the head and the input embedding, so it is final only at the end).
+  static constexpr int kEmbeddingsAndFinalNorm = -1;
+  void on_gradients_ready(std::function<void(int layer)> hook) { gradients_ready_ = std::move(hook); }
   TensorArena& grads();
 
   const GptConfig& config() const { return config_; }
@@ -164,6 +171,7 @@ class Gpt {
   int B_ = 0, T_ = 0;
   TokenIds inputs_, targets_;
   bool have_targets_ = false;
+  std::function<void(int)> gradients_ready_;
 };
 
 }  // namespace minillm

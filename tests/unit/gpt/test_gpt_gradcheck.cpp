@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -50,6 +51,42 @@ TEST(GptGradCheck, EveryParameterTensorMatchesFiniteDifferences) {
   }
   // The check means something only if the gradients are well above its absolute tolerance (2e-4).
   EXPECT_GT(sizeable, checked / 2) << sizeable << " of " << checked << " sampled gradients exceed 2e-3";
+}
+
+// The gradients-ready hook: called for blocks L-1 .. 0 and then for the rest, each time with that part's
+// gradients already final (what it sees then equals what backward() ends with).
+TEST(GptBackward, TheGradientsReadyHookSeesEachPartsFinalGradients) {
+  const int V = 11, T = 4, B = 2, L = 3;
+  Gpt model(GptConfig{V, T, L, 2, 8});
+  Rng rng(22);
+  model.init_weights(rng);
+  TokenIds inputs, targets;
+  for (int i = 0; i < B * T; ++i) inputs.push_back(token_id((i * 5 + 1) % V)), targets.push_back(token_id((i * 3 + 2) % V));
+  std::vector<int> calls;
+  std::vector<std::vector<float>> seen;  // the part's gradients when the hook was called
+  const auto part_of = [&](int layer) {
+    std::vector<float> values;
+    for (const auto& e : model.grads().entries()) {
+      const bool in_block = e.name.starts_with("h.");
+      const bool wanted = layer == Gpt::kEmbeddingsAndFinalNorm ? !in_block : e.name.starts_with(layer_prefix(layer));
+      if (wanted) values.insert(values.end(), model.grads().data() + e.offset,
+                                model.grads().data() + e.offset + e.shape.numel());
+    }
+    return values;
+  };
+  model.on_gradients_ready([&](int layer) {
+    calls.push_back(layer);
+    seen.push_back(part_of(layer));
+  });
+  model.zero_grad();
+  model.forward(inputs, targets, B, T);
+  model.backward();
+  EXPECT_EQ(calls, (std::vector<int>{2, 1, 0, Gpt::kEmbeddingsAndFinalNorm}));
+  for (size_t c = 0; c < calls.size(); ++c) {
+    const std::vector<float> final_values = part_of(calls[c]);
+    ASSERT_FALSE(final_values.empty());
+    EXPECT_EQ(seen[c], final_values) << "part " << calls[c] << " changed after its hook was called";
+  }
 }
 
 }  // namespace
