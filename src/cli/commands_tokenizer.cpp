@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.hpp"
+#include "cli/config_flags.hpp"
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
 #include "tokenizer/train_bpe.hpp"
@@ -97,16 +98,20 @@ CommandRegistrar reg(10, [](CLI::App& app) {
   tok->callback([=] { tokenize(*encoding, *text, *allow_special); });
 
   auto* train = app.add_subcommand("train-tokenizer", "Learn a byte-level BPE vocabulary from a text file");
-  auto vocab = std::make_shared<int>(4096);
+  auto options = std::make_shared<BpeTrainOptions>();  // its table's flags (tokenizer/train_bpe.hpp)
   auto input = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
-  auto specials = std::make_shared<std::vector<std::string>>(std::vector<std::string>{"<|endoftext|>"});
-  train->add_option("--vocab-size", *vocab, "tokens in the vocabulary: 256 bytes + merges + special tokens")
-      ->capture_default_str();
+  auto specials = std::make_shared<std::vector<std::string>>(BpeTrainOptions{}.special_tokens);
+  auto settings = std::make_shared<ConfigFlags<BpeTrainOptions>>();
+  add_config_flags<BpeTrainOptions, BpeTrainOptions>(*train, settings,
+                                                     [](BpeTrainOptions& o) -> BpeTrainOptions& { return o; });
   train->add_option("--input", *input, "the training text (UTF-8)")->required();
   train->add_option("--out", *out, "where to save the tokenizer (a readable text file, e.g. book.bpe)")->required();
   train->add_option("--special", *specials, "special tokens (default: <|endoftext|>)");
-  train->callback([=] { train_tokenizer(*vocab, *input, *out, *specials); });
+  train->callback([=] {
+    settings->apply(*options);
+    train_tokenizer(options->vocab_size, *input, *out, *specials);
+  });
 });
 
 }  // namespace

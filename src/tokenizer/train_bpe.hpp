@@ -15,17 +15,26 @@
 #include <string_view>
 #include <vector>
 
+#include "io/config_fields.hpp"
 #include "tokenizer/tokenizer.hpp"
 
 namespace minillm {
 
 // "Bpe" in the names: these train a tokenizer, not the GPT (train/trainer.hpp's TrainConfig).
+// One row per setting (io/config_fields.hpp): type, name, default, `minillm train-tokenizer` flag, range, help.
+#define MINILLM_BPE_TRAIN_CONFIG(X)                                                                          \
+  X(int, vocab_size, 4096, "--vocab-size", at_least(256),                                                   \
+    "tokens in the vocabulary: 256 bytes + merges + special tokens")                                        \
+  X(std::string, pattern, std::string(kGpt2Pattern), "", any_value(),                                       \
+    "the pre-tokenizer's regex (PCRE2, GPT-2's by default): merges never cross its pieces")
+
 struct BpeTrainOptions {
-  int vocab_size = 512;  // 256 bytes + merges + special tokens
-  std::string pattern = std::string(kGpt2Pattern);
+  using Self = BpeTrainOptions;
+  MINILLM_BPE_TRAIN_CONFIG(MINILLM_CONFIG_MEMBER)
   std::vector<std::string> special_tokens = {"<|endoftext|>"};  // get the last ids, never merged
   // Called after each merge with (merges done, merges wanted): a progress bar hooks in here.
   std::function<void(int, int)> on_merge;
+  static std::vector<ConfigField<Self>> fields() { return {MINILLM_BPE_TRAIN_CONFIG(MINILLM_CONFIG_FIELD)}; }
 };
 
 struct BpeTrainResult {
