@@ -32,6 +32,7 @@
 #include "train/checkpoint.hpp"
 #include "train/trainer.hpp"
 #include "ui/usage.hpp"
+#include "quick_model.hpp"
 
 namespace fs = std::filesystem;
 using namespace minillm;
@@ -58,40 +59,6 @@ Options parse(int argc, char** argv) {
       .flag("--smoke", o.smoke)
       .parse(argc, argv);
   return o;
-}
-
-// No chapter 06 model yet: a small one, trained here on Moby Dick (or the project's own texts).
-std::string train_quick_model(const Options& o) {
-  const fs::path moby = data_dir() / "cache" / "moby_dick.txt";
-  std::string corpus = moby.string();
-  if (o.smoke || !fs::exists(moby)) {
-    std::string all;
-    for (const auto& entry : fs::directory_iterator(fs::path(MINILLM_SOURCE_DIR) / "data/text"))
-      if (entry.path().extension() == ".txt") all += read_file(entry.path()) + "\n";
-    corpus = (fs::path(o.out) / "own_texts.txt").string();
-    write_file_atomically(corpus, all);
-  }
-  fmt::print("There is no chapter 06 model in {} (./run demo 06 trains one). Training a quick one on {}.\n",
-             o.checkpoint, corpus);
-  BpeTrainOptions tok_options;
-  tok_options.vocab_size = o.smoke ? 300 : 1024;
-  const BpeTrainResult tok = train_bpe(read_file(corpus), tok_options);
-  const fs::path tok_file = fs::path(o.out) / "tokenizer.bpe";
-  tok.tokenizer.save(tok_file);
-  TrainConfig config;
-  config.corpus = corpus;
-  config.tokenizer = tok_file.string();
-  config.out_dir = (fs::path(o.out) / "quick_run").string();
-  config.cache_dir = "";
-  config.model.n_layer = 2, config.model.n_head = 2, config.model.n_embd = o.smoke ? 32 : 128;
-  config.model.context_length = o.smoke ? 32 : 128;
-  config.batch = o.smoke ? 4 : 16;
-  config.steps = o.smoke ? 5 : 0;
-  config.minutes = 1.0;
-  config.resume = false;
-  const TrainSummary s = train(config, TrainHooks{});
-  fmt::print("Trained {} steps; validation loss {:.3f}.\n\n", s.steps, s.val_loss);
-  return config.out_dir;
 }
 
 // A token for the terminal: its text in quotes, or its bytes (<0xE2>) when it is part of a character.
@@ -201,7 +168,10 @@ void stream(const Gpt& model, const Tokenizer& t, const TokenIds& prompt, const 
 int run(const Options& o) {
   fs::create_directories(o.out);
   fmt::print("Chapter 07: generating text, one token at a time{}.\n\n", o.smoke ? " (smoke test: tiny sizes)" : "");
-  const std::string run_dir = !o.smoke && has_checkpoint(o.checkpoint) ? o.checkpoint : train_quick_model(o);
+  const std::string run_dir =
+      !o.smoke && has_checkpoint(o.checkpoint)
+          ? o.checkpoint
+          : demo::train_quick_model(o.checkpoint, demo::demo_corpus(o.out, o.smoke), o.out, o.smoke);
   LoadedCheckpoint ckpt = load_checkpoint(run_dir);
   const Tokenizer t = Tokenizer::open(ckpt.state["tokenizer"].get<std::string>());
   const Gpt& model = *ckpt.model;

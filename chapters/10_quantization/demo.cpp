@@ -31,6 +31,7 @@
 #include "train/model_compare.hpp"
 #include "train/trainer.hpp"
 #include "ui/usage.hpp"
+#include "../07_generation/quick_model.hpp"  // chapter 07's quick model, when chapter 06 has none
 
 namespace fs = std::filesystem;
 using namespace minillm;
@@ -51,43 +52,6 @@ Options parse(int argc, char** argv) {
       .flag("--smoke", o.smoke)
       .parse(argc, argv);
   return o;
-}
-
-// The text to train on and to score: Moby Dick if ./run fetch got it, else the project's own texts.
-fs::path corpus(const Options& o) {
-  const fs::path moby = data_dir() / "cache" / "moby_dick.txt";
-  if (!o.smoke && fs::exists(moby)) return moby;
-  std::string all;
-  for (const auto& entry : fs::directory_iterator(fs::path(MINILLM_SOURCE_DIR) / "data/text"))
-    if (entry.path().extension() == ".txt") all += read_file(entry.path()) + "\n";
-  const fs::path file = fs::path(o.out) / "own_texts.txt";
-  write_file_atomically(file, all);
-  return file;
-}
-
-// No chapter 06 model yet: a small one, trained here (its widths are multiples of 32, as Q8_0 needs).
-std::string train_quick_model(const Options& o, const fs::path& text) {
-  fmt::print("There is no chapter 06 model in {} (./run demo 06 trains one). Training a quick one on {}.\n",
-             o.checkpoint, text.string());
-  BpeTrainOptions tok_options;
-  tok_options.vocab_size = o.smoke ? 300 : 1024;
-  const BpeTrainResult tok = train_bpe(read_file(text), tok_options);
-  const fs::path tok_file = fs::path(o.out) / "tokenizer.bpe";
-  tok.tokenizer.save(tok_file);
-  TrainConfig config;
-  config.corpus = text.string();
-  config.tokenizer = tok_file.string();
-  config.out_dir = (fs::path(o.out) / "quick_run").string();
-  config.cache_dir = "";
-  config.model.n_layer = 2, config.model.n_head = 2, config.model.n_embd = o.smoke ? 32 : 128;
-  config.model.context_length = o.smoke ? 32 : 128;
-  config.batch = o.smoke ? 4 : 16;
-  config.steps = o.smoke ? 5 : 0;
-  config.minutes = 1.0;
-  config.resume = false;
-  const TrainSummary s = train(config, TrainHooks{});
-  fmt::print("Trained {} steps; validation loss {:.3f}.\n\n", s.steps, s.val_loss);
-  return config.out_dir;
 }
 
 // Relative RMS error of w[rows, cols] rounded to int8 in blocks of `block` along each row (block = cols:
@@ -159,8 +123,10 @@ double decode_rate(Decoder& decoder, const TokenIds& prompt, int tokens) {
 int run(const Options& o) {
   fs::create_directories(o.out);
   fmt::print("Chapter 10: int8 weights (Q8_0){}.\n\n", o.smoke ? " (smoke test: tiny sizes)" : "");
-  const fs::path text = corpus(o);
-  const std::string run_dir = !o.smoke && has_checkpoint(o.checkpoint) ? o.checkpoint : train_quick_model(o, text);
+  const fs::path text = demo::demo_corpus(o.out, o.smoke);  // Moby Dick, or the project's own texts
+  const std::string run_dir = !o.smoke && has_checkpoint(o.checkpoint)
+                                  ? o.checkpoint
+                                  : demo::train_quick_model(o.checkpoint, text, o.out, o.smoke);
   LoadedCheckpoint ckpt = load_checkpoint(run_dir);
   const Tokenizer t = Tokenizer::open(ckpt.state["tokenizer"].get<std::string>());
   const Gpt& model = *ckpt.model;
