@@ -85,7 +85,7 @@ double time_backend(Backend backend, const std::vector<float>& a, const std::vec
   double best = 1e30;
   for (int r = 0; r < repeats; ++r) {
     const auto start = std::chrono::steady_clock::now();
-    minillm::matmul_ab(a.data(), b.data(), c.data(), n, n, n, minillm::Accumulate::Overwrite, backend);
+    minillm::matmul_ab(c.data(), a.data(), b.data(), n, n, n, minillm::Accumulate::Overwrite, backend);
     const auto stop = std::chrono::steady_clock::now();
     best = std::min(best, std::chrono::duration<double>(stop - start).count());
   }

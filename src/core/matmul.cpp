@@ -108,17 +108,17 @@ namespace {
 float beta_for(Accumulate acc) { return acc == Accumulate::Add ? 1.0f : 0.0f; }
 }  // namespace
 
-void matmul_ab(const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, Accumulate acc,
+void matmul_ab(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc,
                Backend backend) {
   gemm(false, false, m, n, k, 1.0f, a, k, b, n, beta_for(acc), c, n, backend);
 }
 
-void matmul_abt(const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, Accumulate acc,
+void matmul_abt(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc,
                 Backend backend) {
   gemm(false, true, m, n, k, 1.0f, a, k, b, k, beta_for(acc), c, n, backend);
 }
 
-void matmul_atb(const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n, Accumulate acc,
+void matmul_atb(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc,
                 Backend backend) {
   gemm(true, false, m, n, k, 1.0f, a, m, b, n, beta_for(acc), c, n, backend);
 }

@@ -10,7 +10,9 @@
 //     forward   out = inp · Wᵀ        matmul_abt   (W stored [out_features, in_features], like PyTorch)
 //     backward dinp += dout · W       matmul_ab
 //     backward dW  += doutᵀ · inp     matmul_atb
-// Each takes Accumulate::Add to add into C (backward passes accumulate) or Accumulate::Overwrite.
+// Each takes Accumulate::Add to add into C (backward passes accumulate) or Accumulate::Overwrite, and puts
+// its output first, as every function over flat buffers here does (docs/course.md, "Argument order");
+// gemm() alone keeps BLAS's order, being BLAS's interface.
 //
 // Backend::Blas goes through OpenBLAS's cblas_sgemm; Backend::Naive is the triple loop the tests trust as
 // the reference; Backend::Blocked is the cache-blocked loop nest chapter 00 uses to show why BLAS wins.
@@ -27,13 +29,13 @@ void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, f
           Backend backend = Backend::Blas);
 
 // c[m,n] (+)= a[m,k] · b[k,n]
-void matmul_ab(const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
+void matmul_ab(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n,
                Accumulate acc = Accumulate::Overwrite, Backend backend = Backend::Blas);
 // c[m,n] (+)= a[m,k] · b[n,k]ᵀ
-void matmul_abt(const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
+void matmul_abt(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n,
                 Accumulate acc = Accumulate::Overwrite, Backend backend = Backend::Blas);
 // c[m,n] (+)= a[k,m]ᵀ · b[k,n]
-void matmul_atb(const float* a, const float* b, float* c, int64_t m, int64_t k, int64_t n,
+void matmul_atb(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n,
                 Accumulate acc = Accumulate::Overwrite, Backend backend = Backend::Blas);
 
 // FLOPs of one [m,k]·[k,n] product: each of the m*n outputs needs k multiplies and k adds.

@@ -45,14 +45,14 @@ void linear_backward_plain(float* dinp, float* dweight, float* dbias, const floa
 // One BLAS gemm over all N = B*T rows at once: never a small gemm per token.
 void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C, int OC) {
   if (bias == nullptr) {
-    matmul_abt(inp, weight, out, N, C, OC, Accumulate::Overwrite);
+    matmul_abt(out, inp, weight, N, C, OC, Accumulate::Overwrite);
     return;
   }
   // Every row starts as the bias and the gemm adds inp·Wᵀ onto it (beta = 1): one write pass over out,
   // instead of BLAS zeroing it (beta = 0) and a second pass adding the bias.
 #pragma omp parallel for schedule(static)
   for (int n = 0; n < N; ++n) std::copy(bias, bias + OC, out + static_cast<size_t>(n) * OC);
-  matmul_abt(inp, weight, out, N, C, OC, Accumulate::Add);
+  matmul_abt(out, inp, weight, N, C, OC, Accumulate::Add);
 }
 
 // ACCUMULATES (+=) into dinp[N,C], dweight[OC,C], dbias[OC]. From out = inp · Wᵀ + b:
@@ -61,8 +61,8 @@ void linear_forward(float* out, const float* inp, const float* weight, const flo
 //   db   += sum over rows of dout
 void linear_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const float* weight, int N, int C, int OC) {
-  matmul_ab(dout, weight, dinp, N, OC, C, Accumulate::Add);
-  matmul_atb(dout, inp, dweight, OC, N, C, Accumulate::Add);
+  matmul_ab(dinp, dout, weight, N, OC, C, Accumulate::Add);
+  matmul_atb(dweight, dout, inp, OC, N, C, Accumulate::Add);
   if (dbias == nullptr) return;
   // Column sums, parallel over blocks of columns so each thread owns its dbias entries (no races, no
   // atomics); inside a block the rows are read left to right, so memory is walked contiguously.

@@ -58,7 +58,7 @@ double sgemm_peak_gflops() {
   double best = 1e30;
   for (int i = 0; i < 5; ++i) {
     const auto start = Clock::now();
-    minillm::matmul_ab(a.data(), b.data(), c.data(), n, n, n);
+    minillm::matmul_ab(c.data(), a.data(), b.data(), n, n, n);
     best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
   }
   return minillm::matmul_flops(n, n, n) / best / 1e9;

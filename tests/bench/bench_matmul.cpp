@@ -34,7 +34,7 @@ double best_seconds(Backend backend, int64_t n, const float* a, const float* b, 
   double best = 1e30, spent = 0.0;
   for (int rep = 0; rep < 50 && (rep == 0 || spent < budget); ++rep) {
     auto start = Clock::now();
-    minillm::matmul_ab(a, b, c, n, n, n, minillm::Accumulate::Overwrite, backend);
+    minillm::matmul_ab(c, a, b, n, n, n, minillm::Accumulate::Overwrite, backend);
     double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     best = std::min(best, seconds);
     spent += seconds;

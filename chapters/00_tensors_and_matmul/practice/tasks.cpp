@@ -17,19 +17,19 @@ int64_t offset_3d(int64_t b, int64_t t, int64_t c, int64_t T, int64_t C) {
   throw minillm::practice::NotImplemented("row_major_index");
 }
 
-void transpose(const float* in, float* out, int64_t rows, int64_t cols) {
+void transpose(float* out, const float* in, int64_t rows, int64_t cols) {
   // TODO(transpose): out is [cols, rows]: element (j, i) of out is element (i, j) of in. Your offset_2d
   // finds both, as long as you give it the right number of columns for each matrix.
   throw minillm::practice::NotImplemented("transpose");
 }
 
-void matmul(const float* a, const float* b, float* out, int64_t m, int64_t k, int64_t n) {
+void matmul(float* out, const float* a, const float* b, int64_t m, int64_t k, int64_t n) {
   // TODO(naive_matmul): out(i, j) is the dot product of row i of a with column j of b (Concept Definition).
   // Compute every one of the m * n outputs and store it in out, overwriting what was there.
   throw minillm::practice::NotImplemented("naive_matmul");
 }
 
-void matmul_backward(const float* a, const float* b, const float* dout, float* da, float* db, int64_t m,
+void matmul_backward(float* da, float* db, const float* dout, const float* a, const float* b, int64_t m,
                      int64_t k, int64_t n) {
   // TODO(matmul_backward): How It Works, "The backward pass of a matmul", gives da and db as matrix
   // products; write them as loops. The shapes check your work: da is shaped like a, db like b. ADD to da and
@@ -67,15 +67,15 @@ float gradient_descent_step(const std::vector<float>& xs, const std::vector<floa
   throw minillm::practice::NotImplemented("gradient_descent_step");
 }
 
-void linear_forward(const float* inp, const float* weight, const float* bias, float* out, int64_t N, int64_t C,
-                    int64_t OC) {
+void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                    int OC) {
   // TODO(linear_forward): every output (n, o) is a weighted sum of input row n plus that output's bias
   // (none when bias is nullptr). Mind the layout: weight row o holds the weights of output o.
   throw minillm::practice::NotImplemented("linear_forward");
 }
 
-void linear_backward(const float* dout, const float* inp, const float* weight, float* dinp, float* dweight,
-                     float* dbias, int64_t N, int64_t C, int64_t OC) {
+void linear_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const float* weight, int N, int C, int OC) {
   // TODO(linear_backward): ask for each input, weight and bias which outputs it touched in the forward pass
   // and with what factor; its gradient collects dout of those outputs times that factor. A bias is added to
   // one output column in every row. ADD to dinp, dweight and dbias (skip dbias when it is nullptr).

@@ -16,15 +16,15 @@ int64_t offset_2d(int64_t i, int64_t j, int64_t cols);
 int64_t offset_3d(int64_t b, int64_t t, int64_t c, int64_t T, int64_t C);
 
 // out[cols, rows] = in[rows, cols] transposed.
-void transpose(const float* in, float* out, int64_t rows, int64_t cols);
+void transpose(float* out, const float* in, int64_t rows, int64_t cols);
 
 // out[m, n] = a[m, k] · b[k, n]  (overwrites out)
-void matmul(const float* a, const float* b, float* out, int64_t m, int64_t k, int64_t n);
+void matmul(float* out, const float* a, const float* b, int64_t m, int64_t k, int64_t n);
 
 // Task matmul_backward: the backward of matmul. Given a[m, k], b[k, n] and dout[m, n] = dLoss/dout for
 // out = a · b, ACCUMULATES (+=) dLoss/da into da[m, k] and dLoss/db into db[k, n] (How It Works, "The
 // backward pass of a matmul").
-void matmul_backward(const float* a, const float* b, const float* dout, float* da, float* db, int64_t m,
+void matmul_backward(float* da, float* db, const float* dout, const float* a, const float* b, int64_t m,
                      int64_t k, int64_t n);
 
 // Task chain_rule: the value and the derivative of f(x) = (x² − 3x + 1)² at x, the derivative by the chain
@@ -59,13 +59,13 @@ float gradient_descent_step(const std::vector<float>& xs, const std::vector<floa
 // Task linear_forward: the linear layer (PyTorch's nn.Linear; How It Works, "The linear layer"). inp is
 // [N, C] (N rows of C inputs), weight is [OC, C] (one row of C weights per output, stored like PyTorch),
 // bias is [OC] or nullptr (no bias). out[N, OC] receives every row's OC outputs (overwrites out).
-void linear_forward(const float* inp, const float* weight, const float* bias, float* out, int64_t N, int64_t C,
-                    int64_t OC);
+void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                    int OC);
 
 // Task linear_backward: the backward of linear_forward, given dout[N, OC] = dLoss/dout. ACCUMULATES (+=)
 // the gradients of the loss with respect to inp into dinp[N, C], weight into dweight[OC, C] and bias into
 // dbias[OC] (dbias may be nullptr: a layer without bias).
-void linear_backward(const float* dout, const float* inp, const float* weight, float* dinp, float* dweight,
-                     float* dbias, int64_t N, int64_t C, int64_t OC);
+void linear_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const float* weight, int N, int C, int OC);
 
 }  // namespace ch00

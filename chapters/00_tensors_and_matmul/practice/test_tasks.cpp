@@ -59,7 +59,7 @@ TEST(Transpose, SmallExample) {
   //                [3 6]
   std::vector<float> in = {1, 2, 3, 4, 5, 6}, out(6 + 1, 0.0f);
   out[6] = kSentinel;
-  ch00::transpose(in.data(), out.data(), 2, 3);
+  ch00::transpose(out.data(), in.data(), 2, 3);
   EXPECT_EQ(std::vector<float>(out.begin(), out.begin() + 6), (std::vector<float>{1, 4, 2, 5, 3, 6}))
       << "the transpose of the 2x3 matrix [1 2 3; 4 5 6] is the 3x2 matrix [1 4; 2 5; 3 6]";
   EXPECT_EQ(out[6], kSentinel) << "transpose wrote past the end of out (it has rows*cols floats)";
@@ -68,12 +68,12 @@ TEST(Transpose, SmallExample) {
 TEST(Transpose, EveryElementMovesToItsMirrorPosition) {
   const int64_t rows = 5, cols = 7;
   std::vector<float> in = random_values(rows * cols, 1), out(rows * cols, 0.0f), back(rows * cols, 0.0f);
-  ch00::transpose(in.data(), out.data(), rows, cols);
+  ch00::transpose(out.data(), in.data(), rows, cols);
   for (int64_t i = 0; i < rows; i++)
     for (int64_t j = 0; j < cols; j++)
       ASSERT_EQ(out[j * rows + i], in[i * cols + j]) << "out(" << j << ", " << i << ") should be in(" << i << ", "
                                                       << j << ") for a 5x7 input";
-  ch00::transpose(out.data(), back.data(), cols, rows);
+  ch00::transpose(back.data(), out.data(), cols, rows);
   EXPECT_EQ(back, in) << "transposing twice gives back the original matrix";
 }
 
@@ -84,13 +84,13 @@ TEST(NaiveMatmul, SmallExampleByHand) {
   // [4 5 6] . [ 9 10] = [4*7+5*9+6*11  4*8+5*10+6*12] = [139 154]
   //           [11 12]
   std::vector<float> a = {1, 2, 3, 4, 5, 6}, b = {7, 8, 9, 10, 11, 12}, out(4, 0.0f);
-  ch00::matmul(a.data(), b.data(), out.data(), 2, 3, 2);
+  ch00::matmul(out.data(), a.data(), b.data(), 2, 3, 2);
   EXPECT_EQ(out, (std::vector<float>{58, 64, 139, 154})) << "[1 2 3; 4 5 6] . [7 8; 9 10; 11 12]";
 }
 
 TEST(NaiveMatmul, OverwritesWhatWasInOut) {
   std::vector<float> a = {1, 2}, b = {3, 4}, out = {std::numeric_limits<float>::quiet_NaN()};
-  ch00::matmul(a.data(), b.data(), out.data(), 1, 2, 1);
+  ch00::matmul(out.data(), a.data(), b.data(), 1, 2, 1);
   EXPECT_EQ(out[0], 11.0f) << "[1 2] . [3; 4] = 11, whatever out held before (here NaN)";
 }
 
@@ -100,8 +100,8 @@ TEST(NaiveMatmul, MatchesBlasOnRectangularShapes) {
   std::vector<float> a = random_values(m * k, 2), b = random_values(k * n, 3);
   std::vector<float> out(m * n + 1, 0.0f), expected(m * n, 0.0f);
   out[m * n] = kSentinel;
-  ch00::matmul(a.data(), b.data(), out.data(), m, k, n);
-  minillm::matmul_ab(a.data(), b.data(), expected.data(), m, k, n);
+  ch00::matmul(out.data(), a.data(), b.data(), m, k, n);
+  minillm::matmul_ab(expected.data(), a.data(), b.data(), m, k, n);
   // Sums of 5 products of numbers in [-1, 1]: float32 rounding differences stay below 1e-6.
   for (int64_t i = 0; i < m * n; i++)
     ASSERT_NEAR(out[i], expected[i], 1e-5) << "out(" << i / n << ", " << i % n << ") of a [3,5]·[5,4] product";
@@ -113,14 +113,14 @@ TEST(NaiveMatmul, MatchesBlasOnRectangularShapes) {
 TEST(MatmulBackward, SmallExampleByHand) {
   // out = [1 2] . [3; 4] = [11]. With dout = [1]: da = dout · bᵀ = [3 4], db = aᵀ · dout = [1; 2].
   std::vector<float> a = {1, 2}, b = {3, 4}, dout = {1}, da = {0, 0}, db = {0, 0};
-  ch00::matmul_backward(a.data(), b.data(), dout.data(), da.data(), db.data(), 1, 2, 1);
+  ch00::matmul_backward(da.data(), db.data(), dout.data(), a.data(), b.data(), 1, 2, 1);
   EXPECT_EQ(da, (std::vector<float>{3, 4})) << "d(out)/d(a) is b: nudging a(0, p) changes out by b(p, 0)";
   EXPECT_EQ(db, (std::vector<float>{1, 2})) << "d(out)/d(b) is a: nudging b(p, 0) changes out by a(0, p)";
 }
 
 TEST(MatmulBackward, Accumulates) {
   std::vector<float> a = {1, 2}, b = {3, 4}, dout = {1}, da = {10, 10}, db = {10, 10};
-  ch00::matmul_backward(a.data(), b.data(), dout.data(), da.data(), db.data(), 1, 2, 1);
+  ch00::matmul_backward(da.data(), db.data(), dout.data(), a.data(), b.data(), 1, 2, 1);
   EXPECT_EQ(da, (std::vector<float>{13, 14})) << "da must be ADDED to (10 + 3, 10 + 4), not overwritten";
   EXPECT_EQ(db, (std::vector<float>{11, 12})) << "db must be ADDED to (10 + 1, 10 + 2), not overwritten";
 }
@@ -145,7 +145,7 @@ TEST(MatmulBackward, MatchesFiniteDifferences) {
   std::vector<float> da(m * k + 1, 0.0f), db(k * n + 1, 0.0f);
   da[m * k] = kSentinel;
   db[k * n] = kSentinel;
-  ch00::matmul_backward(a.data(), b.data(), dout.data(), da.data(), db.data(), m, k, n);
+  ch00::matmul_backward(da.data(), db.data(), dout.data(), a.data(), b.data(), m, k, n);
   EXPECT_EQ(da[m * k], kSentinel) << "da has the shape of a, [m, k] = [3, 4]: nothing may be written past it";
   EXPECT_EQ(db[k * n], kSentinel) << "db has the shape of b, [k, n] = [4, 5]: nothing may be written past it";
 
@@ -234,7 +234,7 @@ TEST(NumericalGradient, AgreesWithMatmulBackward) {
   const std::vector<float> b = random_values(k * n, 7), dout = random_values(m * n, 8);
   const std::vector<float> a = random_values(m * k, 9);
   std::vector<float> expected(m * k, 0.0f);
-  minillm::matmul_abt(dout.data(), b.data(), expected.data(), m, n, k);
+  minillm::matmul_abt(expected.data(), dout.data(), b.data(), m, n, k);
   const auto f = [&](const std::vector<double>& a64) { return loss(a64, {b.begin(), b.end()}, dout, m, k, n); };
   const std::vector<double> grad = ch00::numerical_gradient(f, {a.begin(), a.end()}, 1e-3);
   ASSERT_EQ(grad.size(), static_cast<size_t>(m * k));
@@ -342,9 +342,9 @@ TEST(LinearForward, SmallExampleByHand) {
   //   out(1, 0) = 4 - 6 + 10 = 8     out(1, 1) = 8 + 5 + 20 = 33
   const std::vector<float> inp = {1, 2, 3, 4, 5, 6}, weight = {1, 0, -1, 2, 1, 0}, bias = {10, 20};
   std::vector<float> out(4, std::numeric_limits<float>::quiet_NaN());
-  ch00::linear_forward(inp.data(), weight.data(), bias.data(), out.data(), 2, 3, 2);
+  ch00::linear_forward(out.data(), inp.data(), weight.data(), bias.data(), 2, 3, 2);
   EXPECT_EQ(out, (std::vector<float>{8, 24, 8, 33})) << "out = inp · weightᵀ + bias (weight is [OC, C])";
-  ch00::linear_forward(inp.data(), weight.data(), nullptr, out.data(), 2, 3, 2);
+  ch00::linear_forward(out.data(), inp.data(), weight.data(), nullptr, 2, 3, 2);
   EXPECT_EQ(out, (std::vector<float>{-2, 4, -2, 13})) << "bias == nullptr means no bias: out = inp · weightᵀ";
 }
 
@@ -354,7 +354,7 @@ TEST(LinearForward, MatchesTheLibraryLayer) {
   const std::vector<float> bias = random_values(OC, 12);
   std::vector<float> out(N * OC + 1, 0.0f), expected(N * OC, 0.0f);
   out[N * OC] = kSentinel;
-  ch00::linear_forward(inp.data(), weight.data(), bias.data(), out.data(), N, C, OC);
+  ch00::linear_forward(out.data(), inp.data(), weight.data(), bias.data(), N, C, OC);
   minillm::linear_forward(expected.data(), inp.data(), weight.data(), bias.data(), N, C, OC);
   for (int64_t i = 0; i < N * OC; i++)
     ASSERT_NEAR(out[i], expected[i], 1e-5) << "out(" << i / OC << ", " << i % OC << ") of a [3, 5] -> [3, 4] layer";
@@ -368,7 +368,7 @@ TEST(LinearBackward, SmallExampleByHand) {
   //   dinp = dout * 3 = [3; 30]     dweight = 1*1 + 10*2 = 21     dbias = 1 + 10 = 11 (summed over rows)
   const std::vector<float> inp = {1, 2}, weight = {3}, dout = {1, 10};
   std::vector<float> dinp = {0, 0}, dweight = {0}, dbias = {0};
-  ch00::linear_backward(dout.data(), inp.data(), weight.data(), dinp.data(), dweight.data(), dbias.data(), 2, 1, 1);
+  ch00::linear_backward(dinp.data(), dweight.data(), dbias.data(), dout.data(), inp.data(), weight.data(), 2, 1, 1);
   EXPECT_EQ(dinp, (std::vector<float>{3, 30})) << "each input row's gradient is its dout times the weight";
   EXPECT_EQ(dweight[0], 21.0f) << "the weight was used in both rows: dweight = sum_n dout(n) * inp(n) = 1 + 20";
   EXPECT_EQ(dbias[0], 11.0f) << "the bias was added in both rows: dbias = sum_n dout(n) = 1 + 10";
@@ -377,11 +377,11 @@ TEST(LinearBackward, SmallExampleByHand) {
 TEST(LinearBackward, AccumulatesAndAcceptsNoBias) {
   const std::vector<float> inp = {1, 2}, weight = {3}, dout = {1, 10};
   std::vector<float> dinp = {100, 100}, dweight = {100}, dbias = {100};
-  ch00::linear_backward(dout.data(), inp.data(), weight.data(), dinp.data(), dweight.data(), dbias.data(), 2, 1, 1);
+  ch00::linear_backward(dinp.data(), dweight.data(), dbias.data(), dout.data(), inp.data(), weight.data(), 2, 1, 1);
   EXPECT_EQ(dinp, (std::vector<float>{103, 130})) << "dinp must be ADDED to, not overwritten";
   EXPECT_EQ(dweight[0], 121.0f) << "dweight must be ADDED to, not overwritten";
   EXPECT_EQ(dbias[0], 111.0f) << "dbias must be ADDED to, not overwritten";
-  ch00::linear_backward(dout.data(), inp.data(), weight.data(), dinp.data(), dweight.data(), nullptr, 2, 1, 1);
+  ch00::linear_backward(dinp.data(), dweight.data(), nullptr, dout.data(), inp.data(), weight.data(), 2, 1, 1);
   EXPECT_EQ(dweight[0], 142.0f) << "with dbias == nullptr the other gradients are still accumulated";
 }
 
@@ -404,7 +404,7 @@ TEST(LinearBackward, MatchesFiniteDifferences) {
   const std::vector<float> bias = random_values(OC, 15), dout = random_values(N * OC, 16);
   std::vector<float> dinp(N * C + 1, 0.0f), dweight(OC * C + 1, 0.0f), dbias(OC + 1, 0.0f);
   dinp[N * C] = dweight[OC * C] = dbias[OC] = kSentinel;
-  ch00::linear_backward(dout.data(), inp.data(), weight.data(), dinp.data(), dweight.data(), dbias.data(), N, C, OC);
+  ch00::linear_backward(dinp.data(), dweight.data(), dbias.data(), dout.data(), inp.data(), weight.data(), N, C, OC);
   EXPECT_EQ(dinp[N * C], kSentinel) << "dinp is [N, C] = [3, 4] like inp";
   EXPECT_EQ(dweight[OC * C], kSentinel) << "dweight is [OC, C] = [2, 4] like weight";
   EXPECT_EQ(dbias[OC], kSentinel) << "dbias is [OC] = [2] like bias";

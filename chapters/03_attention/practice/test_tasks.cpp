@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "core/rng.hpp"
@@ -22,7 +23,7 @@ const float kInf = std::numeric_limits<float>::infinity();
 TEST(StableSoftmax, SmallKnownValues) {
   const float logits[2] = {0.0f, std::log(3.0f)};
   float probs[2];
-  ch03::stable_softmax(logits, probs, 2);
+  ch03::stable_softmax(probs, logits, 2);
   EXPECT_NEAR(probs[0], 0.25f, 1e-6f) << "softmax(0, ln 3) = (1, 3) / 4";
   EXPECT_NEAR(probs[1], 0.75f, 1e-6f) << "softmax(0, ln 3) = (1, 3) / 4";
 }
@@ -33,7 +34,7 @@ TEST(StableSoftmax, TheLessonsWorkedExample) {
   for (float offset : {0.0f, 1000.0f}) {
     const float logits[3] = {offset + 2.0f, offset + 1.0f, offset};
     float probs[3];
-    ch03::stable_softmax(logits, probs, 3);
+    ch03::stable_softmax(probs, logits, 3);
     EXPECT_NEAR(probs[0], 0.665241f, 1e-5f) << "softmax(" << logits[0] << ", " << logits[1] << ", " << logits[2] << ")[0]";
     EXPECT_NEAR(probs[1], 0.244728f, 1e-5f) << "softmax(" << logits[0] << ", " << logits[1] << ", " << logits[2] << ")[1]";
     EXPECT_NEAR(probs[2], 0.090031f, 1e-5f) << "softmax(" << logits[0] << ", " << logits[1] << ", " << logits[2] << ")[2]";
@@ -44,7 +45,7 @@ TEST(StableSoftmax, HugeAndTinyLogitsDoNotOverflow) {
   for (float offset : {1000.0f, -1000.0f}) {
     const float logits[3] = {offset, offset + std::log(3.0f), offset - 200.0f};
     float probs[3];
-    ch03::stable_softmax(logits, probs, 3);
+    ch03::stable_softmax(probs, logits, 3);
     EXPECT_NEAR(probs[0], 0.25f, 1e-4f) << "adding " << offset << " to every logit must not change softmax";
     EXPECT_NEAR(probs[1], 0.75f, 1e-4f) << "adding " << offset << " to every logit must not change softmax";
     EXPECT_EQ(probs[2], 0.0f) << "exp(-200) relative to the others is 0 in float32";
@@ -52,18 +53,18 @@ TEST(StableSoftmax, HugeAndTinyLogitsDoNotOverflow) {
   // The largest logit is not the first one: subtract the maximum, not logits[0].
   const float logits[2] = {0.0f, 1000.0f};
   float probs[2];
-  ch03::stable_softmax(logits, probs, 2);
+  ch03::stable_softmax(probs, logits, 2);
   EXPECT_NEAR(probs[1], 1.0f, 1e-6f) << "softmax(0, 1000) is (0, 1): exp(1000) overflows unless the max is subtracted";
   EXPECT_NEAR(probs[0], 0.0f, 1e-6f);
 }
 
 TEST(StableSoftmax, SingleValueAndMinusInfinity) {
   float one[1] = {42.0f}, p1[1];
-  ch03::stable_softmax(one, p1, 1);
+  ch03::stable_softmax(p1, one, 1);
   EXPECT_EQ(p1[0], 1.0f) << "one value gets all the probability";
   const float masked[3] = {1.0f, 2.0f, -kInf};
   float p3[3];
-  ch03::stable_softmax(masked, p3, 3);
+  ch03::stable_softmax(p3, masked, 3);
   EXPECT_EQ(p3[2], 0.0f) << "a -infinity logit (a masked position) gets probability exactly 0";
   EXPECT_NEAR(p3[0] + p3[1], 1.0f, 1e-6f) << "the rest still sums to 1";
 }
@@ -167,7 +168,7 @@ TEST(SingleHeadAttention, TwoPositionsByHand) {
   // Row 1's scores are (1*0, 1*ln 3) = (0, ln 3): probabilities (1/4, 3/4).
   const float q[2] = {1.0f, 1.0f}, k[2] = {0.0f, std::log(3.0f)}, v[2] = {10.0f, 20.0f};
   float att[4], out[2];
-  ch03::single_head_attention(q, k, v, att, out, 2, 1);
+  ch03::single_head_attention(out, att, q, k, v, 2, 1);
   EXPECT_NEAR(out[0], 10.0f, 1e-5f) << "position 0 can only attend to itself, so it copies v[0]";
   EXPECT_NEAR(out[1], 0.25f * 10.0f + 0.75f * 20.0f, 1e-4f) << "position 1 mixes v with weights (1/4, 3/4)";
   EXPECT_EQ(att[1], 0.0f) << "att(0, 1) is in the future: probability 0";
@@ -194,7 +195,7 @@ TEST(SingleHeadAttention, MatchesTheLibraryOnRandomInputs) {
   std::vector<float> want(T * hs), preatt(T * T), want_att(T * T);
   minillm::attention_forward(want.data(), preatt.data(), want_att.data(), qkv.data(), 1, T, hs, 1);
   std::vector<float> att(T * T), out(T * hs);
-  ch03::single_head_attention(q.data(), k.data(), v.data(), att.data(), out.data(), T, hs);
+  ch03::single_head_attention(out.data(), att.data(), q.data(), k.data(), v.data(), T, hs);
   for (int i = 0; i < T * T; i++)
     ASSERT_NEAR(att[i], want_att[i], 1e-5f) << "att(" << i / T << ", " << i % T << "): did you scale by 1/sqrt(hs)?";
   for (int i = 0; i < T * hs; i++)
@@ -226,7 +227,7 @@ TEST(SoftmaxBackward, TwoValuesByHand) {
   // dlogits = (1/4 * (1 - 1/4), 3/4 * (0 - 1/4)) = (3/16, -3/16): raising logit 0 raises probs[0].
   const float probs[2] = {0.25f, 0.75f}, dprobs[2] = {1.0f, 0.0f};
   float dlogits[2] = {0.0f, 0.0f};
-  ch03::softmax_backward(probs, dprobs, dlogits, 2);
+  ch03::softmax_backward(dlogits, probs, dprobs, 2);
   EXPECT_NEAR(dlogits[0], 0.1875f, 1e-6f) << "d probs[0] / d logits[0] = p0 (1 - p0) = 3/16";
   EXPECT_NEAR(dlogits[1], -0.1875f, 1e-6f) << "d probs[0] / d logits[1] = -p0 p1 = -3/16: the other logit counts too";
 }
@@ -235,7 +236,7 @@ TEST(SoftmaxBackward, AnEqualGradientOnEveryProbabilityChangesNothing) {
   // The probabilities always sum to 1, so a loss that weighs them all equally is constant: zero gradient.
   const float probs[3] = {0.2f, 0.5f, 0.3f}, dprobs[3] = {2.0f, 2.0f, 2.0f};
   float dlogits[3] = {1.0f, 1.0f, 1.0f};
-  ch03::softmax_backward(probs, dprobs, dlogits, 3);
+  ch03::softmax_backward(dlogits, probs, dprobs, 3);
   for (int i = 0; i < 3; i++)
     EXPECT_NEAR(dlogits[i], 1.0f, 1e-6f) << "dlogits[" << i << "]: it started at 1 and must be ADDED 0 to";
 }
@@ -248,7 +249,7 @@ TEST(SoftmaxBackward, MatchesFiniteDifferencesAndTheLibrary) {
   const std::vector<float> probs(p64.begin(), p64.end());
   std::vector<float> dlogits(n + 1, 0.0f), library(n, 0.0f);
   dlogits[n] = -777.0f;
-  ch03::softmax_backward(probs.data(), dprobs.data(), dlogits.data(), n);
+  ch03::softmax_backward(dlogits.data(), probs.data(), dprobs.data(), n);
   minillm::softmax_backward(library.data(), probs.data(), dprobs.data(), 1, n);
   EXPECT_EQ(dlogits[n], -777.0f) << "dlogits has n values: nothing may be written past them";
   // loss(z) = sum_i dprobs_i softmax(z)_i, differentiated by central differences in double.
@@ -284,7 +285,7 @@ TEST(SplitHeads, TwoHeadsByHand) {
   const int T = 2, C = 4, NH = 2;
   const std::vector<float> qkv = labelled_qkv(T, C);
   std::vector<float> q(8), k(8), v(8);
-  ch03::split_heads(qkv.data(), q.data(), k.data(), v.data(), T, C, NH);
+  ch03::split_heads(q.data(), k.data(), v.data(), qkv.data(), T, C, NH);
   EXPECT_EQ(q, (std::vector<float>{0, 1, 1000, 1001, 2, 3, 1002, 1003}))
       << "q[h, t, :]: head 0 is channels 0-1 of rows 0 and 1, then head 1 is channels 2-3";
   EXPECT_EQ(k, (std::vector<float>{4, 5, 1004, 1005, 6, 7, 1006, 1007})) << "keys start at channel C = 4";
@@ -295,7 +296,7 @@ TEST(SplitHeads, EveryNumberLandsInItsHead) {
   const int T = 3, C = 12, NH = 3, hs = 4;
   const std::vector<float> qkv = labelled_qkv(T, C);
   std::vector<float> q(T * C + 1, -1.0f), k(T * C + 1, -1.0f), v(T * C + 1, -1.0f);
-  ch03::split_heads(qkv.data(), q.data(), k.data(), v.data(), T, C, NH);
+  ch03::split_heads(q.data(), k.data(), v.data(), qkv.data(), T, C, NH);
   for (int at = 0; at < T * C; at++) {  // q, k, v are [NH, T, hs]: decode the flat index into (h, t, i)
     const int h = at / (T * hs), t = at / hs % T, i = at % hs;
     ASSERT_EQ(q[at], 1000 * t + h * hs + i) << "q[" << h << ", " << t << ", " << i << "]";
@@ -310,7 +311,7 @@ TEST(MergeHeads, TwoHeadsByHand) {
   // followed by head 1's row t.
   const std::vector<float> heads = {1, 2, 3, 4, 5, 6, 7, 8};
   std::vector<float> out(8, 0.0f);
-  ch03::merge_heads(heads.data(), out.data(), 2, 4, 2);
+  ch03::merge_heads(out.data(), heads.data(), 2, 4, 2);
   EXPECT_EQ(out, (std::vector<float>{1, 2, 5, 6, 3, 4, 7, 8}));
 }
 
@@ -337,7 +338,7 @@ TEST(MergeHeads, HeadsSideBySideGiveTheLibrarysMultiHeadAttention) {
     }
   std::vector<float> out(T * C + 1, 0.0f), want(T * C), preatt(NH * T * T), att(NH * T * T);
   out[T * C] = -777.0f;
-  ch03::merge_heads(heads.data(), out.data(), T, C, NH);
+  ch03::merge_heads(out.data(), heads.data(), T, C, NH);
   minillm::attention_forward(want.data(), preatt.data(), att.data(), qkv.data(), 1, T, C, NH);
   for (int i = 0; i < T * C; i++) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
   EXPECT_EQ(out[T * C], -777.0f) << "out is [T, C]: nothing may be written past it";
@@ -382,7 +383,7 @@ TEST(SingleHeadAttentionBackward, OnePositionCopiesItsValue) {
   // T = 1: the only probability is 1 whatever q and k are, so out = v: dv = dout and dq = dk = 0.
   const float q[2] = {0.5f, -1.0f}, k[2] = {2.0f, 1.0f}, v[2] = {3.0f, 4.0f}, att[1] = {1.0f}, dout[2] = {1.0f, -2.0f};
   float dq[2] = {0, 0}, dk[2] = {0, 0}, dv[2] = {10, 10};
-  ch03::single_head_attention_backward(q, k, v, att, dout, dq, dk, dv, 1, 2);
+  ch03::single_head_attention_backward(dq, dk, dv, dout, q, k, v, att, 1, 2);
   EXPECT_NEAR(dv[0], 11.0f, 1e-6f) << "dv = dout ADDED to what dv held (10)";
   EXPECT_NEAR(dv[1], 8.0f, 1e-6f) << "dv = dout ADDED to what dv held (10)";
   for (int i = 0; i < 2; i++) {
@@ -396,8 +397,8 @@ TEST(SingleHeadAttentionBackward, MatchesFiniteDifferences) {
   const std::vector<float> q = normal_values(T * hs, 24), k = normal_values(T * hs, 25), v = normal_values(T * hs, 26);
   const std::vector<float> dout = normal_values(T * hs, 27), att = attention_probs(q, k, T, hs);
   std::vector<float> dq(T * hs, 0.0f), dk(T * hs, 0.0f), dv(T * hs, 0.0f);
-  ch03::single_head_attention_backward(q.data(), k.data(), v.data(), att.data(), dout.data(), dq.data(), dk.data(),
-                                       dv.data(), T, hs);
+  ch03::single_head_attention_backward(dq.data(), dk.data(), dv.data(), dout.data(), q.data(), k.data(), v.data(),
+                                       att.data(), T, hs);
   std::vector<double> x[3] = {{q.begin(), q.end()}, {k.begin(), k.end()}, {v.begin(), v.end()}};
   const std::vector<float>* analytic[3] = {&dq, &dk, &dv};
   const char* names[3] = {"dq", "dk", "dv"};
@@ -437,8 +438,8 @@ TEST(SingleHeadAttentionBackward, MatchesTheLibraryAndAccumulates) {
   minillm::attention_forward(out.data(), preatt.data(), att.data(), qkv.data(), 1, T, hs, 1);
   minillm::attention_backward(dqkv.data(), dpreatt.data(), datt.data(), dout.data(), qkv.data(), att.data(), 1, T, hs, 1);
   std::vector<float> dq(T * hs, 1.0f), dk(T * hs, 1.0f), dv(T * hs, 1.0f);  // start at 1: the task must add
-  ch03::single_head_attention_backward(q.data(), k.data(), v.data(), att.data(), dout.data(), dq.data(), dk.data(),
-                                       dv.data(), T, hs);
+  ch03::single_head_attention_backward(dq.data(), dk.data(), dv.data(), dout.data(), q.data(), k.data(), v.data(),
+                                       att.data(), T, hs);
   for (int t = 0; t < T; t++)
     for (int i = 0; i < hs; i++) {
       ASSERT_NEAR(dq[t * hs + i], 1.0f + dqkv[t * 3 * hs + i], 1e-4f) << "dq(" << t << ", " << i << ") (started at 1)";
@@ -450,30 +451,43 @@ TEST(SingleHeadAttentionBackward, MatchesTheLibraryAndAccumulates) {
 // ---- multi_head_attention ----
 
 TEST(MultiHeadAttention, OneHeadIsTheSingleHead) {
-  // NH = 1: the "heads" are the whole q, k, v. With hs = 1, T = 2, q = (1, 1), k = (0, ln 3), v = (10, 20)
-  // (as in SingleHeadAttention.TwoPositionsByHand): out = (10, 0.25 * 10 + 0.75 * 20).
+  // B = 1, NH = 1: the "heads" are the whole q, k, v. With hs = 1, T = 2, q = (1, 1), k = (0, ln 3),
+  // v = (10, 20) (as in SingleHeadAttention.TwoPositionsByHand): out = (10, 0.25 * 10 + 0.75 * 20).
   const float qkv[6] = {1.0f, 0.0f, 10.0f, 1.0f, std::log(3.0f), 20.0f};  // rows (q, k, v) for t = 0, 1
-  float att[4], out[2];
-  ch03::multi_head_attention(qkv, att, out, 2, 1, 1);
+  float preatt[4], att[4], out[2];
+  ch03::multi_head_attention(out, preatt, att, qkv, 1, 2, 1, 1);
   EXPECT_NEAR(out[0], 10.0f, 1e-5f) << "position 0 attends only to itself";
   EXPECT_NEAR(out[1], 17.5f, 1e-4f) << "position 1 mixes v with weights (1/4, 3/4)";
   EXPECT_NEAR(att[2], 0.25f, 1e-6f) << "att(1, 0)";
+  EXPECT_NEAR(preatt[3], std::log(3.0f), 1e-6f) << "preatt(1, 1) = q1 · k1 / sqrt(1)";
 }
 
-TEST(MultiHeadAttention, MatchesTheLibrary) {
-  // The library's attention_forward (checked against PyTorch in tests/unit/nn) on the same qkv.
-  const int T = 5, C = 12, NH = 3;
-  const std::vector<float> qkv = normal_values(T * 3 * C, 32);
-  std::vector<float> want(T * C), preatt(NH * T * T), want_att(NH * T * T);
-  minillm::attention_forward(want.data(), preatt.data(), want_att.data(), qkv.data(), 1, T, C, NH);
-  std::vector<float> att(NH * T * T + 1, -777.0f), out(T * C + 1, -777.0f);
-  ch03::multi_head_attention(qkv.data(), att.data(), out.data(), T, C, NH);
-  for (int i = 0; i < NH * T * T; i++)
-    ASSERT_NEAR(att[i], want_att[i], 1e-5f) << "att of head " << i / (T * T) << " at (" << i % (T * T) / T << ", "
-                                            << i % T << ")";
-  for (int i = 0; i < T * C; i++) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
-  EXPECT_EQ(att[NH * T * T], -777.0f) << "att is [NH, T, T]: nothing may be written past it";
-  EXPECT_EQ(out[T * C], -777.0f) << "out is [T, C]: nothing may be written past it";
+// The library's attention_forward (checked against PyTorch in tests/unit/nn) on the same qkv: out, att and
+// the causal part of preatt (above the diagonal both must be masked: -infinity).
+void expect_matches_library(int B, int T, int C, int NH) {
+  const std::vector<float> qkv = normal_values(B * T * 3 * C, 32);
+  const int squares = B * NH * T * T;
+  std::vector<float> want(B * T * C), want_preatt(squares), want_att(squares);
+  minillm::attention_forward(want.data(), want_preatt.data(), want_att.data(), qkv.data(), B, T, C, NH);
+  std::vector<float> preatt(squares + 1, -777.0f), att(squares + 1, -777.0f), out(B * T * C + 1, -777.0f);
+  ch03::multi_head_attention(out.data(), preatt.data(), att.data(), qkv.data(), B, T, C, NH);
+  for (int i = 0; i < squares; i++) {
+    const int t = i % (T * T) / T, s = i % T;
+    const std::string where = "head " + std::to_string(i / (T * T) % NH) + " of sequence " +
+                              std::to_string(i / (NH * T * T)) + " at (" + std::to_string(t) + ", " +
+                              std::to_string(s) + ")";
+    ASSERT_NEAR(att[i], want_att[i], 1e-5f) << "att of " << where;
+    if (s <= t) ASSERT_NEAR(preatt[i], want_preatt[i], 1e-4f) << "preatt of " << where;
+    else ASSERT_TRUE(std::isinf(preatt[i]) && preatt[i] < 0) << "preatt of " << where << " is masked: -infinity";
+  }
+  for (int i = 0; i < B * T * C; i++) ASSERT_NEAR(out[i], want[i], 1e-5f) << "out(" << i / C << ", " << i % C << ")";
+  EXPECT_EQ(att[squares], -777.0f) << "att is [B, NH, T, T]: nothing may be written past it";
+  EXPECT_EQ(preatt[squares], -777.0f) << "preatt is [B, NH, T, T]: nothing may be written past it";
+  EXPECT_EQ(out[B * T * C], -777.0f) << "out is [B, T, C]: nothing may be written past it";
 }
+
+TEST(MultiHeadAttention, MatchesTheLibrary) { expect_matches_library(1, 5, 12, 3); }
+
+TEST(MultiHeadAttention, EachSequenceOfTheBatchOnItsOwn) { expect_matches_library(3, 4, 8, 2); }
 
 }  // namespace

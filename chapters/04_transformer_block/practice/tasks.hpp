@@ -8,38 +8,38 @@ namespace ch04 {
 // Task layernorm_forward: LayerNorm over each row of inp[N, C], with a per-channel weight[C] and bias[C]
 // (the lesson's Concept Definition and How It Works step 1; eps = 1e-5, the biased variance as PyTorch).
 // Writes out[N, C], and per row the mean[N] and rstd[N] (1 / standard deviation) the backward pass reads.
-void layernorm_forward(const float* inp, const float* weight, const float* bias, float* out, float* mean,
-                       float* rstd, int N, int C);
+void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
+                       const float* bias, int N, int C);
 
 // Task layernorm_backward: the backward of layernorm_forward, given dout[N, C] = dLoss/dout and what the forward saved (mean, rstd).
 // ACCUMULATES (+=) dLoss/dinp into dinp[N, C], dLoss/dweight into dweight[C], dLoss/dbias into dbias[C].
-void layernorm_backward(const float* dout, const float* inp, const float* weight, const float* mean,
-                        const float* rstd, float* dinp, float* dweight, float* dbias, int N, int C);
+void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                        const float* weight, const float* mean, const float* rstd, int N, int C);
 
 // Task gelu_forward: GPT-2's GELU (the tanh approximation the lesson's Concept Definition gives), element-wise
 // over n values: out[i] = gelu(inp[i]).
-void gelu_forward(const float* inp, float* out, int n);
+void gelu_forward(float* out, const float* inp, int n);
 
 // Task gelu_backward: the backward of gelu_forward, element-wise over n values. ACCUMULATES dLoss/dinp[i] into dinp[i], given
 // dout[i] = dLoss/dout[i].
-void gelu_backward(const float* inp, const float* dout, float* dinp, int n);
+void gelu_backward(float* dinp, const float* inp, const float* dout, int n);
 
 // Task rmsnorm_forward: RMSNorm, LayerNorm's variation without the mean (the lesson's "A variation:
 // RMSNorm"; eps = 1e-5). Each row of inp[N, C] is divided by its root mean square and scaled by weight[C];
 // there is no bias. Writes out[N, C] and rrms[N] = 1 / (the row's root mean square with eps).
-void rmsnorm_forward(const float* inp, const float* weight, float* out, float* rrms, int N, int C);
+void rmsnorm_forward(float* out, float* rrms, const float* inp, const float* weight, int N, int C);
 
 // Task rmsnorm_backward: the backward of rmsnorm_forward, given dout[N, C] = dLoss/dout and the rrms[N] the
 // forward saved. ACCUMULATES (+=) dLoss/dinp into dinp[N, C] and dLoss/dweight into dweight[C]. Derive it
 // the way the lesson derives LayerNorm's backward ("LayerNorm's backward, derived").
-void rmsnorm_backward(const float* dout, const float* inp, const float* weight, const float* rrms, float* dinp,
-                      float* dweight, int N, int C);
+void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
+                      const float* rrms, int N, int C);
 
 // Task mlp_forward: the block's MLP for inp[N, C]: the linear layer c_fc to hidden width 4C
 // (fc_weight [4C, C], fc_bias [4C]), GELU, then the linear layer c_proj back to C (proj_weight [C, 4C],
 // proj_bias [C]). hidden[N, 4C] receives the values after GELU; out[N, C] the result.
-void mlp_forward(const float* inp, const float* fc_weight, const float* fc_bias, const float* proj_weight,
-                 const float* proj_bias, float* hidden, float* out, int N, int C);
+void mlp_forward(float* out, float* hidden, const float* inp, const float* fc_weight, const float* fc_bias,
+                 const float* proj_weight, const float* proj_bias, int N, int C);
 
 // Task block_forward: one GPT-2 transformer block, assembled from the library's layers (nn/*.hpp) or yours:
 // the attention sub-block and the MLP sub-block, pre-LayerNorm, each added onto the residual stream

@@ -27,7 +27,7 @@ std::vector<float> random_values(size_t n, uint64_t seed, float offset = 0.0f) {
 TEST(LayerNormForward, OneRowByHand) {
   const float x[4] = {1, 2, 3, 4}, w[4] = {1, 1, 1, 1}, b[4] = {0, 0, 0, 0};
   float out[4], mean, rstd;
-  ch04::layernorm_forward(x, w, b, out, &mean, &rstd, 1, 4);
+  ch04::layernorm_forward(out, &mean, &rstd, x, w, b, 1, 4);
   EXPECT_FLOAT_EQ(mean, 2.5f) << "the mean of 1, 2, 3, 4";
   EXPECT_NEAR(rstd, 1.0f / std::sqrt(1.25f + 1e-5f), 1e-6f)
       << "the variance of 1..4 is (2.25 + 0.25 + 0.25 + 2.25) / 4 = 1.25 (divide by C, not C - 1)";
@@ -42,7 +42,7 @@ TEST(LayerNormForward, WeightBiasAndRowsFarFromZero) {
   const auto x = random_values(N * C, 1, 1000.0f), w = random_values(C, 2), b = random_values(C, 3);
   std::vector<float> out(N * C), mean(N), rstd(N), want(N * C), want_mean(N), want_rstd(N);
   minillm::layernorm_forward(want.data(), want_mean.data(), want_rstd.data(), x.data(), w.data(), b.data(), N, C);
-  ch04::layernorm_forward(x.data(), w.data(), b.data(), out.data(), mean.data(), rstd.data(), N, C);
+  ch04::layernorm_forward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C);
   for (int row = 0; row < N; ++row) {
     ASSERT_NEAR(mean[row], want_mean[row], 1e-3f) << "mean of row " << row;
     ASSERT_NEAR(rstd[row], want_rstd[row], 1e-3f * want_rstd[row]) << "rstd of row " << row << ": two passes?";
@@ -61,8 +61,8 @@ TEST(LayerNormBackward, MatchesTheLibrary) {
   std::vector<float> dx(N * C), dw(C), db(C), want_dx(N * C), want_dw(C), want_db(C);
   minillm::layernorm_backward(want_dx.data(), want_dw.data(), want_db.data(), dout.data(), x.data(), w.data(),
                               mean.data(), rstd.data(), N, C);
-  ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx.data(), dw.data(),
-                           db.data(), N, C);
+  ch04::layernorm_backward(dx.data(), dw.data(), db.data(), dout.data(), x.data(), w.data(), mean.data(),
+                           rstd.data(), N, C);
   for (int col = 0; col < C; ++col) {
     ASSERT_NEAR(db[col], want_db[col], 1e-5f) << "dbias[" << col << "] is the column sum of dout";
     ASSERT_NEAR(dw[col], want_dw[col], 1e-4f) << "dweight[" << col << "] is the column sum of dout * xhat";
@@ -78,11 +78,11 @@ TEST(LayerNormBackward, Accumulates) {
   std::vector<float> out(N * C), mean(N), rstd(N);
   minillm::layernorm_forward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), w.data(), N, C);
   std::vector<float> dx(N * C, 0.0f), dw(C, 0.0f), db(C, 0.0f);
-  ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx.data(), dw.data(),
-                           db.data(), N, C);
+  ch04::layernorm_backward(dx.data(), dw.data(), db.data(), dout.data(), x.data(), w.data(), mean.data(),
+                           rstd.data(), N, C);
   std::vector<float> dx2(N * C, 1.0f), dw2(C, 1.0f), db2(C, 1.0f);
-  ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx2.data(), dw2.data(),
-                           db2.data(), N, C);
+  ch04::layernorm_backward(dx2.data(), dw2.data(), db2.data(), dout.data(), x.data(), w.data(), mean.data(),
+                           rstd.data(), N, C);
   for (int i = 0; i < N * C; ++i) ASSERT_NEAR(dx2[i], 1.0f + dx[i], 1e-6f) << "dinp must be added to (+=)";
   for (int col = 0; col < C; ++col) {
     ASSERT_NEAR(dw2[col], 1.0f + dw[col], 1e-6f) << "dweight must be added to (+=)";
@@ -95,7 +95,7 @@ TEST(LayerNormBackward, Accumulates) {
 TEST(GeluBackward, KnownValues) {
   const float x[3] = {0.0f, 10.0f, -10.0f}, dout[3] = {1.0f, 1.0f, 1.0f};
   float dx[3] = {0, 0, 0};
-  ch04::gelu_backward(x, dout, dx, 3);
+  ch04::gelu_backward(dx, x, dout, 3);
   EXPECT_NEAR(dx[0], 0.5f, 1e-6f) << "gelu'(0) = 0.5: at 0 GELU is half the identity";
   EXPECT_NEAR(dx[1], 1.0f, 1e-5f) << "for large x GELU is x, slope 1";
   EXPECT_NEAR(dx[2], 0.0f, 1e-5f) << "for very negative x GELU is 0, slope 0";
@@ -107,7 +107,7 @@ TEST(GeluBackward, MatchesTheLibraryAndAccumulates) {
   for (int i = 0; i < n; ++i) x[i] = -5.0f + 0.25f * static_cast<float>(i);
   std::vector<float> want(n, 0.5f), dx(n, 0.5f);  // start at 0.5: both must ADD to it
   minillm::gelu_backward(want.data(), x.data(), dout.data(), n);
-  ch04::gelu_backward(x.data(), dout.data(), dx.data(), n);
+  ch04::gelu_backward(dx.data(), x.data(), dout.data(), n);
   for (int i = 0; i < n; ++i)
     ASSERT_NEAR(dx[i], want[i], 1e-5f) << "at x = " << x[i] << " (the buffer started at 0.5: use +=)";
 }
@@ -134,8 +134,8 @@ TEST(LayerNormBackward, MatchesFiniteDifferences) {
   std::vector<float> mean(N), rstd(N), out(N * C);
   minillm::layernorm_forward(out.data(), mean.data(), rstd.data(), x.data(), w.data(), b.data(), N, C);
   std::vector<float> dx(N * C, 0.0f), dw(C, 0.0f), db(C, 0.0f);
-  ch04::layernorm_backward(dout.data(), x.data(), w.data(), mean.data(), rstd.data(), dx.data(), dw.data(), db.data(),
-                           N, C);
+  ch04::layernorm_backward(dx.data(), dw.data(), db.data(), dout.data(), x.data(), w.data(), mean.data(),
+                           rstd.data(), N, C);
   const std::vector<float>* analytic[3] = {&dx, &dw, &db};
   const char* names[3] = {"dinp", "dweight", "dbias"};
   const double h = 1e-5;
@@ -158,7 +158,7 @@ TEST(GeluForward, KnownValues) {
   // gelu(-1) = -1 + gelu(1) = -0.158808 (gelu(x) - gelu(-x) = x); far from 0 it is x or 0.
   const float x[5] = {0.0f, 1.0f, -1.0f, 10.0f, -10.0f};
   float out[5];
-  ch04::gelu_forward(x, out, 5);
+  ch04::gelu_forward(out, x, 5);
   EXPECT_EQ(out[0], 0.0f) << "gelu(0) = 0";
   EXPECT_NEAR(out[1], 0.841192f, 1e-5f) << "gelu(1) with the tanh approximation";
   EXPECT_NEAR(out[2], -0.158808f, 1e-5f) << "gelu(-1): a little below 0, GELU's dip";
@@ -170,7 +170,7 @@ TEST(GeluForward, MatchesTheLibrary) {
   const int n = 41;
   std::vector<float> x(n), out(n + 1, -777.0f), want(n);
   for (int i = 0; i < n; ++i) x[i] = -5.0f + 0.25f * static_cast<float>(i);
-  ch04::gelu_forward(x.data(), out.data(), n);
+  ch04::gelu_forward(out.data(), x.data(), n);
   minillm::gelu_forward(want.data(), x.data(), n);
   for (int i = 0; i < n; ++i) ASSERT_NEAR(out[i], want[i], 1e-6f) << "gelu(" << x[i] << ")";
   EXPECT_EQ(out[n], -777.0f) << "out has n values: nothing may be written past them";
@@ -182,7 +182,7 @@ TEST(RmsNormForward, OneRowByHand) {
   // The row (3, 4): mean square (9 + 16) / 2 = 12.5, so rrms = 1 / sqrt(12.5 + 1e-5), about 0.28284.
   const float x[2] = {3, 4}, w[2] = {1, 2};
   float out[2], rrms = 0;
-  ch04::rmsnorm_forward(x, w, out, &rrms, 1, 2);
+  ch04::rmsnorm_forward(out, &rrms, x, w, 1, 2);
   const float r = 1.0f / std::sqrt(12.5f + 1e-5f);
   EXPECT_NEAR(rrms, r, 1e-6f) << "rrms = 1 / sqrt(mean of the squares + eps) = 1 / sqrt(12.5 + 1e-5)";
   EXPECT_NEAR(out[0], 3.0f * r, 1e-5f) << "out[0] = 3 * rrms * weight[0] (weight 1)";
@@ -193,7 +193,7 @@ TEST(RmsNormForward, KeepsTheMeanThatLayerNormRemoves) {
   // A constant row (2, 2, 2, 2): LayerNorm would give zeros; RMSNorm divides by the root mean square, 2.
   const float x[4] = {2, 2, 2, 2}, w[4] = {1, 1, 1, 1};
   float out[4], rrms = 0;
-  ch04::rmsnorm_forward(x, w, out, &rrms, 1, 4);
+  ch04::rmsnorm_forward(out, &rrms, x, w, 1, 4);
   for (int c = 0; c < 4; ++c) ASSERT_NEAR(out[c], 2.0f / std::sqrt(4.0f + 1e-5f), 1e-5f) << "out[" << c << "] ~ 1";
 }
 
@@ -208,7 +208,7 @@ TEST(RmsNormForward, EqualsLayerNormOnRowsWithMeanZero) {
       x[row * C + col] = half[row * C / 2 + col], x[row * C + C / 2 + col] = -half[row * C / 2 + col];
   std::vector<float> out(N * C), rrms(N), want(N * C), mean(N), rstd(N);
   minillm::layernorm_forward(want.data(), mean.data(), rstd.data(), x.data(), w.data(), zero_bias.data(), N, C);
-  ch04::rmsnorm_forward(x.data(), w.data(), out.data(), rrms.data(), N, C);
+  ch04::rmsnorm_forward(out.data(), rrms.data(), x.data(), w.data(), N, C);
   for (int row = 0; row < N; ++row) ASSERT_NEAR(rrms[row], rstd[row], 1e-4f * rstd[row]) << "rrms of row " << row;
   for (int i = 0; i < N * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / C << ", " << i % C << ")";
 }
@@ -246,7 +246,7 @@ TEST(RmsNormBackward, MatchesFiniteDifferences) {
   const auto x = random_values(N * C, 31, 0.5f), w = random_values(C, 32, 1.0f), dout = random_values(N * C, 33);
   const std::vector<float> rrms = inverse_rms(x, N, C);
   std::vector<float> dx(N * C, 0.0f), dw(C, 0.0f);
-  ch04::rmsnorm_backward(dout.data(), x.data(), w.data(), rrms.data(), dx.data(), dw.data(), N, C);
+  ch04::rmsnorm_backward(dx.data(), dw.data(), dout.data(), x.data(), w.data(), rrms.data(), N, C);
   std::vector<double> xd(x.begin(), x.end()), wd(w.begin(), w.end());
   const double h = 1e-5;
   for (int i = 0; i < N * C; ++i) {
@@ -269,8 +269,8 @@ TEST(RmsNormBackward, Accumulates) {
   const auto x = random_values(N * C, 34, 0.5f), w = random_values(C, 35, 1.0f), dout = random_values(N * C, 36);
   const std::vector<float> rrms = inverse_rms(x, N, C);
   std::vector<float> dx0(N * C, 0.0f), dw0(C, 0.0f), dx1(N * C, 2.0f), dw1(C, 2.0f);
-  ch04::rmsnorm_backward(dout.data(), x.data(), w.data(), rrms.data(), dx0.data(), dw0.data(), N, C);
-  ch04::rmsnorm_backward(dout.data(), x.data(), w.data(), rrms.data(), dx1.data(), dw1.data(), N, C);
+  ch04::rmsnorm_backward(dx0.data(), dw0.data(), dout.data(), x.data(), w.data(), rrms.data(), N, C);
+  ch04::rmsnorm_backward(dx1.data(), dw1.data(), dout.data(), x.data(), w.data(), rrms.data(), N, C);
   bool any = false;
   for (int i = 0; i < N * C; ++i) {
     ASSERT_NEAR(dx1[i], 2.0f + dx0[i], 1e-5f) << "dinp[" << i << "] started at 2: use +=";
@@ -290,7 +290,7 @@ TEST(MlpForward, OneInputByHand) {
   const float x[1] = {1.0f}, fc_w[4] = {1, 2, -1, 0}, fc_b[4] = {0, 0, 0, 1}, proj_w[4] = {1, 0, 2, 0};
   const float proj_b[1] = {0.5f};
   float hidden[4], out[1];
-  ch04::mlp_forward(x, fc_w, fc_b, proj_w, proj_b, hidden, out, 1, 1);
+  ch04::mlp_forward(out, hidden, x, fc_w, fc_b, proj_w, proj_b, 1, 1);
   EXPECT_NEAR(hidden[0], 0.841192f, 1e-5f) << "hidden holds GELU of c_fc's output: gelu(1)";
   EXPECT_NEAR(hidden[1], 1.954598f, 1e-5f) << "gelu(2)";
   EXPECT_NEAR(hidden[2], -0.158808f, 1e-5f) << "gelu(-1)";
@@ -308,7 +308,7 @@ TEST(MlpForward, MatchesTheLibraryLayers) {
   minillm::gelu_forward(want_hidden.data(), fc.data(), N * 4 * C);
   minillm::linear_forward(want.data(), want_hidden.data(), proj_w.data(), proj_b.data(), N, 4 * C, C);
   std::vector<float> hidden(N * 4 * C), out(N * C);
-  ch04::mlp_forward(x.data(), fc_w.data(), fc_b.data(), proj_w.data(), proj_b.data(), hidden.data(), out.data(), N, C);
+  ch04::mlp_forward(out.data(), hidden.data(), x.data(), fc_w.data(), fc_b.data(), proj_w.data(), proj_b.data(), N, C);
   for (int i = 0; i < N * 4 * C; ++i) ASSERT_NEAR(hidden[i], want_hidden[i], 1e-5f) << "hidden[" << i << "]";
   for (int i = 0; i < N * C; ++i) ASSERT_NEAR(out[i], want[i], 1e-4f) << "out(" << i / C << ", " << i % C << ")";
 }

@@ -168,9 +168,9 @@ TEST(Matmul, ThreeFormsMatchTheirDefinitions) {
   std::vector<float> b_nk = random_values(n * k, 12), a_km = random_values(k * m, 13);
   for (Backend backend : kBackends) {
     std::vector<float> ab(m * n), abt(m * n), atb(m * n);
-    minillm::matmul_ab(a_mk.data(), b_kn.data(), ab.data(), m, k, n, Accumulate::Overwrite, backend);
-    minillm::matmul_abt(a_mk.data(), b_nk.data(), abt.data(), m, k, n, Accumulate::Overwrite, backend);
-    minillm::matmul_atb(a_km.data(), b_kn.data(), atb.data(), m, k, n, Accumulate::Overwrite, backend);
+    minillm::matmul_ab(ab.data(), a_mk.data(), b_kn.data(), m, k, n, Accumulate::Overwrite, backend);
+    minillm::matmul_abt(abt.data(), a_mk.data(), b_nk.data(), m, k, n, Accumulate::Overwrite, backend);
+    minillm::matmul_atb(atb.data(), a_km.data(), b_kn.data(), m, k, n, Accumulate::Overwrite, backend);
     for (int64_t i = 0; i < m; ++i) {
       for (int64_t j = 0; j < n; ++j) {
         double want_ab = 0, want_abt = 0, want_atb = 0;
@@ -194,15 +194,15 @@ TEST(Matmul, AccumulateAddAddsToWhatWasThere) {
   std::vector<float> a = {1, 2}, b = {3, 4};
   for (Backend backend : kBackends) {
     float c = 100.0f;
-    minillm::matmul_ab(a.data(), b.data(), &c, 1, 2, 1, Accumulate::Add, backend);
+    minillm::matmul_ab(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add, backend);
     EXPECT_EQ(c, 111.0f) << name(backend) << ": Accumulate::Add adds the product to C";
-    minillm::matmul_ab(a.data(), b.data(), &c, 1, 2, 1, Accumulate::Overwrite, backend);
+    minillm::matmul_ab(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Overwrite, backend);
     EXPECT_EQ(c, 11.0f) << name(backend) << ": Accumulate::Overwrite replaces C";
     c = 1.0f;
-    minillm::matmul_abt(a.data(), b.data(), &c, 1, 2, 1, Accumulate::Add, backend);
+    minillm::matmul_abt(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add, backend);
     EXPECT_EQ(c, 12.0f) << name(backend) << " matmul_abt with Add";
     c = 1.0f;
-    minillm::matmul_atb(a.data(), b.data(), &c, 1, 2, 1, Accumulate::Add, backend);
+    minillm::matmul_atb(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add, backend);
     // a as [k=2, m=1]^T . b as [k=2, n=1] is the same dot product.
     EXPECT_EQ(c, 12.0f) << name(backend) << " matmul_atb with Add";
   }

@@ -10,12 +10,12 @@ int64_t offset_2d(int64_t i, int64_t j, int64_t cols) { return i * cols + j; }
 
 int64_t offset_3d(int64_t b, int64_t t, int64_t c, int64_t T, int64_t C) { return (b * T + t) * C + c; }
 
-void transpose(const float* in, float* out, int64_t rows, int64_t cols) {
+void transpose(float* out, const float* in, int64_t rows, int64_t cols) {
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j) out[offset_2d(j, i, rows)] = in[offset_2d(i, j, cols)];
 }
 
-void matmul(const float* a, const float* b, float* out, int64_t m, int64_t k, int64_t n) {
+void matmul(float* out, const float* a, const float* b, int64_t m, int64_t k, int64_t n) {
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < n; ++j) {
       float sum = 0.0f;
@@ -25,7 +25,7 @@ void matmul(const float* a, const float* b, float* out, int64_t m, int64_t k, in
   }
 }
 
-void matmul_backward(const float* a, const float* b, const float* dout, float* da, float* db, int64_t m,
+void matmul_backward(float* da, float* db, const float* dout, const float* a, const float* b, int64_t m,
                      int64_t k, int64_t n) {
   // da[m, k] += dout[m, n] · b[k, n]ᵀ: row i of dout dotted with row p of b.
   for (int64_t i = 0; i < m; ++i) {
@@ -92,8 +92,8 @@ float gradient_descent_step(const std::vector<float>& xs, const std::vector<floa
   return loss;
 }
 
-void linear_forward(const float* inp, const float* weight, const float* bias, float* out, int64_t N, int64_t C,
-                    int64_t OC) {
+void linear_forward(float* out, const float* inp, const float* weight, const float* bias, int N, int C,
+                    int OC) {
   for (int64_t n = 0; n < N; ++n) {
     for (int64_t o = 0; o < OC; ++o) {
       float sum = bias ? bias[o] : 0.0f;
@@ -103,8 +103,8 @@ void linear_forward(const float* inp, const float* weight, const float* bias, fl
   }
 }
 
-void linear_backward(const float* dout, const float* inp, const float* weight, float* dinp, float* dweight,
-                     float* dbias, int64_t N, int64_t C, int64_t OC) {
+void linear_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                     const float* weight, int N, int C, int OC) {
   // out(n, o) = sum_c inp(n, c) weight(o, c) + bias(o)
   for (int64_t n = 0; n < N; ++n) {
     for (int64_t o = 0; o < OC; ++o) {

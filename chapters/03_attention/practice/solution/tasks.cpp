@@ -7,7 +7,7 @@
 
 namespace ch03 {
 
-void stable_softmax(const float* logits, float* probs, int n) {
+void stable_softmax(float* probs, const float* logits, int n) {
   float max = logits[0];
   for (int i = 1; i < n; ++i) max = logits[i] > max ? logits[i] : max;
   float sum = 0.0f;
@@ -23,8 +23,7 @@ void causal_mask(float* scores, int T) {
     for (int s = t + 1; s < T; ++s) scores[t * T + s] = -std::numeric_limits<float>::infinity();
 }
 
-void single_head_attention(const float* q, const float* k, const float* v, float* att, float* out, int T,
-                           int hs) {
+void single_head_attention(float* out, float* att, const float* q, const float* k, const float* v, int T, int hs) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   for (int t = 0; t < T; ++t)
     for (int s = 0; s < T; ++s) {
@@ -54,14 +53,14 @@ void alibi_scores(float* scores, int T, float slope) {
     for (int s = 0; s <= t; ++s) scores[t * T + s] -= slope * static_cast<float>(t - s);
 }
 
-void softmax_backward(const float* probs, const float* dprobs, float* dlogits, int n) {
+void softmax_backward(float* dlogits, const float* probs, const float* dprobs, int n) {
   // dprobs_i/dlogits_j = p_i (δ_ij - p_j), so dlogits_j = p_j (dprobs_j - sum_i dprobs_i p_i).
   float dot = 0.0f;
   for (int i = 0; i < n; ++i) dot += dprobs[i] * probs[i];
   for (int j = 0; j < n; ++j) dlogits[j] += probs[j] * (dprobs[j] - dot);
 }
 
-void split_heads(const float* qkv, float* q, float* k, float* v, int T, int C, int NH) {
+void split_heads(float* q, float* k, float* v, const float* qkv, int T, int C, int NH) {
   const int hs = C / NH;
   for (int h = 0; h < NH; ++h)
     for (int t = 0; t < T; ++t)
@@ -74,15 +73,15 @@ void split_heads(const float* qkv, float* q, float* k, float* v, int T, int C, i
       }
 }
 
-void merge_heads(const float* heads, float* out, int T, int C, int NH) {
+void merge_heads(float* out, const float* heads, int T, int C, int NH) {
   const int hs = C / NH;
   for (int h = 0; h < NH; ++h)
     for (int t = 0; t < T; ++t)
       for (int i = 0; i < hs; ++i) out[t * C + h * hs + i] = heads[(h * T + t) * hs + i];
 }
 
-void single_head_attention_backward(const float* q, const float* k, const float* v, const float* att,
-                                    const float* dout, float* dq, float* dk, float* dv, int T, int hs) {
+void single_head_attention_backward(float* dq, float* dk, float* dv, const float* dout, const float* q,
+                                    const float* k, const float* v, const float* att, int T, int hs) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   std::vector<float> datt(static_cast<size_t>(T) * T, 0.0f), dscores(static_cast<size_t>(T) * T, 0.0f);
   // out = att · v: datt = dout · vᵀ, dv += attᵀ · dout.
@@ -93,7 +92,7 @@ void single_head_attention_backward(const float* q, const float* k, const float*
         dv[s * hs + i] += att[t * T + s] * dout[t * hs + i];
       }
   // att = softmax(scores) row by row.
-  for (int t = 0; t < T; ++t) softmax_backward(att + t * T, datt.data() + t * T, dscores.data() + t * T, T);
+  for (int t = 0; t < T; ++t) softmax_backward(dscores.data() + t * T, att + t * T, datt.data() + t * T, T);
   // scores = scale * q · kᵀ: dq += scale * dscores · k, dk += scale * dscoresᵀ · q.
   for (int t = 0; t < T; ++t)
     for (int s = 0; s < T; ++s) {
@@ -105,17 +104,29 @@ void single_head_attention_backward(const float* q, const float* k, const float*
     }
 }
 
-void multi_head_attention(const float* qkv, float* att, float* out, int T, int C, int NH) {
+void multi_head_attention(float* out, float* preatt, float* att, const float* qkv, int B, int T, int C, int NH) {
   const int hs = C / NH;
-  const size_t part = static_cast<size_t>(T) * C;  // NH * T * hs
+  const size_t part = static_cast<size_t>(T) * C;  // NH * T * hs: one sequence's q (or k, v, heads)
+  const size_t square = static_cast<size_t>(T) * T;
   std::vector<float> q(part), k(part), v(part), heads(part);
-  split_heads(qkv, q.data(), k.data(), v.data(), T, C, NH);
-  for (int h = 0; h < NH; ++h) {
-    const size_t at = static_cast<size_t>(h) * T * hs;
-    single_head_attention(q.data() + at, k.data() + at, v.data() + at, att + static_cast<size_t>(h) * T * T,
-                          heads.data() + at, T, hs);
+  for (int b = 0; b < B; ++b) {
+    split_heads(q.data(), k.data(), v.data(), qkv + b * 3 * part, T, C, NH);
+    for (int h = 0; h < NH; ++h) {
+      const size_t at = static_cast<size_t>(h) * T * hs;
+      float* pre = preatt + (static_cast<size_t>(b) * NH + h) * square;
+      float* probs = att + (static_cast<size_t>(b) * NH + h) * square;
+      single_head_attention(heads.data() + at, probs, q.data() + at, k.data() + at, v.data() + at, T, hs);
+      // The scores before the softmax, kept as the library keeps them (its backward reads only att).
+      const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+      for (int t = 0; t < T; ++t)
+        for (int s = 0; s < T; ++s) {
+          float dot = 0.0f;
+          for (int i = 0; i < hs; ++i) dot += q[at + t * hs + i] * k[at + s * hs + i];
+          pre[t * T + s] = s <= t ? dot * scale : -std::numeric_limits<float>::infinity();
+        }
+    }
+    merge_heads(out + b * part, heads.data(), T, C, NH);
   }
-  merge_heads(heads.data(), out, T, C, NH);
 }
 
 }  // namespace ch03

@@ -13,8 +13,8 @@
 
 namespace ch04 {
 
-void layernorm_forward(const float* inp, const float* weight, const float* bias, float* out, float* mean,
-                       float* rstd, int N, int C) {
+void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* weight,
+                       const float* bias, int N, int C) {
   for (int n = 0; n < N; ++n) {
     const float* x = inp + n * C;
     float m = 0.0f;
@@ -30,8 +30,8 @@ void layernorm_forward(const float* inp, const float* weight, const float* bias,
   }
 }
 
-void layernorm_backward(const float* dout, const float* inp, const float* weight, const float* mean,
-                        const float* rstd, float* dinp, float* dweight, float* dbias, int N, int C) {
+void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
+                        const float* weight, const float* mean, const float* rstd, int N, int C) {
   for (int n = 0; n < N; ++n) {
     const float* x = inp + n * C;
     const float* dy = dout + n * C;
@@ -52,7 +52,7 @@ void layernorm_backward(const float* dout, const float* inp, const float* weight
   }
 }
 
-void gelu_backward(const float* inp, const float* dout, float* dinp, int n) {
+void gelu_backward(float* dinp, const float* inp, const float* dout, int n) {
   const float k = std::sqrt(2.0f / 3.14159265358979f);
   for (int i = 0; i < n; ++i) {
     const float x = inp[i];
@@ -62,7 +62,7 @@ void gelu_backward(const float* inp, const float* dout, float* dinp, int n) {
   }
 }
 
-void gelu_forward(const float* inp, float* out, int n) {
+void gelu_forward(float* out, const float* inp, int n) {
   const float k = std::sqrt(2.0f / static_cast<float>(M_PI));
   for (int i = 0; i < n; ++i) {
     const float x = inp[i];
@@ -70,7 +70,7 @@ void gelu_forward(const float* inp, float* out, int n) {
   }
 }
 
-void rmsnorm_forward(const float* inp, const float* weight, float* out, float* rrms, int N, int C) {
+void rmsnorm_forward(float* out, float* rrms, const float* inp, const float* weight, int N, int C) {
   for (int n = 0; n < N; ++n) {
     const float* x = inp + n * C;
     float mean_square = 0.0f;
@@ -82,8 +82,8 @@ void rmsnorm_forward(const float* inp, const float* weight, float* out, float* r
   }
 }
 
-void rmsnorm_backward(const float* dout, const float* inp, const float* weight, const float* rrms, float* dinp,
-                      float* dweight, int N, int C) {
+void rmsnorm_backward(float* dinp, float* dweight, const float* dout, const float* inp, const float* weight,
+                      const float* rrms, int N, int C) {
   for (int n = 0; n < N; ++n) {
     const float* x = inp + n * C;
     const float* dy = dout + n * C;
@@ -99,11 +99,11 @@ void rmsnorm_backward(const float* dout, const float* inp, const float* weight, 
   }
 }
 
-void mlp_forward(const float* inp, const float* fc_weight, const float* fc_bias, const float* proj_weight,
-                 const float* proj_bias, float* hidden, float* out, int N, int C) {
+void mlp_forward(float* out, float* hidden, const float* inp, const float* fc_weight, const float* fc_bias,
+                 const float* proj_weight, const float* proj_bias, int N, int C) {
   std::vector<float> fc(static_cast<size_t>(N) * 4 * C);
   minillm::linear_forward(fc.data(), inp, fc_weight, fc_bias, N, C, 4 * C);
-  gelu_forward(fc.data(), hidden, N * 4 * C);
+  gelu_forward(hidden, fc.data(), N * 4 * C);
   minillm::linear_forward(out, hidden, proj_weight, proj_bias, N, 4 * C, C);
 }
 
