@@ -23,9 +23,10 @@ struct TaskOfKernel {
 };
 constexpr TaskOfKernel kTasks[] = {
     {"linear_forward", 0, "linear_forward"},       {"linear_backward", 0, "linear_backward"},
-    {"attention_forward", 3, "multi_head_attention"},
+    {"attention_forward", 3, "multi_head_attention"}, {"attention_backward", 3, "multi_head_attention_backward"},
     {"layernorm_forward", 4, "layernorm_forward"}, {"layernorm_backward", 4, "layernorm_backward"},
     {"gelu_forward", 4, "gelu_forward"},           {"gelu_backward", 4, "gelu_backward"},
+    {"cross_entropy_forward", 6, "cross_entropy_forward"}, {"cross_entropy_backward", 6, "cross_entropy_backward"},
     {"adamw_step", 6, "adamw_step"},
 };
 
@@ -63,6 +64,11 @@ std::string probe_task(const std::string& task) {
   if (task == "linear_forward") return probe([&] { ch00::linear_forward(out, a, b, c, 1, 2, 2); });
   if (task == "linear_backward") return probe([&] { ch00::linear_backward(out, d, e, a, b, c, 1, 2, 2); });
   if (task == "multi_head_attention") return probe([&] { ch03::multi_head_attention(out, d, e, a, 1, 1, 2, 1); });
+  if (task == "multi_head_attention_backward")
+    return probe([&] { ch03::multi_head_attention_backward(out, d, e, a, b, c, 1, 1, 2, 1); });
+  const minillm::TokenId targets[1] = {minillm::token_id(1)};
+  if (task == "cross_entropy_forward") return probe([&] { ch06::cross_entropy_forward(out, d, a, targets, 1, 2); });
+  if (task == "cross_entropy_backward") return probe([&] { ch06::cross_entropy_backward(out, a, b, targets, 1, 2); });
   if (task == "layernorm_forward") return probe([&] { ch04::layernorm_forward(out, d, e, a, b, c, 1, 2); });
   if (task == "layernorm_backward") return probe([&] { ch04::layernorm_backward(out, d, e, a, b, c, b, a, 1, 2); });
   if (task == "gelu_forward") return probe([&] { ch04::gelu_forward(out, a, 2); });
@@ -120,6 +126,32 @@ void attention_forward(float* out, float* preatt, float* att, const float* qkv, 
                 lib().attention_forward(want[0].data(), library_preatt.data(), want[1].data(), qkv, B, T, C, NH);
               },
               [&] { ch03::multi_head_attention(out, preatt, att, qkv, B, T, C, NH); });
+}
+
+// dpreatt and datt are scratch: only dqkv is the kernel's result.
+void attention_backward(float* dqkv, float* dpreatt, float* datt, const float* dout, const float* qkv,
+                        const float* att, int B, int T, int C, int NH) {
+  std::vector<float> library_dpreatt(sz(B, NH) * sz(T, T)), library_datt(sz(B, NH) * sz(T, T));
+  run_checked("attention_backward", {{"dqkv", dqkv, sz(B, T, 3 * C)}},
+              [&](auto& want) {
+                lib().attention_backward(want[0].data(), library_dpreatt.data(), library_datt.data(), dout, qkv, att,
+                                         B, T, C, NH);
+              },
+              [&] { ch03::multi_head_attention_backward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH); });
+}
+
+void cross_entropy_forward(float* losses, float* probs, const float* logits, std::span<const TokenId> targets,
+                           int N, int V) {
+  run_checked("cross_entropy_forward", {{"losses", losses, sz(N)}, {"probs", probs, sz(N, V)}},
+              [&](auto& want) { lib().cross_entropy_forward(want[0].data(), want[1].data(), logits, targets, N, V); },
+              [&] { ch06::cross_entropy_forward(losses, probs, logits, targets, N, V); });
+}
+
+void cross_entropy_backward(float* dlogits, const float* dlosses, const float* probs,
+                            std::span<const TokenId> targets, int N, int V) {
+  run_checked("cross_entropy_backward", {{"dlogits", dlogits, sz(N, V)}},
+              [&](auto& want) { lib().cross_entropy_backward(want[0].data(), dlosses, probs, targets, N, V); },
+              [&] { ch06::cross_entropy_backward(dlogits, dlosses, probs, targets, N, V); });
 }
 
 void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, const float* w, const float* b,
@@ -186,6 +218,9 @@ Kernels plugged_kernels() {
   if (yours("linear_forward")) table.linear_forward = linear_forward;
   if (yours("linear_backward")) table.linear_backward = linear_backward;
   if (yours("attention_forward")) table.attention_forward = attention_forward;
+  if (yours("attention_backward")) table.attention_backward = attention_backward;
+  if (yours("cross_entropy_forward")) table.cross_entropy_forward = cross_entropy_forward;
+  if (yours("cross_entropy_backward")) table.cross_entropy_backward = cross_entropy_backward;
   if (yours("layernorm_forward")) table.layernorm_forward = layernorm_forward;
   if (yours("layernorm_backward")) table.layernorm_backward = layernorm_backward;
   if (yours("gelu_forward")) table.gelu_forward = gelu_forward;

@@ -78,4 +78,12 @@ void multi_head_attention(float* out, float* preatt, float* att, const float* qk
   throw minillm::practice::NotImplemented("multi_head_attention");
 }
 
+void multi_head_attention_backward(float* dqkv, float* dpreatt, float* datt, const float* dout, const float* qkv,
+                                   const float* att, int B, int T, int C, int NH) {
+  // TODO(multi_head_attention_backward): for each sequence, cut qkv into the heads' q, k, v and dout into the
+  // heads' output gradients (the same cut the forward's merge undid), run your single-head backward per
+  // head into local, zeroed dq, dk, dv, and ADD them back into dqkv where the forward read q, k and v.
+  throw minillm::practice::NotImplemented("multi_head_attention_backward");
+}
+
 }  // namespace ch03

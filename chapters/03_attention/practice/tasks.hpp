@@ -58,4 +58,12 @@ void single_head_attention_backward(float* dq, float* dk, float* dv, const float
 // att[b, h] [T, T] the probabilities (0 above the diagonal). Sequences never see each other.
 void multi_head_attention(float* out, float* preatt, float* att, const float* qkv, int B, int T, int C, int NH);
 
+// Task multi_head_attention_backward: the backward of multi_head_attention, with exactly the library's
+// signature (nn/attention.hpp attention_backward), so `./run practice --plug` can run it in the model.
+// Given qkv[B, T, 3C], the probabilities att[B, NH, T, T] the forward wrote and dout[B, T, C] = dLoss/dout,
+// ACCUMULATES (+=) dLoss/dqkv into dqkv[B, T, 3C], laid out as qkv. dpreatt and datt [B, NH, T, T] are
+// scratch space you may use (or not) and overwrite. What is the backward of cutting a buffer into heads?
+void multi_head_attention_backward(float* dqkv, float* dpreatt, float* datt, const float* dout, const float* qkv,
+                                   const float* att, int B, int T, int C, int NH);
+
 }  // namespace ch03

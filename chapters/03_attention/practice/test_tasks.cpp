@@ -490,4 +490,32 @@ TEST(MultiHeadAttention, MatchesTheLibrary) { expect_matches_library(1, 5, 12, 3
 
 TEST(MultiHeadAttention, EachSequenceOfTheBatchOnItsOwn) { expect_matches_library(3, 4, 8, 2); }
 
+// ---- multi_head_attention_backward ----
+
+// Against the library's attention_backward (checked against PyTorch in tests/unit/nn) on the same inputs,
+// starting from dqkv = 1 everywhere: the task must add to it.
+void expect_backward_matches_library(int B, int T, int C, int NH) {
+  const std::vector<float> qkv = normal_values(B * T * 3 * C, 41), dout = normal_values(B * T * C, 42);
+  const int squares = B * NH * T * T;
+  std::vector<float> out(B * T * C), preatt(squares), att(squares), dpreatt(squares), datt(squares);
+  minillm::attention_forward(out.data(), preatt.data(), att.data(), qkv.data(), B, T, C, NH);
+  std::vector<float> want(B * T * 3 * C, 1.0f), dqkv(B * T * 3 * C + 1, 1.0f);
+  minillm::attention_backward(want.data(), dpreatt.data(), datt.data(), dout.data(), qkv.data(), att.data(), B, T,
+                              C, NH);
+  std::vector<float> scratch_pre(squares), scratch_att(squares);
+  ch03::multi_head_attention_backward(dqkv.data(), scratch_pre.data(), scratch_att.data(), dout.data(), qkv.data(),
+                                      att.data(), B, T, C, NH);
+  const char* part[3] = {"dq", "dk", "dv"};
+  for (int i = 0; i < B * T * 3 * C; ++i) {
+    const int row = i / (3 * C), c = i % (3 * C);
+    ASSERT_NEAR(dqkv[i], want[i], 1e-4f) << part[c / C] << " of sequence " << row / T << ", position " << row % T
+                                         << ", channel " << c % C << " (dqkv started at 1: add to it)";
+  }
+  EXPECT_EQ(dqkv[B * T * 3 * C], 1.0f) << "dqkv is [B, T, 3C]: nothing may be written past it";
+}
+
+TEST(MultiHeadAttentionBackward, OneHeadMatchesTheLibrary) { expect_backward_matches_library(1, 4, 4, 1); }
+
+TEST(MultiHeadAttentionBackward, HeadsAndSequencesMatchTheLibrary) { expect_backward_matches_library(2, 5, 12, 3); }
+
 }  // namespace

@@ -9,22 +9,22 @@
 
 namespace ch06 {
 
-float cross_entropy_row(const std::vector<float>& logits, int target) {
-  // TODO(cross_entropy_row): the loss is minus the log of the target's softmax probability. Compute it
-  // without ever taking exp of a large logit (exp(1000) overflows): the softmax does not change when you
-  // shift every logit by the same amount, and log and exp cancel where you let them.
-  (void)logits;
-  (void)target;
-  throw minillm::practice::NotImplemented("cross_entropy_row");
+void cross_entropy_forward(float* losses, float* probs, const float* logits,
+                           std::span<const minillm::TokenId> targets, int N, int V) {
+  // TODO(cross_entropy_forward): row by row, the softmax of the logits into probs and minus the log of the
+  // target's probability into losses. Never take exp of a large logit (exp(1000) overflows): the softmax
+  // does not change when you shift every logit of a row by the same amount, and log and exp cancel where
+  // you let them.
+  throw minillm::practice::NotImplemented("cross_entropy_forward");
 }
 
-std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int target) {
-  // TODO(cross_entropy_row_grad): the derivative of the loss with respect to every logit. Derive it: the
-  // loss is -log(p[target]); chapter 03's softmax backward tells how p depends on the logits. Combined, the
-  // result is much simpler than either part.
-  (void)logits;
-  (void)target;
-  throw minillm::practice::NotImplemented("cross_entropy_row_grad");
+void cross_entropy_backward(float* dlogits, const float* dlosses, const float* probs,
+                            std::span<const minillm::TokenId> targets, int N, int V) {
+  // TODO(cross_entropy_backward): the derivative of each row's loss with respect to each of its logits,
+  // times that row's dlosses, ADDED to dlogits. Derive it: the loss is -log(p[target]); chapter 03's
+  // softmax backward tells how p depends on the logits. Combined, the result is much simpler than either
+  // part, and the forward already left you everything it needs.
+  throw minillm::practice::NotImplemented("cross_entropy_backward");
 }
 
 void sgd_momentum_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& velocity,

@@ -2,17 +2,26 @@
 // Chapter 06 practice: the pieces of a training step, written by hand.
 #include <cstdint>
 #include <string>
+#include <span>
 #include <vector>
+
+#include "core/token_id.hpp"
 
 namespace ch06 {
 
-// Task cross_entropy_row: the cross-entropy of one row of logits[V] against the target id (How It Works
-// step 4). Must stay finite for logits in the thousands.
-float cross_entropy_row(const std::vector<float>& logits, int target);
+// Task cross_entropy_forward: the loss of every row of logits[N, V] against its target, with exactly the
+// library's signature (nn/cross_entropy.hpp), so `./run practice --plug` can run yours inside the model
+// (How It Works step 4). probs[N, V] receives each row's softmax probabilities, losses[N] each row's
+// cross-entropy, -log of the target's probability. Must stay finite for logits in the thousands.
+// targets[n] is a minillm::TokenId: minillm::to_int(targets[n]) is its index in [0, V).
+void cross_entropy_forward(float* losses, float* probs, const float* logits,
+                           std::span<const minillm::TokenId> targets, int N, int V);
 
-// Task cross_entropy_row_grad: the gradient of cross_entropy_row with respect to each of the V logits (the
-// lesson's "Cross-entropy's gradient, derived").
-std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int target);
+// Task cross_entropy_backward: the backward of cross_entropy_forward, with the library's signature. Given
+// dlosses[N] = dLoss/dlosses and the probs[N, V] the forward wrote, ACCUMULATES (+=) dLoss/dlogits into
+// dlogits[N, V] (the lesson's "Cross-entropy's gradient, derived").
+void cross_entropy_backward(float* dlogits, const float* dlosses, const float* probs,
+                            std::span<const minillm::TokenId> targets, int N, int V);
 
 // Task sgd_momentum_step: one step of SGD with momentum, exactly as torch.optim.SGD(lr, momentum) (no
 // dampening, no Nesterov, no weight decay; the lesson's "Momentum, the idea inside Adam's m"). velocity is

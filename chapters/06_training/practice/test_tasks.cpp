@@ -11,34 +11,70 @@
 
 namespace {
 
-TEST(CrossEntropyRow, UniformRowCostsLogV) {
-  EXPECT_NEAR(ch06::cross_entropy_row({2, 2, 2, 2}, 1), std::log(4.0f), 1e-6)
+// One row's loss through cross_entropy_forward (probs written too, and checked to be a distribution).
+float row_loss(const std::vector<float>& logits, int target) {
+  const int V = static_cast<int>(logits.size());
+  const std::vector<minillm::TokenId> targets = {minillm::token_id(target)};
+  std::vector<float> probs(V, -1.0f);
+  float loss = -1.0f;
+  ch06::cross_entropy_forward(&loss, probs.data(), logits.data(), targets, 1, V);
+  return loss;
+}
+
+TEST(CrossEntropyForward, UniformRowCostsLogV) {
+  EXPECT_NEAR(row_loss({2, 2, 2, 2}, 1), std::log(4.0f), 1e-6)
       << "four equal logits: the target has probability 1/4, so the loss is log 4";
 }
 
-TEST(CrossEntropyRow, HandWorkedValueAndHugeLogits) {
+TEST(CrossEntropyForward, HandWorkedValueAndHugeLogits) {
   // softmax([0, ln 3]) = [1/4, 3/4]: the loss of target 0 is log 4.
-  EXPECT_NEAR(ch06::cross_entropy_row({0.0f, std::log(3.0f)}, 0), std::log(4.0f), 1e-6);
-  EXPECT_NEAR(ch06::cross_entropy_row({1000.0f, 0.0f}, 1), 1000.0f, 1e-3)
+  EXPECT_NEAR(row_loss({0.0f, std::log(3.0f)}, 0), std::log(4.0f), 1e-6);
+  EXPECT_NEAR(row_loss({1000.0f, 0.0f}, 1), 1000.0f, 1e-3)
       << "logit 1000 must not overflow: subtract the maximum before exp";
 }
 
-TEST(CrossEntropyRowGrad, IsSoftmaxMinusOneHot) {
-  const std::vector<float> g = ch06::cross_entropy_row_grad({0.0f, std::log(3.0f)}, 0);
-  ASSERT_EQ(g.size(), 2u);
-  EXPECT_NEAR(g[0], 0.25f - 1.0f, 1e-6) << "probability 1/4 minus 1 at the target";
-  EXPECT_NEAR(g[1], 0.75f, 1e-6) << "probability 3/4 elsewhere";
+TEST(CrossEntropyForward, EveryRowWithItsOwnTargetAndItsProbabilities) {
+  // Row 0: [0, ln 3] target 1 -> loss log(4/3), probs (1/4, 3/4); row 1: [5, 5] target 0 -> log 2, (1/2, 1/2).
+  const std::vector<float> logits = {0.0f, std::log(3.0f), 5.0f, 5.0f};
+  const std::vector<minillm::TokenId> targets = {minillm::token_id(1), minillm::token_id(0)};
+  std::vector<float> losses(3, -7.0f), probs(5, -7.0f);
+  ch06::cross_entropy_forward(losses.data(), probs.data(), logits.data(), targets, 2, 2);
+  EXPECT_NEAR(losses[0], std::log(4.0f / 3.0f), 1e-6) << "row 0's target is 1, probability 3/4";
+  EXPECT_NEAR(losses[1], std::log(2.0f), 1e-6) << "row 1: two equal logits";
+  const float want[4] = {0.25f, 0.75f, 0.5f, 0.5f};
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(probs[i], want[i], 1e-6) << "probs[" << i << "]: the rows' softmax";
+  EXPECT_EQ(losses[2], -7.0f) << "losses is [N]: nothing may be written past it";
+  EXPECT_EQ(probs[4], -7.0f) << "probs is [N, V]: nothing may be written past it";
 }
 
-TEST(CrossEntropyRowGrad, MatchesFiniteDifferences) {
-  const std::vector<float> logits = {0.3f, -1.2f, 2.0f, 0.7f};
-  const std::vector<float> g = ch06::cross_entropy_row_grad(logits, 2);
+TEST(CrossEntropyBackward, IsSoftmaxMinusOneHotTimesDloss) {
+  // probs (1/4, 3/4), target 0, dloss 2: dlogits += 2 * (1/4 - 1, 3/4), on top of what was there (1, 1).
+  const std::vector<float> probs = {0.25f, 0.75f};
+  const std::vector<minillm::TokenId> targets = {minillm::token_id(0)};
+  const float dloss = 2.0f;
+  std::vector<float> d = {1.0f, 1.0f};
+  ch06::cross_entropy_backward(d.data(), &dloss, probs.data(), targets, 1, 2);
+  EXPECT_NEAR(d[0], 1.0f + 2.0f * (0.25f - 1.0f), 1e-6) << "probability 1/4 minus 1 at the target, times dloss, added";
+  EXPECT_NEAR(d[1], 1.0f + 2.0f * 0.75f, 1e-6) << "probability 3/4 elsewhere, times dloss, added";
+}
+
+TEST(CrossEntropyBackward, MatchesFiniteDifferences) {
+  const std::vector<float> logits = {0.3f, -1.2f, 2.0f, 0.7f, 1.5f, -0.4f, 0.0f, 0.9f};
+  const std::vector<minillm::TokenId> targets = {minillm::token_id(2), minillm::token_id(0)};
+  const std::vector<float> dlosses = {1.0f, 0.5f};  // the loss is losses[0] + 0.5 * losses[1]
+  auto loss = [&](const std::vector<float>& x) {
+    std::vector<float> losses(2), probs(8);
+    ch06::cross_entropy_forward(losses.data(), probs.data(), x.data(), targets, 2, 4);
+    return losses[0] + 0.5f * losses[1];
+  };
+  std::vector<float> losses(2), probs(8), d(8, 0.0f);
+  ch06::cross_entropy_forward(losses.data(), probs.data(), logits.data(), targets, 2, 4);
+  ch06::cross_entropy_backward(d.data(), dlosses.data(), probs.data(), targets, 2, 4);
   for (size_t i = 0; i < logits.size(); ++i) {
     auto plus = logits, minus = logits;
     plus[i] += 1e-2f;
     minus[i] -= 1e-2f;
-    const float numeric = (ch06::cross_entropy_row(plus, 2) - ch06::cross_entropy_row(minus, 2)) / 2e-2f;
-    EXPECT_NEAR(g[i], numeric, 1e-3) << "d loss / d logit " << i;
+    EXPECT_NEAR(d[i], (loss(plus) - loss(minus)) / 2e-2f, 1e-3) << "d loss / d logit " << i % 4 << " of row " << i / 4;
   }
 }
 

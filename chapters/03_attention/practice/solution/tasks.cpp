@@ -1,6 +1,7 @@
 // Chapter 03 practice: reference solutions.
 #include "tasks.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -126,6 +127,40 @@ void multi_head_attention(float* out, float* preatt, float* att, const float* qk
         }
     }
     merge_heads(out + b * part, heads.data(), T, C, NH);
+  }
+}
+
+void multi_head_attention_backward(float* dqkv, float* dpreatt, float* datt, const float* dout, const float* qkv,
+                                   const float* att, int B, int T, int C, int NH) {
+  (void)dpreatt;  // scratch the library uses; the local buffers below do the same job
+  (void)datt;
+  const int hs = C / NH;
+  const size_t part = static_cast<size_t>(T) * C;  // NH * T * hs: one sequence's q (or k, v, heads)
+  std::vector<float> q(part), k(part), v(part), dheads(part), dq(part), dk(part), dv(part), zero(part, 0.0f);
+  for (int b = 0; b < B; ++b) {
+    split_heads(q.data(), k.data(), v.data(), qkv + b * 3 * part, T, C, NH);
+    // dout's rows hold the heads side by side, as out did: cut them like the query third of a qkv row.
+    for (int t = 0; t < T; ++t)
+      for (int h = 0; h < NH; ++h)
+        for (int i = 0; i < hs; ++i) dheads[(h * T + t) * hs + i] = dout[b * part + t * C + h * hs + i];
+    std::fill(dq.begin(), dq.end(), 0.0f);
+    std::fill(dk.begin(), dk.end(), 0.0f);
+    std::fill(dv.begin(), dv.end(), 0.0f);
+    for (int h = 0; h < NH; ++h) {
+      const size_t at = static_cast<size_t>(h) * T * hs;
+      single_head_attention_backward(dq.data() + at, dk.data() + at, dv.data() + at, dheads.data() + at,
+                                     q.data() + at, k.data() + at, v.data() + at,
+                                     att + (static_cast<size_t>(b) * NH + h) * T * T, T, hs);
+    }
+    // The backward of split_heads: every gradient goes back to the place of qkv it was cut from.
+    for (int t = 0; t < T; ++t)
+      for (int h = 0; h < NH; ++h)
+        for (int i = 0; i < hs; ++i) {
+          float* row = dqkv + (b * T + t) * 3 * static_cast<size_t>(C) + h * hs + i;
+          row[0] += dq[(h * T + t) * hs + i];
+          row[C] += dk[(h * T + t) * hs + i];
+          row[2 * C] += dv[(h * T + t) * hs + i];
+        }
   }
 }
 

@@ -13,21 +13,27 @@
 
 namespace ch06 {
 
-float cross_entropy_row(const std::vector<float>& logits, int target) {
-  const float m = *std::max_element(logits.begin(), logits.end());
-  double sum = 0;
-  for (float x : logits) sum += std::exp(x - m);
-  return static_cast<float>(std::log(sum)) - (logits[static_cast<size_t>(target)] - m);
+void cross_entropy_forward(float* losses, float* probs, const float* logits,
+                           std::span<const minillm::TokenId> targets, int N, int V) {
+  for (int n = 0; n < N; ++n) {
+    const float* x = logits + static_cast<size_t>(n) * V;
+    float* p = probs + static_cast<size_t>(n) * V;
+    const float m = *std::max_element(x, x + V);
+    double sum = 0;
+    for (int j = 0; j < V; ++j) sum += p[j] = std::exp(x[j] - m);
+    for (int j = 0; j < V; ++j) p[j] = static_cast<float>(p[j] / sum);
+    losses[n] = static_cast<float>(std::log(sum)) - (x[minillm::to_int(targets[n])] - m);
+  }
 }
 
-std::vector<float> cross_entropy_row_grad(const std::vector<float>& logits, int target) {
-  const float m = *std::max_element(logits.begin(), logits.end());
-  std::vector<float> grad(logits.size());
-  double sum = 0;
-  for (size_t i = 0; i < logits.size(); ++i) sum += grad[i] = std::exp(logits[i] - m);
-  for (float& g : grad) g = static_cast<float>(g / sum);
-  grad[static_cast<size_t>(target)] -= 1.0f;
-  return grad;
+void cross_entropy_backward(float* dlogits, const float* dlosses, const float* probs,
+                            std::span<const minillm::TokenId> targets, int N, int V) {
+  for (int n = 0; n < N; ++n) {
+    const float* p = probs + static_cast<size_t>(n) * V;
+    float* d = dlogits + static_cast<size_t>(n) * V;
+    const int target = minillm::to_int(targets[n]);
+    for (int j = 0; j < V; ++j) d[j] += dlosses[n] * (p[j] - (j == target ? 1.0f : 0.0f));
+  }
 }
 
 void sgd_momentum_step(std::vector<float>& params, const std::vector<float>& grads, std::vector<float>& velocity,
