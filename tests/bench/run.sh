@@ -35,7 +35,7 @@ for script in "$HERE"/*.sh; do
 done
 
 printf '== summary\n'
-grep -E '^(ratio|sgemm peak):' "$log" || printf '(no ratio lines were printed)\n'
+grep -E '^(ratio|sgemm peak|baseline):' "$log" || printf '(no ratio lines were printed)\n'
 if [ "${#failed[@]}" -gt 0 ]; then
   printf 'error: these benchmarks failed: %s\n' "${failed[*]}" >&2
   exit 1
