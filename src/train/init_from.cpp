@@ -35,6 +35,7 @@ InitSource open_init_source(const std::string& dir) {
   }
 }
 
+// lesson: fine_tuning_defaults
 int fine_tuning_batch(int context) { return std::clamp(4096 / std::max(context, 1), 1, 16); }
 
 void apply_fine_tuning_defaults(TrainConfig& config, const InitSource& source) {
@@ -46,6 +47,7 @@ void apply_fine_tuning_defaults(TrainConfig& config, const InitSource& source) {
   config.warmup = 10;
   config.out_dir = "data/out/finetune";
 }
+// end lesson: fine_tuning_defaults
 
 namespace {
 

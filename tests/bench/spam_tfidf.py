@@ -19,6 +19,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "data", "cache", "spam_assassin")
 C_GRID = (1.0, 10.0, 100.0, 1000.0)  # inverse regularisation strengths tried on val
+TOP = 12  # the n-grams with the largest weights towards each class, printed to show what the model reads
 
 
 def read_tsv(path):
@@ -95,6 +96,11 @@ def run(paths):
     seconds["total"] = time.perf_counter() - started
 
     result = scores(test_y, predicted, labels)
+    weights = best[2].coef_[0]  # one row for two classes: > 0 pushes towards labels[1]
+    names = tfidf.get_feature_names_out()
+    order = weights.argsort()
+    result["top_features"] = {labels[0]: [str(names[i]) for i in order[:TOP]],
+                              labels[-1]: [str(names[i]) for i in order[::-1][:TOP]]} if len(labels) == 2 else {}
     result.update({
         "model": "TF-IDF (word 1-2 grams, sublinear tf, min_df 2) + logistic regression (balanced classes)",
         "labels": labels, "C": best[1], "val_macro_f1": best[0], "features": len(tfidf.vocabulary_),
@@ -117,6 +123,8 @@ def print_report(r):
     print("confusion (rows: true, columns: predicted, order " + " ".join(r["labels"]) + "):")
     for label, row in zip(r["labels"], r["confusion"]):
         print(f"  {label:>6}: " + " ".join(f"{n:5d}" for n in row))
+    for label, grams in r["top_features"].items():
+        print(f"heaviest n-grams for {label}: " + ", ".join(grams))
     print(f"seconds: read {s['read']:.2f}, tf-idf {s['tfidf']:.2f}, train ({len(C_GRID)} values of C) "
           f"{s['train']:.2f}, predict {s['predict']:.3f}, total {s['total']:.2f}")
 
