@@ -103,7 +103,7 @@ std::filesystem::path draw_gelu_relu(bool smoke) {
   }
   const auto path = minillm::output_dir() / (smoke ? "ch04_gelu_relu_smoke.png" : "ch04_gelu_relu.png");
   plot::line_chart(path, {"GELU (tanh approximation) against ReLU = max(0, x)", "x", "activation",
-                          {relu, gelu, slope}, false, false, {}, 900, 560});
+                          {relu, gelu, slope}, false, false, {}, 900, 560, {}});
   return path;
 }
 

@@ -85,7 +85,7 @@ std::filesystem::path draw_parameter_share(bool smoke) {
   }
   const auto path = minillm::output_dir() / (smoke ? "ch05_parameter_share_smoke.png" : "ch05_parameter_share.png");
   plot::line_chart(path, {"Where GPT-2's parameters are (124M, 355M, 774M, 1558M)", "parameters (millions)",
-                          "% of the parameters", {embeddings, attention, mlp, norms}, true, false, ticks, 900, 560});
+                          "% of the parameters", {embeddings, attention, mlp, norms}, true, false, ticks, 900, 560, {}});
   return path;
 }
 

@@ -88,6 +88,13 @@ std::string pick_corpus(const Options& o) {
 
 // The training loss curve in the terminal: one column per slice of steps, a '*' at its mean loss. loss.png
 // adds the validation losses; loss.csv has every number for any plotting tool.
+// A sample on one console line: newlines and tabs shown as spaces.
+std::string one_line(std::string text) {
+  for (char& c : text)
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+  return text;
+}
+
 void print_loss_curve(const std::vector<float>& losses, const fs::path& csv) {
   if (losses.size() < 2) return;
   const int width = 60, height = 12;
@@ -237,12 +244,17 @@ int run(const Options& o) {
              std::log(double(config.model.vocab_size)));
   TrainHooks hooks = console_hooks(false);
   hooks.sample_tokens = o.smoke ? 30 : GenerationSettings{}.tokens;
+  hooks.eval_sample_tokens = o.smoke ? 8 : 24;  // a line of text at every validation, drawn on loss.png
   const TrainSummary s = train(config, hooks);
   fmt::print("\nTrained {} steps on {} tokens at {:.0f} tokens/s. Final validation loss {:.3f} = {:.3f} bits "
              "per byte.\n", s.steps, s.tokens, s.tokens_per_second, s.val_loss, s.val_bits_per_byte);
 
   fmt::print("\nStep 4/4: what the model learned.\n");
   print_loss_curve(s.step_losses, fs::path(config.out_dir) / "loss.csv");
+  fmt::print("\nWhat the model wrote at each validation, from the same prompt and the same random numbers (so the\n"
+             "text changes only because the model did); loss.png shows three of them on the curve:\n");
+  for (const StepSample& sample : s.eval_samples)
+    fmt::print("  step {:>4}: {}\n", sample.step, one_line(sample.text));
   fmt::print("\nA sample of {} tokens from the model (temperature {}, top-k {}, top-p {}):\n---\n{}\n---\n",
              hooks.sample_tokens, kPreviewSampling.temperature, kPreviewSampling.top_k, kPreviewSampling.top_p,
              s.sample);

@@ -147,7 +147,7 @@ void approximate_search(bool smoke) {
   series.push_back(ivf_curve("uniform random", uniform, n, nq, dim, lists));
   const auto path = output_dir() / (smoke ? "ch08_recall_speed_smoke.png" : "ch08_recall_speed.png");
   plot::line_chart(path, {"IVF: recall@10 against speed (each dot one nprobe)", "times faster than the flat index",
-                          "recall@10", series, true, false, {}, 900, 600});
+                          "recall@10", series, true, false, {}, 900, 600, {}});
   fmt::print("   Wrote {}: on clustered data a few lists hold the neighbours; on uniform data they do not.\n",
              path.string());
 }

@@ -32,6 +32,13 @@ struct Series {
   bool markers = false;      // a dot on every point: for few, separate measurements (a validation loss)
 };
 
+// A boxed text tied to a point of the chart by a thin line (the loss curve's samples of generated text).
+// The boxes stack in the plot's upper right corner, where a falling curve leaves room.
+struct Note {
+  double x = 0, y = 0;  // the point, in data units
+  std::string text;     // lines separated by '\n'; drawn as given (printable ASCII)
+};
+
 struct LineChartSpec {
   std::string title, x_label, y_label;
   std::vector<Series> series;  // drawn in order, so later series lie on top; the legend lists them in order
@@ -40,6 +47,7 @@ struct LineChartSpec {
   // data, and labels use {:g}. Empty = nice ticks chosen automatically.
   std::vector<double> x_ticks;
   int width = 900, height = 600;
+  std::vector<Note> notes;  // drawn last, in order, top to bottom
 };
 
 // Checks the spec and computes the plot area (ticks included) without drawing anything.

@@ -71,6 +71,25 @@ Axes line_chart_axes(const LineChartSpec& spec) {
                      spec.height, legend_width(series_names(spec)));
 }
 
+// The notes' boxes, top to bottom in the plot's upper right corner, each joined to its point.
+void draw_notes(Canvas& c, const PlotArea& area, const std::vector<Note>& notes) {
+  constexpr int kNoteScale = 2, kPadding = 6, kGap = 10;
+  const Rgb kBox{250, 250, 245}, kEdge{120, 120, 120}, kInk{40, 40, 40};
+  int top = area.top + kGap;
+  for (const Note& n : notes) {
+    const int w = text_width(n.text, kNoteScale) + 2 * kPadding, h = text_height(n.text, kNoteScale) + 2 * kPadding;
+    const int x0 = std::max(area.left + kGap, area.right - kGap - w), y0 = top;
+    require_finite(n.x, "a note's x"), require_finite(n.y, "a note's y");
+    const double px = area.to_px_x(n.x), py = area.to_px_y(n.y);
+    c.line(px, py, x0, y0 + h / 2.0, kEdge, 1.0);  // under the box, so it starts at the box's edge
+    c.fill_circle(px, py, 4, kEdge);
+    c.fill_rect(x0, y0, x0 + w, y0 + h, kBox);
+    c.rect_outline(x0, y0, x0 + w, y0 + h, kEdge);
+    c.text(x0 + kPadding, y0 + kPadding, n.text, kInk, kNoteScale);
+    top = y0 + h + kGap;
+  }
+}
+
 }  // namespace
 
 PlotArea line_chart_layout(const LineChartSpec& spec) { return line_chart_axes(spec).area; }
@@ -98,6 +117,7 @@ Canvas render_line_chart(const LineChartSpec& spec) {
   for (std::size_t i = 0; i < spec.series.size(); ++i)
     if (!spec.series[i].name.empty()) swatches.push_back({colors[i], spec.series[i].line_width, spec.series[i].markers});
   draw_legend(c, area, series_names(spec), swatches);
+  draw_notes(c, area, spec.notes);
   return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
 
 #include "core/error.hpp"
 
@@ -32,10 +33,41 @@ std::vector<std::pair<double, double>> running_mean(const std::vector<std::pair<
   return out;
 }
 
+// The loss a sample's note points at: the validation loss of its step, else the training loss there.
+double loss_at(int64_t step, const std::vector<std::pair<double, double>>& train,
+               const std::vector<std::pair<double, double>>& val) {
+  for (const auto& [s, loss] : val)
+    if (s == double(step)) return loss;
+  double nearest = train.front().second;
+  for (const auto& [s, loss] : train)
+    if (s <= double(step)) nearest = loss;
+  return nearest;
+}
+
+// The first, the middle and the last sample: how the text changes as the loss falls.
+std::vector<StepSample> three_of(const std::vector<StepSample>& samples) {
+  if (samples.size() <= 3) return samples;
+  return {samples.front(), samples[samples.size() / 2], samples.back()};
+}
+
 }  // namespace
 
+std::string sample_note_text(const StepSample& sample) {
+  constexpr std::size_t kWidth = 30, kLines = 3;
+  std::string flat;
+  for (const unsigned char ch : sample.text)
+    flat += ch == '\n' || ch == '\t' || ch == '\r' ? ' ' : (ch >= 32 && ch < 127 ? char(ch) : '?');
+  std::string out = "step " + std::to_string(sample.step) + ":";
+  for (std::size_t line = 0; line < kLines && line * kWidth < flat.size(); ++line) {
+    out.push_back('\n');
+    out.append(flat, line * kWidth, kWidth);
+  }
+  return out;
+}
+
 plot::LineChartSpec loss_chart_spec(const std::vector<std::pair<double, double>>& train,
-                                    const std::vector<std::pair<double, double>>& val) {
+                                    const std::vector<std::pair<double, double>>& val,
+                                    const std::vector<StepSample>& samples) {
   require(!train.empty(), "the loss chart needs at least one training step");
   plot::LineChartSpec spec;
   spec.title = "Loss while training";
@@ -53,12 +85,15 @@ plot::LineChartSpec loss_chart_spec(const std::vector<std::pair<double, double>>
     v.color = kOrange, v.line_width = 2, v.markers = true;
     spec.series.push_back(v);
   }
+  for (const StepSample& s : three_of(samples))
+    spec.notes.push_back({double(s.step), loss_at(s.step, train, val), sample_note_text(s)});
+  if (!spec.notes.empty()) spec.title = "Loss while training, and what the model wrote";
   return spec;
 }
 
 void write_loss_chart(const std::filesystem::path& file, const std::vector<std::pair<double, double>>& train,
-                      const std::vector<std::pair<double, double>>& val) {
-  plot::line_chart(file, loss_chart_spec(train, val));
+                      const std::vector<std::pair<double, double>>& val, const std::vector<StepSample>& samples) {
+  plot::line_chart(file, loss_chart_spec(train, val, samples));
 }
 
 }  // namespace minillm

@@ -2,7 +2,9 @@
 // The loss curve as a PNG: training loss per step (a thin light line, plus its running mean) and validation
 // loss (dots joined by a line), loss on y, step on x. The trainer rewrites it after every validation, so
 // it can be watched while training runs. Drawn by src/plot's line_chart.
+#include <cstdint>
 #include <filesystem>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -10,13 +12,25 @@
 
 namespace minillm {
 
-// train: (step, loss) for every step; val: (step, loss) for every validation (may be empty). Written
-// atomically.
+// Text the model generated at a step (at a validation), shown on the curve at that step's loss.
+struct StepSample {
+  int64_t step = 0;
+  std::string text;
+};
+
+// train: (step, loss) for every step; val: (step, loss) for every validation (may be empty); samples:
+// generated text at some validations (may be empty; the first, the middle and the last are drawn).
+// Written atomically.
 void write_loss_chart(const std::filesystem::path& file, const std::vector<std::pair<double, double>>& train,
-                      const std::vector<std::pair<double, double>>& val);
+                      const std::vector<std::pair<double, double>>& val, const std::vector<StepSample>& samples = {});
 
 // The chart's spec, for tests and for callers that want to change it before drawing.
 plot::LineChartSpec loss_chart_spec(const std::vector<std::pair<double, double>>& train,
-                                    const std::vector<std::pair<double, double>>& val);
+                                    const std::vector<std::pair<double, double>>& val,
+                                    const std::vector<StepSample>& samples = {});
+
+// A sample as a note's text: "step N:" then the text on at most 3 lines of 30 characters, with newlines,
+// tabs and anything outside printable ASCII (the chart's font) shown as spaces or '?'.
+std::string sample_note_text(const StepSample& sample);
 
 }  // namespace minillm

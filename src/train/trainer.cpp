@@ -225,6 +225,15 @@ void save_run_checkpoint(Run& run) {
   if (run.budget) run.budget->record_checkpoint(seconds_since(began));
 }
 
+// Text from the model as it is now: `tokens` tokens after the hooks' prompt, with the preview sampling and a
+// fixed seed, so texts drawn at different steps differ only by what the model learned in between.
+std::string sample_text(Run& run, int tokens, uint64_t seed) {
+  Rng sample_rng(seed);
+  TokenIds prompt = run.tokenizer.encode_ordinary(run.hooks.sample_prompt);
+  if (prompt.empty()) prompt.push_back(run.split.val.front());
+  return run.tokenizer.decode(generate(*run.model, prompt, tokens, kPreviewSampling, sample_rng));
+}
+
 void evaluate_run(Run& run) {
   const auto began = Clock::now();
   const EvalResult r = evaluate(*run.model, run.split.val, run.tokenizer, run.config.batch, run.T(),
@@ -233,8 +242,10 @@ void evaluate_run(Run& run) {
   run.summary.val_bits_per_byte = r.bits_per_byte;
   append_loss_log(run.out() / "loss.csv", run.step, "val", r.loss);
   if (std::isfinite(r.loss)) run.val_points.emplace_back(double(run.step), r.loss);  // a chart needs finite points
-  if (!run.train_points.empty() || !run.val_points.empty())
-    write_loss_chart(run.out() / "loss.png", run.train_points, run.val_points);  // rewritten as training goes
+  if (run.hooks.eval_sample_tokens > 0 && std::isfinite(r.loss))
+    run.summary.eval_samples.push_back({run.step, sample_text(run, run.hooks.eval_sample_tokens, run.config.seed + 3)});
+  if (!run.train_points.empty() || !run.val_points.empty())  // rewritten as training goes
+    write_loss_chart(run.out() / "loss.png", run.train_points, run.val_points, run.summary.eval_samples);
   if (run.hooks.on_eval) run.hooks.on_eval(run.step, r.loss, r.bits_per_byte);
   if (run.budget) run.budget->record_eval(seconds_since(began));
 }
@@ -306,13 +317,7 @@ TrainSummary finish_run(Run& run) {
   s.steps = run.step;
   s.tokens = (run.step - run.first_step) * int64_t{run.config.batch} * run.T();
   s.tokens_per_second = double(s.tokens) / std::max(s.seconds, 1e-9);
-  if (run.hooks.sample_tokens > 0) {
-    Rng sample_rng(run.config.seed + 2);
-    TokenIds prompt = run.tokenizer.encode_ordinary(run.hooks.sample_prompt);
-    if (prompt.empty()) prompt.push_back(run.split.val.front());
-    const TokenIds out = generate(*run.model, prompt, run.hooks.sample_tokens, kPreviewSampling, sample_rng);
-    s.sample = run.tokenizer.decode(out);
-  }
+  if (run.hooks.sample_tokens > 0) s.sample = sample_text(run, run.hooks.sample_tokens, run.config.seed + 2);
   s.peak_memory_bytes = peak_memory_bytes();
   return s;
 }

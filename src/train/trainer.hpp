@@ -11,6 +11,7 @@
 
 #include "gpt/gpt.hpp"
 #include "train/adamw.hpp"
+#include "train/loss_chart.hpp"
 #include "train/train_config.hpp"
 
 namespace minillm {
@@ -27,6 +28,7 @@ struct TrainSummary {
   bool interrupted = false;    // Ctrl-C
   std::vector<float> step_losses;  // every step's training loss in this run
   std::string sample;          // generated text at the end (empty if sample_tokens == 0)
+  std::vector<StepSample> eval_samples;  // text generated at each validation (if eval_sample_tokens > 0)
 };
 
 struct TrainHooks {
@@ -37,6 +39,9 @@ struct TrainHooks {
   std::function<void(const std::string&)> say;  // sentences for the user
   std::vector<std::string> notes;  // said once the settings are checked (the defaults a caller chose, and why)
   int sample_tokens = 0;
+  // > 0: that many tokens generated at every validation (same seed each time), drawn on loss.png at three
+  // steps (the first, the middle and the last) and returned in TrainSummary::eval_samples.
+  int eval_sample_tokens = 0;
   std::string sample_prompt = "\n";
 };
 

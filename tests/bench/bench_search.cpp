@@ -142,7 +142,7 @@ int ivf(const std::string& png, int64_t n, int64_t nq, int lists) {
     s.y.push_back(p.recall_at_10);
   }
   plot::line_chart(png, {"IVF over k-means: recall@10 against speed", "times the flat index's queries/s", "recall@10",
-                         {s}, true, false, {}, 900, 600});
+                         {s}, true, false, {}, 900, 600, {}});
   fmt::print("wrote {}\n", png);
   return 0;
 }

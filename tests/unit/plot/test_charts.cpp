@@ -102,6 +102,26 @@ TEST(LineChart, ASeriesColoursThePixelsWhereItsValuesMap) {
   EXPECT_TRUE(region_has(png, 0, 0, png.width - 1, a.top - 1, kBlack)) << "title text above the plot";
 }
 
+TEST(LineChart, ANoteIsABoxInTheUpperRightJoinedToItsPoint) {
+  LineChartSpec spec = flat_and_diagonal();
+  const Rgb kEdge{120, 120, 120}, kBox{250, 250, 245};
+  const testing::Png before = as_png(render_line_chart(spec));
+  spec.notes.push_back({2.0, 2.0, "step 2:\nhello"});
+  const testing::Png png = as_png(render_line_chart(spec));
+  const PlotArea a = line_chart_layout(spec);
+  const int w = text_width("step 2:\nhello", 2) + 12, h = text_height("step 2:\nhello", 2) + 12;
+  EXPECT_FALSE(region_has(before, a.right - 10 - w, a.top + 10, a.right - 10, a.top + 10 + h, kBox))
+      << "without the note the corner has no box colour";
+  EXPECT_EQ(png.at(a.right - 10 - w / 2, a.top + 10 + 2), kBox) << "the box's fill, in the upper right corner";
+  EXPECT_EQ(png.at(a.right - 10, a.top + 10 + h / 2), kEdge) << "the box's right edge";
+  EXPECT_EQ(png.at(a.to_px_x(2.0), a.to_px_y(2.0)), kEdge) << "a dot on the note's point";
+  const double mid_x = (a.to_px_x(2.0) + a.right - 10 - w) / 2, mid_y = (a.to_px_y(2.0) + a.top + 10 + h / 2.0) / 2;
+  EXPECT_TRUE(region_has(png, int(mid_x) - 2, int(mid_y) - 2, int(mid_x) + 2, int(mid_y) + 2, kEdge))
+      << "a line from the point to the box";
+  spec.notes[0].y = NAN;
+  EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("a note's y"), std::string::npos);
+}
+
 TEST(LineChart, LogAxisPutsEachDecadeTheSameDistanceApart) {
   LineChartSpec spec;
   spec.series = {{"loss", {1, 2, 3}, {1, 10, 100}, Rgb{200, 0, 0}}};

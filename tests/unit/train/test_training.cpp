@@ -11,6 +11,7 @@
 #include "io/atomic_file.hpp"
 #include "train/checkpoint.hpp"
 #include "train/dataset.hpp"
+#include "train/loss_chart.hpp"
 #include "train/schedule.hpp"
 #include "train/trainer.hpp"
 #include "tokenizer/train_bpe.hpp"
@@ -129,6 +130,46 @@ TEST(Trainer, OverfitsOneSmallTextAndReportsBitsPerByte) {
   EXPECT_GT(s.peak_memory_bytes, 0);
   const std::string png = read_file(std::filesystem::path(c.out_dir) / "loss.png");
   EXPECT_EQ(png.substr(1, 3), "PNG") << "the loss curve is written as a PNG next to the checkpoint";
+}
+
+TEST(Trainer, WritesTextAtEveryValidationWithTheSameSeed) {
+  TrainConfig c = tiny_config(fresh_dir("samples"));
+  c.steps = 6;
+  c.eval_every = 2;
+  TrainHooks hooks;
+  hooks.eval_sample_tokens = 5;
+  const TrainSummary s = train(c, hooks);
+  ASSERT_EQ(s.eval_samples.size(), 3u) << "validations at steps 2, 4 and 6";
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(s.eval_samples[i].step, int64_t(2 * (i + 1)));
+    EXPECT_FALSE(s.eval_samples[i].text.empty()) << "5 tokens after the prompt at step " << s.eval_samples[i].step;
+  }
+  // Sampling at validations uses its own random numbers: the training itself is unchanged.
+  TrainConfig plain = tiny_config(fresh_dir("samples_off"));
+  plain.steps = 6;
+  plain.eval_every = 2;
+  EXPECT_EQ(train(plain).step_losses, s.step_losses);
+}
+
+TEST(LossChart, ShowsTheFirstMiddleAndLastSampleAtTheirValidationLoss) {
+  const std::vector<std::pair<double, double>> train = {{1, 5.0}, {2, 4.0}, {3, 3.5}, {4, 3.0}, {5, 2.8}};
+  const std::vector<std::pair<double, double>> val = {{1, 5.1}, {2, 4.2}, {3, 3.6}, {4, 3.1}, {5, 2.9}};
+  const std::vector<StepSample> samples = {{1, "a"}, {2, "b"}, {3, "c"}, {4, "d"}, {5, "e"}};
+  const plot::LineChartSpec spec = loss_chart_spec(train, val, samples);
+  ASSERT_EQ(spec.notes.size(), 3u) << "three of five samples";
+  EXPECT_EQ(spec.notes[0].x, 1);
+  EXPECT_EQ(spec.notes[1].x, 3) << "the middle one";
+  EXPECT_EQ(spec.notes[2].x, 5);
+  EXPECT_EQ(spec.notes[1].y, 3.6) << "at the validation loss of its step";
+  EXPECT_EQ(spec.notes[1].text, "step 3:\nc");
+  EXPECT_TRUE(loss_chart_spec(train, val).notes.empty());
+}
+
+TEST(LossChart, NoteTextIsPrintableAndWrapped) {
+  const std::string text = sample_note_text({12, "Call\tme\nIsh\xc3\xa6mael. " + std::string(100, 'x')});
+  EXPECT_EQ(text.substr(0, 8), "step 12:");
+  EXPECT_EQ(text.substr(9, 30), "Call me Ish??mael. xxxxxxxxxxx") << "tabs and newlines as spaces, UTF-8 as '?'";
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3) << "at most three lines of 30 characters";
 }
 
 // The message of the Error that train(c) must end with.
