@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "core/token_id.hpp"
@@ -46,6 +48,16 @@ StepPrediction predict_step(const Workload& w, double flops_per_second, const Li
   return p;
 }
 // end lesson: predict_step
+
+std::string prediction_table(const Workload& w, const Link& link, const std::vector<StepPrediction>& rows) {
+  std::string out = fmt::format("{} at {:g} Gb/s ({:.1f} MB of gradients, {} tokens a rank a step):\n", w.name, link.gbps,
+                                w.gradient_bytes() / 1e6, w.tokens_per_rank);
+  out += "  nodes   compute ms   all-reduce ms   step ms      tokens/s   efficiency\n";
+  for (const StepPrediction& p : rows)
+    out += fmt::format("  {:>5} {:>12.1f} {:>15.1f} {:>9.1f} {:>13.0f} {:>11.1f}%\n", p.nodes, 1e3 * p.compute_seconds,
+                       1e3 * p.allreduce_seconds, 1e3 * p.step_seconds, p.tokens_per_second, 100 * p.efficiency);
+  return out;
+}
 
 double measure_training_flops(const GptConfig& config, int batch, int steps) {
   Gpt model(config);

@@ -55,6 +55,10 @@ struct StepPrediction {
 StepPrediction predict_step(const Workload& w, double flops_per_second, const Link& link, int nodes,
                             double overlap = 0);
 
+// The predictions for one workload and link as a text table (nodes, compute, all-reduce, step, tokens/s,
+// efficiency), as `minillm cost-model` and the chapter 11 demo print it.
+std::string prediction_table(const Workload& w, const Link& link, const std::vector<StepPrediction>& rows);
+
 // The settings of `minillm cost-model` (the node counts and link speeds are lists: kDefaultNodes, kDefaultLinkGbps).
 #define MINILLM_COST_MODEL_CONFIG(X)                                                                          \
   X(double, gflops, 0.0, "--gflops", greater_than_or_unset(0),                                               \
