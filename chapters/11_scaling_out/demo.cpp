@@ -8,10 +8,11 @@
 //      GPT-2 124M, as a table and as data/out/ch11_cost_model.png (the lesson's images/cost_model.png);
 //   3. a real 2-rank run, when mpirun is installed: `mpirun -np 2 minillm train ...` (else: how to run it).
 //
-//   ch11_demo [--smoke]
+//   ch11_demo [--gflops G] [--smoke]
 // --smoke: a tiny model for the FLOP rate and no mpirun run, for the tests.
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ namespace {
 
 struct Options {
   bool smoke = false;
+  std::string gflops;  // empty: measured here
 };
 
 void print_ranks(const RankBuffers& b, bool mark_owned) {
@@ -89,16 +91,35 @@ void show_ring(bool smoke) {
              ranks, n, worst, traffic[0], double(traffic[0]) / double(n), 2.0 * (ranks - 1) / ranks, ranks - 1);
 }
 
+double parse_number(const std::string& text, const std::string& option) {
+  size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  require(used == text.size() && value > 0 && std::isfinite(value),
+          "{} needs a number above 0, e.g. {} 192, not '{}'", option, option, text);
+  return value;
+}
+
 // Step 2: the cost model, printed and drawn.
-void show_cost_model(bool smoke, const fs::path& png) {
+void show_cost_model(bool smoke, double given_gflops, const fs::path& png) {
   const std::vector<CostModelModel> models = cost_model_models();
   const GptConfig tiny{.vocab_size = 256, .context_length = 32, .n_layer = 2, .n_head = 2, .n_embd = 64};
-  fmt::print("Timing this machine's training step{} ({} thread(s))...\n",
-             smoke ? " on a tiny model (smoke test)" : " on chapter 06's model", num_threads());
-  const double flops = smoke ? measure_training_flops(tiny, 2, 1)
-                             : measure_training_flops(models[0].config, models[0].batch_per_rank, 3);
-  fmt::print("One node trains at {:.1f} GFLOP/s (forward + backward, counted as 6N + 12 L C T a token).\n",
-             flops / 1e9);
+  double flops = 0;
+  if (given_gflops > 0) {
+    flops = 1e9 * given_gflops;
+    fmt::print("One node trains at {:.1f} GFLOP/s (given with --gflops).\n", flops / 1e9);
+  } else {
+    fmt::print("Timing this machine's training step{} ({} thread(s))...\n",
+               smoke ? " on a tiny model (smoke test)" : " on chapter 06's model", num_threads());
+    flops = smoke ? measure_training_flops(tiny, 2, 1)
+                  : measure_training_flops(models[0].config, models[0].batch_per_rank, 3);
+    fmt::print("One node trains at {:.1f} GFLOP/s (forward + backward, counted as 6N + 12 L C T a token).\n",
+               flops / 1e9);
+  }
   const CostModelConfig settings;  // the CLI's defaults: 20 us latency, no overlap
   plot::LineChartSpec spec;
   spec.title = fmt::format("Data-parallel scaling predicted at {:.0f} GFLOP/s a node (ring all-reduce, {:g} us)",
@@ -140,7 +161,7 @@ void show_cost_model(bool smoke, const fs::path& png) {
   const Workload ch06 = gpt_workload("ch06", models[0].config, models[0].batch_per_rank);
   const Workload small = gpt_workload("ch06", models[0].config, 1);
   plot::Series on_slow{"ch06, 1 Gb/s", {}, {}, plot::palette_color(colour++), 2.5, true};
-  plot::Series one_row{"ch06 batch 1, 10 Gb/s", {}, {}, plot::palette_color(colour), 2.5, true};
+  plot::Series one_row{"ch06, B=1, 10 Gb/s", {}, {}, plot::palette_color(colour), 2.5, true};
   for (int n : {1, 2, 4, 8, 16, 32, 64}) {
     on_slow.x.push_back(n);
     on_slow.y.push_back(100 * predict_step(ch06, flops, slow, n).efficiency);
@@ -174,11 +195,12 @@ void show_mpi_run(bool smoke) {
 }
 
 int run(const Options& o) {
+  const double gflops = o.gflops.empty() ? 0 : parse_number(o.gflops, "--gflops");
   fmt::print("Chapter 11: scaling out{}.\n\n", o.smoke ? " (smoke test: tiny sizes)" : "");
   fmt::print("Step 1/3: the ring all-reduce, simulated in this process.\n");
   show_ring(o.smoke);
   fmt::print("\nStep 2/3: the cost model: how a step's time splits into compute and all-reduce on N nodes.\n");
-  show_cost_model(o.smoke, output_dir() / (o.smoke ? "ch11_cost_model_smoke.png" : "ch11_cost_model.png"));
+  show_cost_model(o.smoke, gflops, output_dir() / (o.smoke ? "ch11_cost_model_smoke.png" : "ch11_cost_model.png"));
   fmt::print("\nStep 3/3: a real data-parallel run.\n");
   show_mpi_run(o.smoke);
   return 0;
@@ -188,14 +210,16 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   ensure_passive_openmp_wait(argv);
-  return minillm::ui::run_demo(argc, argv, R"(usage: ch11_demo [--smoke]
+  return minillm::ui::run_demo(argc, argv, R"(usage: ch11_demo [--gflops G] [--smoke]
   (no option)  simulate a ring all-reduce over 4 and 8 ranks in this process, measure this machine's training
                FLOP rate, predict data-parallel step time and efficiency on 1 to 64 nodes at 10, 25 and 100 Gb/s
                (data/out/ch11_cost_model.png), and, if mpirun is installed, train with 2 processes
+  --gflops G   predict with this training rate for a node instead of measuring it (the lesson's picture:
+               --gflops 192, measured on a quiet machine)
   --smoke      a tiny model for the FLOP rate and no mpirun run (used by the tests)
 )", [&] {
     Options o;
-    minillm::ui::DemoOptions().flag("--smoke", o.smoke).parse(argc, argv);
+    minillm::ui::DemoOptions().flag("--smoke", o.smoke).value("--gflops", o.gflops, "192").parse(argc, argv);
     return run(o);
   });
 }
