@@ -12,11 +12,13 @@
 
 namespace minillm::dist {
 
+// lesson: gpt_workload
 Workload gpt_workload(std::string name, const GptConfig& config, int batch_per_rank) {
   const int T = config.context_length;
   return {std::move(name), gpt_parameter_count(config), gpt_training_flops_per_token(config, T),
           int64_t(batch_per_rank) * T};
 }
+// end lesson: gpt_workload
 
 std::vector<CostModelModel> cost_model_models() {
   const GptConfig gpt2{.vocab_size = kGpt2VocabularySize, .context_length = 1024, .n_layer = 12, .n_head = 12,

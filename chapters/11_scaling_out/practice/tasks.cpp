@@ -24,31 +24,31 @@ Shard zero1_shard(int64_t n, int ranks, int rank) {
 
 Traffic naive_ring_allreduce(Buffers& buffers) {
   // TODO(naive_ring_allreduce): pass whole buffers around the ring for N - 1 steps, every rank summing what
-  // arrives (step 4). All ranks send at once: keep what each one received until the next step.
+  // arrives (step 5). All ranks send at once: keep what each one received until the next step.
   throw minillm::practice::NotImplemented("naive_ring_allreduce");
 }
 
 Traffic reduce_scatter(Buffers& buffers) {
-  // TODO(reduce_scatter): N - 1 steps of one chunk per rank to the right neighbour, added there (step 5).
+  // TODO(reduce_scatter): N - 1 steps of one chunk per rank to the right neighbour, added there (step 6).
   // Work out which chunk rank r must send in step s so that it ends up owning chunk (r + 1) mod N.
   throw minillm::practice::NotImplemented("reduce_scatter");
 }
 
 Traffic all_gather(Buffers& buffers) {
-  // TODO(all_gather): N - 1 steps passing finished chunks to the right, overwriting there (step 5). In step
+  // TODO(all_gather): N - 1 steps passing finished chunks to the right, overwriting there (step 6). In step
   // 0 each rank sends the chunk it owns; what does it send after that?
   throw minillm::practice::NotImplemented("all_gather");
 }
 
 CostPrediction predict_step(const CostInput& in) {
-  // TODO(predict_step): the four numbers of CostPrediction from the lesson's cost model (step 8). Mind the
+  // TODO(predict_step): the four numbers of CostPrediction from the lesson's cost model (step 10). Mind the
   // units: gigabits, bytes, seconds.
   throw minillm::practice::NotImplemented("predict_step");
 }
 
 std::vector<std::vector<int>> bucket_gradients(const std::vector<int64_t>& sizes, int64_t cap_floats) {
   // TODO(bucket_gradients): group the tensors, in order, into buckets no larger than the cap unless a single
-  // tensor is (step 6).
+  // tensor is (step 8).
   throw minillm::practice::NotImplemented("bucket_gradients");
 }
 

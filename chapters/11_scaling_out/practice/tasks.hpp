@@ -30,14 +30,14 @@ struct Shard {
 };
 Shard zero1_shard(int64_t n, int ranks, int rank);
 
-// 3. The simplest all-reduce on a ring (step 4): every rank's whole buffer travels around the ring, one hop
+// 3. The simplest all-reduce on a ring (step 5): every rank's whole buffer travels around the ring, one hop
 // a step, for N - 1 steps; each rank adds every buffer that reaches it to its own running sum. In each step
 // all ranks send at once, so what a rank sends in step s is what it received in step s - 1 (its own buffer in
 // step 0). Afterwards every buffers[r] holds the element-wise sum of all the buffers it started with.
 // Returns the floats each rank sent.
 Traffic naive_ring_allreduce(Buffers& buffers);
 
-// 4. Reduce-scatter on a ring (step 5), chunks as in zero1_shard. N - 1 steps; in each, every rank sends one
+// 4. Reduce-scatter on a ring (step 6), chunks as in zero1_shard. N - 1 steps; in each, every rank sends one
 // chunk of its buffer to its right neighbour, who adds it into its own copy of that chunk, all ranks at
 // once. Afterwards:
 //   - rank r's chunk (r + 1) mod N holds the sum over all ranks of that chunk (rank r "owns" it);
@@ -46,13 +46,13 @@ Traffic naive_ring_allreduce(Buffers& buffers);
 // Returns the floats each rank sent.
 Traffic reduce_scatter(Buffers& buffers);
 
-// 5. All-gather on a ring (step 5). On entry only rank r's chunk (r + 1) mod N is meaningful (what
+// 5. All-gather on a ring (step 6). On entry only rank r's chunk (r + 1) mod N is meaningful (what
 // reduce_scatter leaves it owning); every other float may be anything, NaN included, and must not be read
 // into the result. N - 1 steps; in each, every rank sends one chunk to its right neighbour, who overwrites
 // its copy. Afterwards every rank holds every rank's owned chunk. Returns the floats each rank sent.
 Traffic all_gather(Buffers& buffers);
 
-// 6. The cost model (step 8): one data-parallel step on `nodes` nodes.
+// 6. The cost model (step 10): one data-parallel step on `nodes` nodes.
 struct CostInput {
   double parameters = 0;       // float32 gradients to all-reduce
   double flops_per_token = 0;  // training FLOPs per token, forward + backward
@@ -70,7 +70,7 @@ struct CostPrediction {
 };
 CostPrediction predict_step(const CostInput& in);
 
-// 7. Gradient buckets (step 6): tensors' sizes in floats, in the order backward finishes them, grouped into
+// 7. Gradient buckets (step 8): tensors' sizes in floats, in the order backward finishes them, grouped into
 // buckets to all-reduce one at a time. Each bucket is a run of consecutive tensors (their indices, in order).
 // A tensor goes into the current bucket unless that would take the bucket past cap_floats; then the current
 // bucket is closed and the tensor starts the next one. A tensor larger than the cap gets a bucket of its own.
