@@ -30,13 +30,13 @@ void ring_step(RankBuffers& buffers, Traffic& traffic, SendChunk send_chunk, Com
   const int64_t n = int64_t(buffers.front().size());
   RankBuffers in_flight(static_cast<size_t>(N));  // in_flight[r]: the message rank r sent
   for (int r = 0; r < N; ++r) {
-    const ShardRange c = shard_range(n, send_chunk(r), N);
+    const Range c = shard_range(n, N, send_chunk(r));
     in_flight[size_t(r)].assign(buffers[size_t(r)].begin() + c.begin, buffers[size_t(r)].begin() + c.end);
     traffic[size_t(r)] += c.size();
   }
   for (int r = 0; r < N; ++r) {
     const int to = (r + 1) % N;
-    const ShardRange c = shard_range(n, send_chunk(r), N);
+    const Range c = shard_range(n, N, send_chunk(r));
     float* dst = buffers[size_t(to)].data() + c.begin;
     for (int64_t i = 0; i < c.size(); ++i) combine(dst[i], in_flight[size_t(r)][size_t(i)]);
   }

@@ -56,7 +56,7 @@ TEST(RingReduceScatter, RankROwnsChunkRPlusOneAndHoldsTheRingsPartialSums) {
     EXPECT_EQ(minillm::dist::owned_chunk(r, N), (r + 1) % N);
     for (int c = 0; c < N; ++c) {
       // The chunk started at rank c and travelled right, so rank r holds the sum of ranks c, c+1, ..., r.
-      const auto range = shard_range(n, c, N);
+      const auto range = shard_range(n, N, c);
       for (int64_t i = range.begin; i < range.end; ++i) {
         float want = 0;
         for (int k = c;; k = (k + 1) % N) {
@@ -74,7 +74,7 @@ TEST(RingAllGather, SpreadsEachRanksOwnedChunkAndReadsNothingElse) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   RankBuffers b(N, std::vector<float>(n, nan));  // only the owned chunks hold numbers
   for (int r = 0; r < N; ++r) {
-    const auto range = shard_range(n, minillm::dist::owned_chunk(r, N), N);
+    const auto range = shard_range(n, N, minillm::dist::owned_chunk(r, N));
     for (int64_t i = range.begin; i < range.end; ++i) b[size_t(r)][size_t(i)] = float(i * i);
   }
   minillm::dist::ring_all_gather(b);

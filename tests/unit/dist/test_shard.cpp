@@ -1,66 +1,43 @@
-// Data parallelism's arithmetic (src/dist/shard.hpp), checked for many batch and buffer sizes without mpirun.
+// shard_range: contiguous ranges, sizes within one, covering [0, n) exactly once in rank order.
 #include <gtest/gtest.h>
-
-#include <vector>
 
 #include "core/error.hpp"
 #include "dist/shard.hpp"
 
-namespace minillm::dist {
 namespace {
 
-TEST(Shard, BatchRowsAreDisjointAndCoverTheBatch) {
-  for (int ranks = 1; ranks <= 8; ++ranks) {
-    for (int batch = ranks; batch <= 64; batch += ranks) {
-      std::vector<int> owner(static_cast<size_t>(batch), -1);
-      for (int r = 0; r < ranks; ++r) {
-        const RowRange rows = batch_rows(batch, r, ranks);
-        EXPECT_EQ(rows.count(), batch / ranks);
-        for (int b = rows.begin; b < rows.end; ++b) {
-          ASSERT_EQ(owner[size_t(b)], -1) << "row " << b << " of " << batch << " is taken twice";
-          owner[size_t(b)] = r;
-        }
-      }
-      for (int b = 0; b < batch; ++b) EXPECT_NE(owner[size_t(b)], -1) << "row " << b << " of " << batch;
-    }
-  }
+using minillm::dist::Range;
+using minillm::dist::shard_range;
+
+TEST(ShardRange, TenOverThreeGivesTheFirstRankTheExtraItem) {
+  EXPECT_EQ(shard_range(10, 3, 0), (Range{0, 4}));
+  EXPECT_EQ(shard_range(10, 3, 1), (Range{4, 7}));
+  EXPECT_EQ(shard_range(10, 3, 2), (Range{7, 10}));
 }
 
-TEST(Shard, ABatchThatDoesNotDivideIsRefusedNamingWhatToPass) {
-  try {
-    require_batch_divides(16, 3);
-    FAIL() << "16 rows among 3 ranks were accepted";
-  } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "--batch 16 does not divide among 3 ranks (each rank trains on an equal share of every "
-                           "batch): pass --batch 15 or --batch 18, a multiple of 3");
-  }
-  EXPECT_THROW(require_batch_divides(2, 3), Error);
-  EXPECT_NO_THROW(require_batch_divides(18, 3));
-  EXPECT_THROW(batch_rows(16, 0, 3), Error);
-  EXPECT_THROW(batch_rows(16, 2, 2), Error);  // no rank 2 among 2
+TEST(ShardRange, EveryCountAndRankCoversEachItemOnce) {
+  for (int64_t n = 0; n <= 40; ++n)
+    for (int ranks = 1; ranks <= 9; ++ranks) {
+      int64_t next = 0;
+      for (int r = 0; r < ranks; ++r) {
+        const Range got = shard_range(n, ranks, r);
+        ASSERT_EQ(got.begin, next) << n << " over " << ranks << ", rank " << r;
+        ASSERT_TRUE(got.size() == n / ranks || got.size() == n / ranks + 1);
+        next = got.end;
+      }
+      ASSERT_EQ(next, n);
+    }
 }
 
-TEST(Shard, ShardsTileTheBufferInRankOrderAndDifferByAtMostOne) {
-  for (int ranks = 1; ranks <= 7; ++ranks) {
-    for (int64_t n : {0, 1, 2, 5, 6, 7, 100, 1001, 36096}) {
-      int64_t next = 0, smallest = n, largest = 0;
-      for (int r = 0; r < ranks; ++r) {
-        const ShardRange s = shard_range(n, r, ranks);
-        EXPECT_EQ(s.begin, next) << n << " floats, rank " << r << " of " << ranks;
-        next = s.end;
-        smallest = std::min(smallest, s.size());
-        largest = std::max(largest, s.size());
-      }
-      EXPECT_EQ(next, n);
-      EXPECT_LE(largest - smallest, 1);
-      const std::vector<int> counts = shard_counts(n, ranks);
-      ASSERT_EQ(counts.size(), size_t(ranks));
-      EXPECT_EQ(counts.front(), shard_range(n, 0, ranks).size());
-    }
-  }
-  // 10 floats among 4 ranks: 3, 3, 2, 2.
-  EXPECT_EQ(shard_counts(10, 4), (std::vector<int>{3, 3, 2, 2}));
+TEST(ShardRange, FewerItemsThanRanksLeavesSomeEmpty) {
+  EXPECT_EQ(shard_range(2, 4, 1).size(), 1);
+  EXPECT_EQ(shard_range(2, 4, 3), (Range{2, 2}));
+}
+
+TEST(ShardRange, RefusesARankThatDoesNotExist) {
+  EXPECT_THROW(shard_range(10, 3, 3), minillm::Error);
+  EXPECT_THROW(shard_range(10, 0, 0), minillm::Error);
+  EXPECT_THROW(shard_range(-1, 2, 0), minillm::Error);
 }
 
 }  // namespace
-}  // namespace minillm::dist
