@@ -30,7 +30,7 @@
 
 namespace {
 
-using minillm::Backend;
+using minillm::GemmForm;
 
 struct Options {
   int64_t size = 1024;
@@ -78,14 +78,15 @@ void show_row_major_layout() {
 }
 
 // lesson: time_backend
-// Multiplies a[n,n]·b[n,n] with one backend, `repeats` times, and returns the fastest time in seconds. The
-// fastest run is the one least disturbed by whatever else the computer was doing.
-double time_backend(Backend backend, const std::vector<float>& a, const std::vector<float>& b,
+// Multiplies c = a[n,n]·b[n,n] with one form of gemm (naive, blocked or OpenBLAS), `repeats` times, and
+// returns the fastest time in seconds. The fastest run is the one least disturbed by whatever else the
+// computer was doing.
+double time_backend(GemmForm gemm, const std::vector<float>& a, const std::vector<float>& b,
                     std::vector<float>& c, int64_t n, int repeats) {
   double best = 1e30;
   for (int r = 0; r < repeats; ++r) {
     const auto start = std::chrono::steady_clock::now();
-    minillm::matmul_ab(c.data(), a.data(), b.data(), n, n, n, minillm::Accumulate::Overwrite, backend);
+    gemm(false, false, n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);  // c = 1·a·b + 0·c
     const auto stop = std::chrono::steady_clock::now();
     best = std::min(best, std::chrono::duration<double>(stop - start).count());
   }
@@ -175,17 +176,17 @@ void run(const Options& options) {
   minillm::set_num_threads(1);
   std::vector<Result> results;
   const int repeats = n >= 1024 ? 1 : 3;
-  for (auto [name, backend] : {std::pair{"naive triple loop", Backend::Naive},
-                               std::pair{"cache-blocked loop", Backend::Blocked},
-                               std::pair{"OpenBLAS, 1 thread", Backend::Blas}}) {
+  using Form = std::pair<const char*, GemmForm>;
+  for (auto [name, gemm] : {Form{"naive triple loop", minillm::gemm_naive},
+                            Form{"cache-blocked loop", minillm::gemm_blocked}, Form{"OpenBLAS, 1 thread", minillm::gemm}}) {
     Result r{name, 0.0, std::vector<float>(size_t(n * n))};
-    r.seconds = time_backend(backend, a, b, r.c, n, backend == Backend::Blas ? 5 : repeats);
+    r.seconds = time_backend(gemm, a, b, r.c, n, gemm == minillm::gemm ? 5 : repeats);
     results.push_back(std::move(r));
   }
   minillm::set_num_threads(all_threads);
   if (all_threads > 1) {
     Result r{fmt::format("OpenBLAS, {} threads", all_threads), 0.0, std::vector<float>(size_t(n * n))};
-    r.seconds = time_backend(Backend::Blas, a, b, r.c, n, 5);
+    r.seconds = time_backend(minillm::gemm, a, b, r.c, n, 5);
     results.push_back(std::move(r));
   }
 
@@ -223,15 +224,15 @@ void run(const Options& options) {
   if (n < 256) fmt::print("  (At n = {} everything fits in cache; try the full size to see the gap grow.)\n", n);
 }
 
-// GFLOP/s of one backend at each size in `sizes`: the points of one line in the chart.
-minillm::plot::Series rate_by_size(const std::string& name, Backend backend, const std::vector<int64_t>& sizes) {
+// GFLOP/s of one form of gemm at each size in `sizes`: the points of one line in the chart.
+minillm::plot::Series rate_by_size(const std::string& name, GemmForm gemm, const std::vector<int64_t>& sizes) {
   minillm::plot::Series series{name, {}, {}, std::nullopt};
   minillm::Rng rng(1);
   for (const int64_t n : sizes) {
     std::vector<float> a(size_t(n * n)), b(size_t(n * n)), c(size_t(n * n));
     rng.fill_uniform(a, -1.0f, 1.0f);
     rng.fill_uniform(b, -1.0f, 1.0f);
-    const double seconds = time_backend(backend, a, b, c, n, 3);
+    const double seconds = time_backend(gemm, a, b, c, n, 3);
     series.x.push_back(double(n));
     series.y.push_back(minillm::matmul_flops(n, n, n) / seconds / 1e9);
   }
@@ -257,12 +258,12 @@ void chart_rates_by_size(const Options& options) {
   chart.y_label = "GFLOP/s (log scale)";
   chart.log_y = true;
   minillm::set_num_threads(1);
-  chart.series.push_back(rate_by_size("naive triple loop", Backend::Naive, naive_sizes));
-  chart.series.push_back(rate_by_size("cache-blocked loop", Backend::Blocked, sizes));
-  chart.series.push_back(rate_by_size("OpenBLAS, 1 thread", Backend::Blas, sizes));
+  chart.series.push_back(rate_by_size("naive triple loop", minillm::gemm_naive, naive_sizes));
+  chart.series.push_back(rate_by_size("cache-blocked loop", minillm::gemm_blocked, sizes));
+  chart.series.push_back(rate_by_size("OpenBLAS, 1 thread", minillm::gemm, sizes));
   minillm::set_num_threads(all_threads);
   if (all_threads > 1)
-    chart.series.push_back(rate_by_size(fmt::format("OpenBLAS, {} threads", all_threads), Backend::Blas, sizes));
+    chart.series.push_back(rate_by_size(fmt::format("OpenBLAS, {} threads", all_threads), minillm::gemm, sizes));
 
   const auto path = minillm::output_dir() / (options.smoke ? "ch00_matmul_speed_smoke.png" : "ch00_matmul_speed.png");
   minillm::plot::line_chart(path, chart);

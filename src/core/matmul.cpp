@@ -38,9 +38,12 @@ void scale_c(float beta, float* c, int64_t m, int64_t n, int64_t ldc) {
   }
 }
 
+}  // namespace
+
 // The reference: one output at a time, a dot product over k in double so it is a trustworthy baseline.
 void gemm_naive(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                 const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  check_gemm_args(ta, tb, m, n, k, lda, ldb, ldc);
   // lesson: naive_loop
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < n; ++j) {
@@ -57,6 +60,7 @@ void gemm_naive(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, 
 // copied into contiguous non-transposed form so the inner loop streams through memory with stride 1.
 void gemm_blocked(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
                   const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  check_gemm_args(ta, tb, m, n, k, lda, ldb, ldc);
   std::vector<float> a_rows(static_cast<size_t>(m * k)), b_rows(static_cast<size_t>(k * n));
   for (int64_t i = 0; i < m; ++i)
     for (int64_t p = 0; p < k; ++p) a_rows[i * k + p] = alpha * elem(a, lda, ta, i, p);
@@ -84,43 +88,28 @@ void gemm_blocked(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha
   // end lesson: blocked_loop
 }
 
-}  // namespace
-
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
-          const float* b, int64_t ldb, float beta, float* c, int64_t ldc, Backend backend) {
+          const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
   check_gemm_args(ta, tb, m, n, k, lda, ldb, ldc);
-  switch (backend) {
-    case Backend::Blas:
-      cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                  static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), alpha, a,
-                  static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
-      return;
-    case Backend::Naive:
-      gemm_naive(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-      return;
-    case Backend::Blocked:
-      gemm_blocked(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-      return;
-  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+              static_cast<blasint>(m), static_cast<blasint>(n), static_cast<blasint>(k), alpha, a,
+              static_cast<blasint>(lda), b, static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
 }
 
 namespace {
 float beta_for(Accumulate acc) { return acc == Accumulate::Add ? 1.0f : 0.0f; }
 }  // namespace
 
-void matmul_ab(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc,
-               Backend backend) {
-  gemm(false, false, m, n, k, 1.0f, a, k, b, n, beta_for(acc), c, n, backend);
+void matmul_ab(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc) {
+  gemm(false, false, m, n, k, 1.0f, a, k, b, n, beta_for(acc), c, n);
 }
 
-void matmul_abt(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc,
-                Backend backend) {
-  gemm(false, true, m, n, k, 1.0f, a, k, b, k, beta_for(acc), c, n, backend);
+void matmul_abt(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc) {
+  gemm(false, true, m, n, k, 1.0f, a, k, b, k, beta_for(acc), c, n);
 }
 
-void matmul_atb(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc,
-                Backend backend) {
-  gemm(true, false, m, n, k, 1.0f, a, m, b, n, beta_for(acc), c, n, backend);
+void matmul_atb(float* c, const float* a, const float* b, int64_t m, int64_t k, int64_t n, Accumulate acc) {
+  gemm(true, false, m, n, k, 1.0f, a, m, b, n, beta_for(acc), c, n);
 }
 
 }  // namespace minillm

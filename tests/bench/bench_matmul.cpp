@@ -25,16 +25,16 @@
 
 namespace {
 
-using minillm::Backend;
+using minillm::GemmForm;
 using Clock = std::chrono::steady_clock;
 
 // Best-of-repeats wall time of one C = A·B, in seconds. Repeats until `budget` seconds were spent (at least
 // once, at most 50 times): the minimum is the run least disturbed by other work on the machine.
-double best_seconds(Backend backend, int64_t n, const float* a, const float* b, float* c, double budget) {
+double best_seconds(GemmForm gemm, int64_t n, const float* a, const float* b, float* c, double budget) {
   double best = 1e30, spent = 0.0;
   for (int rep = 0; rep < 50 && (rep == 0 || spent < budget); ++rep) {
     auto start = Clock::now();
-    minillm::matmul_ab(c, a, b, n, n, n, minillm::Accumulate::Overwrite, backend);
+    gemm(false, false, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
     double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     best = std::min(best, seconds);
     spent += seconds;
@@ -92,12 +92,12 @@ int main(int argc, char** argv) {
 
     double naive = 0.0, blocked = 0.0;
     if (loops) {
-      naive = flops / best_seconds(Backend::Naive, n, a.data(), b.data(), c_loop.data(), kBudget) / 1e9;
-      blocked = flops / best_seconds(Backend::Blocked, n, a.data(), b.data(), c_loop.data(), kBudget) / 1e9;
+      naive = flops / best_seconds(minillm::gemm_naive, n, a.data(), b.data(), c_loop.data(), kBudget) / 1e9;
+      blocked = flops / best_seconds(minillm::gemm_blocked, n, a.data(), b.data(), c_loop.data(), kBudget) / 1e9;
     }
     for (int threads : {1, 2}) {
       minillm::set_num_threads(threads);
-      double blas = flops / best_seconds(Backend::Blas, n, a.data(), b.data(), c_blas.data(), kBudget) / 1e9;
+      double blas = flops / best_seconds(minillm::gemm, n, a.data(), b.data(), c_blas.data(), kBudget) / 1e9;
       if (blas > peak) peak = blas, peak_n = n, peak_threads = threads;
       (threads == 1 ? blas_rate_1 : blas_rate_2)[n] = blas;
       if (loops) {

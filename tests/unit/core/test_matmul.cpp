@@ -1,4 +1,4 @@
-// gemm and the three matmul forms, on every backend, against a reference written here in double precision.
+// gemm's three forms and the three matmul forms against a reference written here in double precision.
 //
 // Tolerance: a float32 dot product of K terms, summed in any order, is within gamma_K * sum_p |a_ip b_pj|
 // of the exact value, where gamma_K ~= K * u and u = 2^-24 is float32's unit roundoff (Higham, "Accuracy and
@@ -22,19 +22,15 @@
 namespace {
 
 using minillm::Accumulate;
-using minillm::Backend;
 using minillm::Error;
+using minillm::GemmForm;
 
-constexpr Backend kBackends[] = {Backend::Naive, Backend::Blocked, Backend::Blas};
-
-std::string name(Backend b) {
-  switch (b) {
-    case Backend::Naive: return "naive";
-    case Backend::Blocked: return "blocked";
-    case Backend::Blas: return "blas";
-  }
-  return "?";
-}
+// gemm's three forms, each held to the double-precision reference below.
+struct NamedForm {
+  const char* name;
+  GemmForm form;
+};
+const NamedForm kForms[] = {{"naive", minillm::gemm_naive}, {"blocked", minillm::gemm_blocked}, {"blas", minillm::gemm}};
 
 std::vector<float> random_values(size_t n, uint64_t seed) {
   minillm::Rng rng(seed);
@@ -85,35 +81,34 @@ Expected reference_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float
   return e;
 }
 
-// Runs one gemm on every backend with padded (ld > row length) operands and checks the results, and that
+// Runs one gemm in every form with padded (ld > row length) operands and checks the results, and that
 // the padding of C was left alone.
 void check_gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, float beta, int64_t pad) {
   const std::string what = fmt::format("gemm(ta={}, tb={}, M={}, N={}, K={}, alpha={}, beta={}, pad={})", ta, tb,
                                        m, n, k, alpha, beta, pad);
   const float nan = std::numeric_limits<float>::quiet_NaN();
   // Stored shapes: op(A) is [M,K], so A is [K,M] when transposed; likewise B.
-  // NaN in the padding of A and B: a backend that reads outside its rows would produce NaN.
+  // NaN in the padding of A and B: a form that reads outside its rows would produce NaN.
   Stored a = ta ? random_stored(k, m, m + pad, 1, nan) : random_stored(m, k, k + pad, 1, nan);
   Stored b = tb ? random_stored(n, k, k + pad, 2, nan) : random_stored(k, n, n + pad, 2, nan);
   constexpr float kSentinel = 12345.0f;
   Stored c0 = random_stored(m, n, n + pad, 3, kSentinel);
   Expected expected = reference_gemm(ta, tb, m, n, k, alpha, a, b, beta, c0);
 
-  for (Backend backend : kBackends) {
+  for (const auto& [name, gemm] : kForms) {
     Stored c = c0;
-    minillm::gemm(ta, tb, m, n, k, alpha, a.values.data(), a.ld, b.values.data(), b.ld, beta, c.values.data(),
-                  c.ld, backend);
+    gemm(ta, tb, m, n, k, alpha, a.values.data(), a.ld, b.values.data(), b.ld, beta, c.values.data(), c.ld);
     int reported = 0;
     for (int64_t i = 0; i < m; ++i) {
       for (int64_t j = 0; j < c.ld; ++j) {
         if (j >= n) {
-          ASSERT_EQ(c.get(i, j), kSentinel) << name(backend) << " " << what << " wrote outside C at (" << i
+          ASSERT_EQ(c.get(i, j), kSentinel) << name << " " << what << " wrote outside C at (" << i
                                             << ", " << j << ")";
           continue;
         }
         const double want = expected.value[i * n + j], tol = expected.tolerance[i * n + j];
         if (!(std::fabs(c.get(i, j) - want) <= tol) && reported++ < 3) {
-          ADD_FAILURE() << name(backend) << " " << what << ": C(" << i << ", " << j << ") = " << c.get(i, j)
+          ADD_FAILURE() << name << " " << what << ": C(" << i << ", " << j << ") = " << c.get(i, j)
                         << ", expected " << want << " within " << tol;
         }
       }
@@ -126,11 +121,11 @@ struct Dims {
 };
 
 // 1x1x1; primes; a dot product (1xKx1); an outer product (Mx1xN); tall and skinny; wide; and sizes just past
-// the blocked backend's tiles (64 rows, 256 columns, 128 deep) so partial tiles are exercised.
+// the blocked form's tiles (64 rows, 256 columns, 128 deep) so partial tiles are exercised.
 constexpr Dims kShapes[] = {{1, 1, 1},  {7, 5, 13},  {1, 1, 64}, {9, 11, 1},
                             {300, 2, 3}, {2, 3, 1000}, {3, 300, 7}, {65, 257, 129}};
 
-TEST(Gemm, AllBackendsAgreeOnOddShapesAndAllTranspositions) {
+TEST(Gemm, AllFormsAgreeOnOddShapesAndAllTranspositions) {
   for (const Dims& d : kShapes)
     for (bool ta : {false, true})
       for (bool tb : {false, true}) check_gemm(ta, tb, d.m, d.n, d.k, 1.0f, 0.0f, 0);
@@ -153,11 +148,11 @@ TEST(Gemm, BetaZeroIgnoresNaNInC) {
   // BLAS semantics: with beta = 0, C is write-only, so garbage (even NaN) in it must not leak into the result.
   const float nan = std::numeric_limits<float>::quiet_NaN();
   std::vector<float> a = {1, 2, 3, 4}, b = {5, 6, 7, 8};  // [2,2] each
-  for (Backend backend : kBackends) {
+  for (const auto& [name, gemm] : kForms) {
     std::vector<float> c(4, nan);
-    minillm::gemm(false, false, 2, 2, 2, 1.0f, a.data(), 2, b.data(), 2, 0.0f, c.data(), 2, backend);
+    gemm(false, false, 2, 2, 2, 1.0f, a.data(), 2, b.data(), 2, 0.0f, c.data(), 2);
     // [1 2; 3 4] . [5 6; 7 8] = [19 22; 43 50]
-    EXPECT_EQ(c, (std::vector<float>{19, 22, 43, 50})) << name(backend) << ": beta = 0 must overwrite NaN";
+    EXPECT_EQ(c, (std::vector<float>{19, 22, 43, 50})) << name << ": beta = 0 must overwrite NaN";
   }
 }
 
@@ -166,11 +161,11 @@ TEST(Matmul, ThreeFormsMatchTheirDefinitions) {
   const int64_t m = 6, k = 11, n = 4;
   std::vector<float> a_mk = random_values(m * k, 10), b_kn = random_values(k * n, 11);
   std::vector<float> b_nk = random_values(n * k, 12), a_km = random_values(k * m, 13);
-  for (Backend backend : kBackends) {
+  {
     std::vector<float> ab(m * n), abt(m * n), atb(m * n);
-    minillm::matmul_ab(ab.data(), a_mk.data(), b_kn.data(), m, k, n, Accumulate::Overwrite, backend);
-    minillm::matmul_abt(abt.data(), a_mk.data(), b_nk.data(), m, k, n, Accumulate::Overwrite, backend);
-    minillm::matmul_atb(atb.data(), a_km.data(), b_kn.data(), m, k, n, Accumulate::Overwrite, backend);
+    minillm::matmul_ab(ab.data(), a_mk.data(), b_kn.data(), m, k, n, Accumulate::Overwrite);
+    minillm::matmul_abt(abt.data(), a_mk.data(), b_nk.data(), m, k, n, Accumulate::Overwrite);
+    minillm::matmul_atb(atb.data(), a_km.data(), b_kn.data(), m, k, n, Accumulate::Overwrite);
     for (int64_t i = 0; i < m; ++i) {
       for (int64_t j = 0; j < n; ++j) {
         double want_ab = 0, want_abt = 0, want_atb = 0;
@@ -181,9 +176,9 @@ TEST(Matmul, ThreeFormsMatchTheirDefinitions) {
         }
         // |terms| <= 1, so the sum of magnitudes is <= k: tolerance (k+4) * 2u * k.
         const double tol = (k + 4) * 2.0 * k / (1 << 24);
-        EXPECT_NEAR(ab[i * n + j], want_ab, tol) << name(backend) << " matmul_ab at (" << i << ", " << j << ")";
-        EXPECT_NEAR(abt[i * n + j], want_abt, tol) << name(backend) << " matmul_abt at (" << i << ", " << j << ")";
-        EXPECT_NEAR(atb[i * n + j], want_atb, tol) << name(backend) << " matmul_atb at (" << i << ", " << j << ")";
+        EXPECT_NEAR(ab[i * n + j], want_ab, tol) << "matmul_ab at (" << i << ", " << j << ")";
+        EXPECT_NEAR(abt[i * n + j], want_abt, tol) << "matmul_abt at (" << i << ", " << j << ")";
+        EXPECT_NEAR(atb[i * n + j], want_atb, tol) << "matmul_atb at (" << i << ", " << j << ")";
       }
     }
   }
@@ -192,19 +187,19 @@ TEST(Matmul, ThreeFormsMatchTheirDefinitions) {
 TEST(Matmul, AccumulateAddAddsToWhatWasThere) {
   // [1 2] . [3; 4] = 11; starting from 100, Add gives 111 and Overwrite gives 11 (all exact in float).
   std::vector<float> a = {1, 2}, b = {3, 4};
-  for (Backend backend : kBackends) {
+  {
     float c = 100.0f;
-    minillm::matmul_ab(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add, backend);
-    EXPECT_EQ(c, 111.0f) << name(backend) << ": Accumulate::Add adds the product to C";
-    minillm::matmul_ab(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Overwrite, backend);
-    EXPECT_EQ(c, 11.0f) << name(backend) << ": Accumulate::Overwrite replaces C";
+    minillm::matmul_ab(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add);
+    EXPECT_EQ(c, 111.0f) << "Accumulate::Add adds the product to C";
+    minillm::matmul_ab(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Overwrite);
+    EXPECT_EQ(c, 11.0f) << "Accumulate::Overwrite replaces C";
     c = 1.0f;
-    minillm::matmul_abt(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add, backend);
-    EXPECT_EQ(c, 12.0f) << name(backend) << " matmul_abt with Add";
+    minillm::matmul_abt(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add);
+    EXPECT_EQ(c, 12.0f) << "matmul_abt with Add";
     c = 1.0f;
-    minillm::matmul_atb(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add, backend);
+    minillm::matmul_atb(&c, a.data(), b.data(), 1, 2, 1, Accumulate::Add);
     // a as [k=2, m=1]^T . b as [k=2, n=1] is the same dot product.
-    EXPECT_EQ(c, 12.0f) << name(backend) << " matmul_atb with Add";
+    EXPECT_EQ(c, 12.0f) << "matmul_atb with Add";
   }
 }
 
@@ -220,11 +215,11 @@ std::string gemm_error(int64_t m, int64_t n, int64_t k, int64_t lda, int64_t ldb
 
 TEST(Matmul, ZeroSizeIsAnErrorNamingTheShape) {
   std::vector<float> x(4, 1.0f);
-  for (Backend backend : kBackends) {
-    EXPECT_THROW(minillm::matmul_ab(x.data(), x.data(), x.data(), 0, 2, 2, Accumulate::Overwrite, backend), Error);
-    EXPECT_THROW(minillm::matmul_abt(x.data(), x.data(), x.data(), 2, 0, 2, Accumulate::Overwrite, backend), Error);
-    EXPECT_THROW(minillm::matmul_atb(x.data(), x.data(), x.data(), 2, 2, 0, Accumulate::Overwrite, backend), Error);
-  }
+  EXPECT_THROW(minillm::matmul_ab(x.data(), x.data(), x.data(), 0, 2, 2, Accumulate::Overwrite), Error);
+  EXPECT_THROW(minillm::matmul_abt(x.data(), x.data(), x.data(), 2, 0, 2, Accumulate::Overwrite), Error);
+  EXPECT_THROW(minillm::matmul_atb(x.data(), x.data(), x.data(), 2, 2, 0, Accumulate::Overwrite), Error);
+  for (const auto& [name, gemm] : kForms)
+    EXPECT_THROW(gemm(false, false, 0, 2, 2, 1.0f, x.data(), 2, x.data(), 2, 0.0f, x.data(), 2), Error) << name;
   // M = 0, K = 3, N = 2: the message shows the shapes [0, 3] by [3, 2] and says why it is wrong.
   std::string message = gemm_error(0, 2, 3, 3, 2, 2);
   EXPECT_NE(message.find("[0, 3] by a [3, 2]"), std::string::npos) << message;
