@@ -40,27 +40,12 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   Options options;
-  std::string size, lr;
-  minillm::ui::DemoOptions()
-      .value("--size", size, "512")
-      .value("--lr", lr, "0.5")
+  minillm::ui::DemoOptions parser;
+  parser.number("--size", options.size, 1, 4096, "a matrix size, a whole number from 1 to 4096")
+      .number("--lr", options.lr, 1e-9, 10.0, "a learning rate above 0 and at most 10, e.g. 0.2")
       .flag("--smoke", options.smoke)
       .parse(argc, argv);
-  if (options.smoke) options.size = 64;
-  if (!size.empty()) {
-    char* end = nullptr;
-    const long n = std::strtol(size.c_str(), &end, 10);
-    minillm::require(*end == '\0' && n >= 1 && n <= 4096,
-                     "--size {} is not a matrix size; use a whole number from 1 to 4096", size);
-    options.size = n;
-  }
-  if (!lr.empty()) {
-    char* end = nullptr;
-    const double rate = std::strtod(lr.c_str(), &end);
-    minillm::require(*end == '\0' && rate > 0.0 && rate <= 10.0,
-                     "--lr {} is not a learning rate; use a number above 0 and at most 10, e.g. 0.2", lr);
-    options.lr = rate;
-  }
+  if (options.smoke && !parser.given("--size")) options.size = 64;
   return options;
 }
 

@@ -37,21 +37,13 @@ struct Options {
 
 Options parse_options(int argc, char** argv) {
   Options options;
-  std::string vocab_size;
-  ui::DemoOptions()
-      .value("--vocab-size", vocab_size, "1024")
+  ui::DemoOptions parser;
+  parser.number("--vocab-size", options.vocab_size, 257, 65536,
+                "a whole number from 257 (256 bytes + <|endoftext|>) to 65536, e.g. 1024")
       .value("--input", options.input, "book.txt")
       .flag("--smoke", options.smoke)
       .parse(argc, argv);
-  if (options.smoke) options.vocab_size = 512;
-  if (!vocab_size.empty()) {
-    char* end = nullptr;
-    const long n = std::strtol(vocab_size.c_str(), &end, 10);
-    require(*end == '\0' && n >= 257 && n <= 65536,
-            "--vocab-size {} is not usable: give a whole number from 257 (256 bytes + <|endoftext|>) to 65536",
-            vocab_size);
-    options.vocab_size = static_cast<int>(n);
-  }
+  if (options.smoke && !parser.given("--vocab-size")) options.vocab_size = 512;
   return options;
 }
 

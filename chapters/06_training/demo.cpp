@@ -44,24 +44,12 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  std::string minutes, steps;
   minillm::ui::DemoOptions()
-      .value("--minutes", minutes, "5")
-      .value("--steps", steps, "1000")
+      .number("--minutes", o.minutes, 1e-3, 1e6, "a positive number of minutes, e.g. 5")
+      .number("--steps", o.steps, 1, int64_t{1} << 40, "a positive number of steps, e.g. 1000")
       .value("--out", o.out, "DIR")
       .flag("--smoke", o.smoke)
       .parse(argc, argv);
-  if (!minutes.empty()) {
-    char* end = nullptr;
-    o.minutes = std::strtod(minutes.c_str(), &end);
-    require(end != minutes.c_str() && *end == '\0' && o.minutes > 0,
-            "--minutes {} is not a positive number of minutes", minutes);
-  }
-  if (!steps.empty()) {
-    char* end = nullptr;
-    o.steps = std::strtoll(steps.c_str(), &end, 10);
-    require(end != steps.c_str() && *end == '\0' && o.steps > 0, "--steps {} is not a positive number of steps", steps);
-  }
   return o;
 }
 

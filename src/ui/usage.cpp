@@ -10,13 +10,49 @@
 namespace minillm::ui {
 
 DemoOptions& DemoOptions::flag(std::string_view name, bool& target) {
-  options_.push_back({std::string(name), &target, nullptr, {}});
+  options_.push_back({std::string(name), &target, nullptr, {}, {}, {}});
   return *this;
 }
 
 DemoOptions& DemoOptions::value(std::string_view name, std::string& target, std::string_view example) {
-  options_.push_back({std::string(name), nullptr, &target, std::string(example)});
+  options_.push_back({std::string(name), nullptr, &target, std::string(example), {}, {}});
   return *this;
+}
+
+// The whole text must be the number ("12abc" is not 12), and it must lie in [low, high].
+template <class T>
+DemoOptions& DemoOptions::add_number(std::string_view name, T& target, T low, T high, std::string_view what) {
+  const std::string option(name), description(what);
+  auto store = [&target, low, high, option, description](const std::string& text) {
+    T parsed{};
+    const bool whole = CLI::detail::lexical_cast(text, parsed);
+    if (!whole || !(parsed >= low && parsed <= high)) fail("{} {} is not usable: give {}", option, text, description);
+    target = parsed;
+  };
+  // The example for a missing value: the one `what` gives ("..., e.g. 5"), else the default when it is usable.
+  const size_t eg = description.rfind("e.g. ");
+  const std::string example = eg != std::string::npos ? description.substr(eg + 5)
+                              : target >= low && target <= high ? fmt::format("{}", target) : fmt::format("{}", low);
+  options_.push_back({option, nullptr, nullptr, example, store, description});
+  return *this;
+}
+
+DemoOptions& DemoOptions::number(std::string_view name, int& target, int low, int high, std::string_view what) {
+  return add_number(name, target, low, high, what);
+}
+DemoOptions& DemoOptions::number(std::string_view name, int64_t& target, int64_t low, int64_t high,
+                                 std::string_view what) {
+  return add_number(name, target, low, high, what);
+}
+DemoOptions& DemoOptions::number(std::string_view name, double& target, double low, double high,
+                                 std::string_view what) {
+  return add_number(name, target, low, high, what);
+}
+
+bool DemoOptions::given(std::string_view name) const {
+  for (const std::string& g : given_)
+    if (g == name) return true;
+  return false;
 }
 
 std::string DemoOptions::known() const {
@@ -24,7 +60,7 @@ std::string DemoOptions::known() const {
   std::string list;
   for (const Option& o : options_) {
     if (!list.empty()) list += ", ";
-    list += o.value ? o.name + " " + o.example : o.name;
+    list += o.flag ? o.name : o.name + " " + o.example;
   }
   return "use " + list + " (--help says more)";
 }
@@ -35,19 +71,27 @@ void DemoOptions::parse(int argc, char** argv) const {
   CLI::App app;
   app.set_help_flag();  // run_demo answers --help before a demo parses its options
   app.allow_extras();   // an unknown option is reported below, with the known ones
-  for (const Option& o : options_) {
+  std::vector<std::string> number_texts(options_.size());
+  for (size_t i = 0; i < options_.size(); ++i) {
+    const Option& o = options_[i];
     if (o.flag) app.add_flag(o.name, *o.flag);
-    else app.add_option(o.name, *o.value);
+    else app.add_option(o.name, o.value ? *o.value : number_texts[i]);
   }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const std::string what = e.what(), name = what.substr(0, what.find(':'));  // "--out: 1 required TEXT missing"
     for (const Option& o : options_)
-      if (o.value && o.name == name) fail("{} needs a value after it, e.g. {} {}", name, name, o.example);
+      if (!o.flag && o.name == name) fail("{} needs a value after it, e.g. {} {}", name, name, o.example);
     fail("{}; {}", what, known());
   }
   if (!app.remaining().empty()) fail("unknown option '{}'; {}", app.remaining().front(), known());
+  given_.clear();
+  for (size_t i = 0; i < options_.size(); ++i) {
+    if (app.count(options_[i].name) == 0) continue;
+    given_.push_back(options_[i].name);
+    if (options_[i].store_number) options_[i].store_number(number_texts[i]);
+  }
 }
 
 int run_demo(int argc, char** argv, std::string_view usage, const std::function<int()>& demo) {

@@ -5,4 +5,4 @@ add_test(NAME ch00.demo.smoke COMMAND ch00_demo --smoke)
 set_tests_properties(ch00.demo.smoke PROPERTIES LABELS "ch00;demo" TIMEOUT 60)
 minillm_program_test(ch00.demo.bad_option PROGRAM ch00_demo ARGS --size zero
                      LABELS "ch00;demo" FAILS
-                     EXPECT "error: --size zero is not a matrix size")
+                     EXPECT "error: --size zero is not usable: give a matrix size, a whole number from 1 to 4096")

@@ -4,7 +4,7 @@ minillm_program_test(ch06.demo.smoke PROGRAM ch06_demo ARGS --smoke --out "${CMA
                      EXPECT "validation loss.*bits per byte.*A sample of 30 tokens.*Nearest neighbours.*same map as a picture: [^\n]*token_map.png")
 minillm_program_test(ch06.demo.bad_option PROGRAM ch06_demo ARGS --minutes zero
                      LABELS "ch06;demo" FAILS
-                     EXPECT "error: --minutes zero is not a positive number of minutes")
+                     EXPECT "error: --minutes zero is not usable: give a positive number of minutes, e.g. 5")
 
 # minillm train -> generate -> eval on the project's own text with a tokenizer trained on it.
 set(train_cli_out "${CMAKE_BINARY_DIR}/tests/train-cli")
