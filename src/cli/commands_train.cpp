@@ -1,5 +1,6 @@
 // `minillm train`: the GPT of chapters 05 and 06 (generate, eval and export are in commands_generate.cpp).
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "cli/config_flags.hpp"
 #include "cli/validators.hpp"
 #include "core/error.hpp"
+#include "dist/communicator.hpp"
 #include "gpt/model_files.hpp"
 #include "gpt/quantized_model.hpp"
 #include "gpt/sampling.hpp"
@@ -22,6 +24,9 @@
 #include "train/init_from.hpp"
 #include "train/train_config.hpp"
 #include "train/trainer.hpp"
+#ifdef MINILLM_HAVE_MPI
+#include "mpi/mpi_world.hpp"
+#endif
 
 namespace minillm::cli {
 
@@ -89,21 +94,26 @@ TrainConfig config_from_flags(const TrainFlags& f, std::vector<std::string>& not
   return c;
 }
 
-void run_train(const TrainFlags& flags) {
+// One rank's part of `minillm train` (the only one without mpirun): rank 0 prints, the others are quiet.
+void train_as_rank(const TrainFlags& flags, dist::Communicator* world) {
+  const int rank = world != nullptr ? world->rank() : 0;
   std::vector<std::string> notes;
   const TrainConfig config = config_from_flags(flags, notes);
-  TrainHooks hooks = console_hooks(flags.json);
+  TrainHooks hooks = console_hooks(flags.json || rank != 0);
   hooks.notes = notes;
   hooks.sample_tokens = flags.sample_tokens;
-  const TrainSummary s = train(config, hooks);
+  const TrainSummary s = train(config, hooks, world);
+  if (rank != 0) return;
   if (flags.json) {
-    const nlohmann::json line = {{"steps", s.steps},           {"tokens", s.tokens},
-                                 {"tokens_per_second", s.tokens_per_second},
-                                 {"train_loss", s.train_loss}, {"val_loss", s.val_loss},
-                                 {"val_bits_per_byte", s.val_bits_per_byte},
-                                 {"peak_memory_bytes", s.peak_memory_bytes},
-                                 {"estimated_memory_bytes", s.estimated_memory_bytes}, {"seconds", s.seconds},
-                                 {"interrupted", s.interrupted}};
+    nlohmann::json line = {{"steps", s.steps},           {"tokens", s.tokens},
+                           {"tokens_per_second", s.tokens_per_second},
+                           {"train_loss", s.train_loss}, {"val_loss", s.val_loss},
+                           {"val_bits_per_byte", s.val_bits_per_byte},
+                           {"peak_memory_bytes", s.peak_memory_bytes},
+                           {"estimated_memory_bytes", s.estimated_memory_bytes}, {"seconds", s.seconds},
+                           {"interrupted", s.interrupted}};
+    if (world != nullptr && world->size() > 1)
+      line.update({{"ranks", world->size()}, {"all_reduce_seconds_per_step", s.all_reduce_seconds_per_step}});
     fmt::print("{}\n", line.dump());
     return;
   }
@@ -112,6 +122,36 @@ void run_train(const TrainFlags& flags) {
              s.val_bits_per_byte);
   fmt::print("checkpoint and loss log (loss.csv) in {}\n", config.out_dir);
   if (!s.sample.empty()) fmt::print("--- a sample from the model ---\n{}\n--- end of sample ---\n", s.sample);
+}
+
+#ifdef MINILLM_HAVE_MPI
+constexpr const char* kMpiBuild = "";
+#else
+constexpr const char* kMpiBuild = " This minillm was built without MPI: install libopenmpi-dev and openmpi-bin, then "
+                                  "configure and build again (./run build).";
+#endif
+
+// Under mpirun each process is a rank of one run (MPI starts only then). An error on one rank ends that rank
+// at once, without MPI's finalize, and mpirun then ends the others, which may be waiting for it.
+void run_train(const TrainFlags& flags) {
+#ifdef MINILLM_HAVE_MPI
+  mpi::Session session;
+  dist::Communicator* world = session.world();
+#else
+  // N processes of a build without MPI would each train the whole run into the same folder.
+  require(dist::launcher_world_size() == 0, "minillm was started by mpirun, but cannot train under it:{}", kMpiBuild);
+  dist::Communicator* world = nullptr;
+#endif
+  const int rank = world != nullptr ? world->rank() : 0;
+  try {
+    train_as_rank(flags, world);
+  } catch (const dist::AgreedError&) {
+    if (rank != 0) std::exit(1);  // every rank raised it alike: rank 0 says it for all of them
+    throw;
+  } catch (const Error& e) {
+    if (rank != 0) throw Error(fmt::format("rank {}: {}", rank, e.what()));
+    throw;
+  }
 }
 
 }  // namespace
@@ -127,6 +167,11 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
       ->check(non_negative());
   train_cmd->add_flag("--resume", flags->resume, "continue from the checkpoint in --out (which must hold one)");
   train_cmd->add_flag("--json", flags->json, "print one JSON summary line instead of progress");
+  train_cmd->footer(fmt::format(
+      "Data-parallel training: `mpirun -np N minillm train ...` trains one model with N processes (ranks). --batch "
+      "stays the global batch, a multiple of N (each rank takes its share of every batch); rank 0 writes the run "
+      "and prints. --zero 1 shards AdamW's state across the ranks. Ctrl-C saves a checkpoint when mpirun allows "
+      "the time: mpirun --mca odls_base_sigkill_timeout 30 ... (docs/architecture.md).{}", kMpiBuild));
   train_cmd->callback([flags] { run_train(*flags); });
 });
 

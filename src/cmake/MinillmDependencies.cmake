@@ -54,6 +54,20 @@ if(NOT OpenMP_CXX_FOUND)
   minillm_missing("OpenMP (libgomp)" "g++")
 endif()
 
+# MPI is optional: without it minillm builds whole except data-parallel training (`mpirun -np N minillm
+# train`, src/mpi/) and its tests. MINILLM_REQUIRE_MPI (./run sets it when CI=true) makes it required, so CI
+# can never skip those tests silently.
+find_package(MPI COMPONENTS C QUIET)
+if(MPI_C_FOUND)
+  set(MINILLM_HAVE_MPI ON)
+elseif(MINILLM_REQUIRE_MPI)
+  minillm_missing("MPI (OpenMPI, for data-parallel training under mpirun)" "libopenmpi-dev openmpi-bin")
+else()
+  set(MINILLM_HAVE_MPI OFF)
+  message(STATUS "minillm: MPI not found: building without data-parallel training (mpirun); to have it, "
+                 "sudo apt-get install libopenmpi-dev openmpi-bin and configure again")
+endif()
+
 if(BUILD_TESTING)
   find_package(GTest QUIET)
   if(NOT GTest_FOUND)

@@ -1,5 +1,6 @@
 #include "core/threads.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -15,7 +16,15 @@ namespace minillm {
 
 namespace {
 int g_threads = 0;  // 0: not chosen yet
+
+// The processes mpirun started on this machine (1 otherwise): they share its cores, so each defaults to its
+// part of them instead of all N ranks running a thread on every core.
+int ranks_on_this_machine() {
+  const char* env = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const long n = env != nullptr ? std::strtol(env, nullptr, 10) : 1;
+  return n >= 1 ? static_cast<int>(n) : 1;
 }
+}  // namespace
 
 int num_threads() {
   if (g_threads == 0) init_threads_from_env();
@@ -39,8 +48,8 @@ void init_threads_from_env() {
     set_num_threads(static_cast<int>(n));
     return;
   }
-  unsigned cores = std::thread::hardware_concurrency();
-  set_num_threads(cores == 0 ? 1 : static_cast<int>(cores));
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  set_num_threads(std::max(1, cores / ranks_on_this_machine()));
 }
 
 BlasOnCallingThread::BlasOnCallingThread() : restore_(num_threads()) { openblas_set_num_threads(1); }

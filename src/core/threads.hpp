@@ -6,7 +6,7 @@
 // so both can use all cores, one after the other.
 //
 // Source of the number, first match wins: set_num_threads() (the CLI's --threads), the MINILLM_THREADS
-// environment variable, then the number of cores.
+// environment variable, then the number of cores (under mpirun, shared by the ranks on the machine).
 namespace minillm {
 
 int num_threads();

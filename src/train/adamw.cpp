@@ -9,28 +9,36 @@
 namespace minillm {
 
 AdamW::AdamW(const TensorArena& params, AdamWConfig config)
-    : config_(config), m_(params.size(), 0.0f), v_(params.size(), 0.0f) {
+    : AdamW(params, config, 0, static_cast<int64_t>(params.size())) {}
+
+AdamW::AdamW(const TensorArena& params, AdamWConfig config, int64_t begin, int64_t end)
+    : config_(config), begin_(begin) {
   require(params.allocated(), "AdamW: the parameters must be allocated first");
   require(config.beta1 >= 0 && config.beta1 < 1 && config.beta2 >= 0 && config.beta2 < 1,
           "AdamW: betas must be in [0, 1), got {} and {}", config.beta1, config.beta2);
-  for (const auto& e : params.entries()) {
-    const int64_t begin = static_cast<int64_t>(e.offset);
-    ranges_.push_back({begin, begin + e.shape.numel(), e.shape.rank() == 2 ? config.weight_decay : 0.0f});
+  require(0 <= begin && begin <= end && end <= static_cast<int64_t>(params.size()),
+          "AdamW: floats [{}, {}) are not a part of {} parameters", begin, end, params.size());
+  m_.assign(static_cast<size_t>(end - begin), 0.0f);
+  v_.assign(static_cast<size_t>(end - begin), 0.0f);
+  for (const auto& e : params.entries()) {  // each tensor's part of [begin, end), counted from begin
+    const int64_t first = std::max(begin, static_cast<int64_t>(e.offset));
+    const int64_t last = std::min(end, static_cast<int64_t>(e.offset) + e.shape.numel());
+    if (first < last) ranges_.push_back({first - begin, last - begin, e.shape.rank() == 2 ? config.weight_decay : 0.0f});
   }
 }
 
 // lesson: adamw_step
 void AdamW::step(TensorArena& params, const TensorArena& grads, float lr) {
-  require(params.size() == m_.size() && grads.size() == m_.size(),
-          "AdamW: {} parameters and {} gradients for an optimizer built for {}", params.size(), grads.size(),
-          m_.size());
+  require(params.size() == grads.size() && end() <= static_cast<int64_t>(params.size()),
+          "AdamW: {} parameters and {} gradients for an optimizer of floats [{}, {})", params.size(), grads.size(),
+          begin(), end());
   ++t_;
   const float bias1 = 1.0f - std::pow(config_.beta1, static_cast<float>(t_));
   const float bias2 = 1.0f - std::pow(config_.beta2, static_cast<float>(t_));
   const float step_size = lr / bias1;
   const float bias2_sqrt = std::sqrt(bias2);
-  float* p = params.data();
-  const float* g = grads.data();
+  float* p = params.data() + begin_;  // the floats it owns (all of them, unless ZeRO-1 sharded them)
+  const float* g = grads.data() + begin_;
 #pragma omp parallel
   for (const DecayRange& r : ranges_) {  // tensor by tensor; the threads split each one
     const float keep = 1.0f - lr * r.decay;  // decoupled weight decay: not part of the gradient
@@ -54,11 +62,15 @@ float clip_grad_norm(TensorArena& grads, float max_norm) {
 #pragma omp parallel for reduction(+ : sum) schedule(static)
   for (int64_t i = 0; i < n; ++i) sum += double(g[i]) * double(g[i]);
   const float norm = static_cast<float>(std::sqrt(sum));
-  if (!std::isfinite(norm) || norm <= max_norm) return norm;
-  const float scale = max_norm / (norm + 1e-6f);
+  const float scale = clip_factor(norm, max_norm);
+  if (scale == 1.0f) return norm;
 #pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < n; ++i) g[i] *= scale;
   return norm;
+}
+
+float clip_factor(float norm, float max_norm) {
+  return !std::isfinite(norm) || norm <= max_norm ? 1.0f : max_norm / (norm + 1e-6f);
 }
 
 }  // namespace minillm

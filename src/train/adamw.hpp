@@ -30,8 +30,11 @@ struct AdamWConfig {
 class AdamW {
  public:
   AdamW(const TensorArena& params, AdamWConfig config);
+  // ZeRO-1's optimizer: it owns the floats [begin, end) of the parameters only, and its m and v are that
+  // long; step() updates that shard and leaves the other parameters to the ranks that own them.
+  AdamW(const TensorArena& params, AdamWConfig config, int64_t begin, int64_t end);
 
-  // One update of every parameter from its gradient, at learning rate lr. Increments step().
+  // One update of every parameter it owns from its gradient, at learning rate lr. Increments step().
   void step(TensorArena& params, const TensorArena& grads, float lr);
 
   int64_t steps_taken() const { return t_; }
@@ -41,12 +44,16 @@ class AdamW {
   const std::vector<float>& m() const { return m_; }
   const std::vector<float>& v() const { return v_; }
   const AdamWConfig& config() const { return config_; }
+  int64_t begin() const { return begin_; }  // the owned floats [begin, end): all of them unless sharded
+  int64_t end() const { return begin_ + static_cast<int64_t>(m_.size()); }
 
  private:
   AdamWConfig config_;
+  int64_t begin_ = 0;
   std::vector<float> m_, v_;
   // The weight decay of each parameter tensor's floats [begin, end): config.weight_decay for 2D tensors,
-  // 0 for the rest. One row per tensor, not a float per parameter (that would be a fifth model-sized buffer).
+  // 0 for the rest, counted from begin. One row per tensor, not a float per parameter (that would be a fifth
+  // model-sized buffer).
   struct DecayRange {
     int64_t begin, end;
     float decay;
@@ -59,5 +66,8 @@ class AdamW {
 // factor max_norm / (norm + 1e-6) when norm exceeds max_norm). Returns the norm before clipping; a
 // non-finite norm is returned as is and nothing is scaled (the trainer stops on it).
 float clip_grad_norm(TensorArena& grads, float max_norm);
+// What clip_grad_norm multiplies the gradients by for a norm of `norm`: 1 when it is within max_norm (or not
+// finite), else max_norm / (norm + 1e-6). (ZeRO-1 clips each rank's shard by it, from the global norm.)
+float clip_factor(float norm, float max_norm);
 
 }  // namespace minillm

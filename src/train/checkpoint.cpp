@@ -31,23 +31,38 @@ constexpr const char* kPartialPrefix = ".partial-";
 
 // m or v as safetensors tensors named "<prefix>.<param>", shaped like the parameters, streamed from the
 // optimizer's own buffers (no copy).
-void add_moments(std::vector<SafetensorsBlob>& tensors, const TensorArena& params, const std::vector<float>& moments,
+void add_moments(std::vector<SafetensorsBlob>& tensors, const TensorArena& params, std::span<const float> moments,
                  const std::string& prefix) {
+  require(moments.size() == params.size(), "checkpoint: {} of AdamW's {} for {} parameters", moments.size(), prefix,
+          params.size());
   for (const auto& e : params.entries())
     tensors.push_back({prefix + "." + e.name, "F32", e.shape.dims(), moments.data() + e.offset,
                        size_t(e.shape.numel()) * sizeof(float)});
 }
 
-// Reads m or v tensor by tensor straight into the optimizer's buffer (no copy of the whole file).
-void read_moments(SafetensorsReader& file, const TensorArena& params, std::vector<float>& moments,
+// Reads m or v tensor by tensor straight into the optimizer's buffer (no copy of the whole file), which
+// holds the floats [begin, begin + moments.size()) of the parameters: a tensor that lies partly outside
+// (a ZeRO-1 shard's edge) goes through a buffer of its own size.
+void read_moments(SafetensorsReader& file, const TensorArena& params, std::vector<float>& moments, int64_t begin,
                   const std::string& prefix) {
+  const int64_t end = begin + static_cast<int64_t>(moments.size());
+  std::vector<float> whole;
   for (const auto& e : params.entries()) {
+    const int64_t first = static_cast<int64_t>(e.offset), last = first + e.shape.numel();
+    if (last <= begin || first >= end) continue;
     const std::string name = prefix + "." + e.name;
     const SafetensorsEntry* t = file.find(name);
     require(t != nullptr, "optimizer state {}: no tensor '{}'", file.path().string(), name);
     require(Shape(t->shape) == e.shape, "optimizer state: {} has shape {}, the model needs {}", name,
             Shape(t->shape).str(), e.shape.str());
-    file.read_f32(*t, moments.data() + e.offset);
+    if (first >= begin && last <= end) {
+      file.read_f32(*t, moments.data() + (first - begin));
+      continue;
+    }
+    whole.resize(static_cast<size_t>(e.shape.numel()));
+    file.read_f32(*t, whole.data());
+    const int64_t from = std::max(first, begin), to = std::min(last, end);
+    std::copy(whole.begin() + (from - first), whole.begin() + (to - first), moments.begin() + (from - begin));
   }
 }
 
@@ -72,18 +87,23 @@ std::string free_name(const fs::path& folder, int64_t step) {
 
 void save_checkpoint(const fs::path& run, const Gpt& model, const AdamW& optimizer, const nlohmann::json& state,
                      const ModelInfo& info) {
+  save_checkpoint(run, model, optimizer.m(), optimizer.v(), optimizer.steps_taken(), state, info);
+}
+
+void save_checkpoint(const fs::path& run, const Gpt& model, std::span<const float> m, std::span<const float> v,
+                     int64_t adamw_steps, const nlohmann::json& state, const ModelInfo& info) {
   const fs::path folder = run / "checkpoints";
   const std::string name = free_name(folder, state.at("step").get<int64_t>());
   const fs::path partial = folder / (kPartialPrefix + name);
   fs::remove_all(partial);
   save_model(model, partial, info);
   std::vector<SafetensorsBlob> moments;
-  add_moments(moments, model.params(), optimizer.m(), "m");
-  add_moments(moments, model.params(), optimizer.v(), "v");
+  add_moments(moments, model.params(), m, "m");
+  add_moments(moments, model.params(), v, "v");
   std::sort(moments.begin(), moments.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   save_safetensors_blobs(partial / "optimizer.safetensors", moments);
   nlohmann::json full = state;
-  full["adamw_steps"] = optimizer.steps_taken();
+  full["adamw_steps"] = adamw_steps;
   write_file_atomically(partial / "state.json", full.dump(2) + "\n");
   // Complete: give it its name, then make it the latest. Only then may the previous one go.
   fs::rename(partial, folder / name);
@@ -116,8 +136,8 @@ LoadedCheckpoint load_checkpoint(const fs::path& run) {
 
 void load_optimizer_state(const fs::path& dir, const Gpt& model, AdamW& optimizer, const nlohmann::json& state) {
   SafetensorsReader file(dir / "optimizer.safetensors");
-  read_moments(file, model.params(), optimizer.m(), "m");
-  read_moments(file, model.params(), optimizer.v(), "v");
+  read_moments(file, model.params(), optimizer.m(), optimizer.begin(), "m");
+  read_moments(file, model.params(), optimizer.v(), optimizer.begin(), "v");
   require(state.contains("adamw_steps") && state["adamw_steps"].is_number_integer() &&
               state["adamw_steps"].get<int64_t>() >= 0,
           "{}/state.json has no 'adamw_steps' (a count of optimizer steps)", dir.string());

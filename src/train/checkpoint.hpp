@@ -14,6 +14,7 @@
 // or kill -9 at any moment leaves `latest` naming a complete checkpoint (the new one or the previous one).
 #include <filesystem>
 #include <memory>
+#include <span>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,9 @@ GptConfig gpt_config_from_json(const nlohmann::json& j);  // Error naming a miss
 // Writes a checkpoint of (model, optimizer, state) into run and makes it the latest.
 void save_checkpoint(const std::filesystem::path& run, const Gpt& model, const AdamW& optimizer,
                      const nlohmann::json& state, const ModelInfo& info);
+// The same with AdamW's m and v given whole (ZeRO-1's, gathered from the ranks' shards) and its step count.
+void save_checkpoint(const std::filesystem::path& run, const Gpt& model, std::span<const float> m,
+                     std::span<const float> v, int64_t adamw_steps, const nlohmann::json& state, const ModelInfo& info);
 
 // True when run has a latest checkpoint.
 bool has_checkpoint(const std::filesystem::path& run);
@@ -45,7 +49,8 @@ LoadedCheckpoint load_checkpoint(const std::filesystem::path& run);
 // The state.json of run's latest checkpoint (its "config" is the run's TrainConfig).
 nlohmann::json read_checkpoint_state(const std::filesystem::path& run);
 
-// Restores AdamW's m and v (and its step count from state["adamw_steps"]) from a checkpoint's folder.
+// Restores AdamW's m and v (and its step count from state["adamw_steps"]) from a checkpoint's folder; a
+// ZeRO-1 optimizer reads its shard of them only.
 void load_optimizer_state(const std::filesystem::path& checkpoint_dir, const Gpt& model, AdamW& optimizer,
                           const nlohmann::json& state);
 

@@ -45,6 +45,10 @@ namespace minillm {
   X(int, max_bad_steps, 3, "", greater_than(0), kMayChange,                                                           \
     "updates in a row skipped for a non-finite loss or gradient norm before the run stops as diverged")               \
   X(uint64_t, seed, 1337, "--seed", at_least(0), kFixed, "random seed (initialisation, batches)")                     \
+  X(int, zero, 0, "--zero", between(0, 1), kMayChange,                                                              \
+    "under mpirun: ZeRO stage; 1 shards AdamW's m and v across the ranks (0: every rank holds them whole)")           \
+  X(int, overlap, 1, "", between(0, 1), kMayChange,                                                                   \
+    "under mpirun: 1 starts each block's gradient all-reduce during the backward, 0 sums them all after it")         \
   X(double, val_fraction, 0.1, "", between(0, 1), kFixed, "share of the text held out for validation (its end)")
 
 // The resume column, and the rows without it for the shared table macros (io/config_fields.hpp).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dist/communicator.hpp"
 #include "gpt/gpt.hpp"
 #include "train/adamw.hpp"
 #include "train/loss_chart.hpp"
@@ -25,6 +26,7 @@ struct TrainSummary {
   double val_loss = 0, val_bits_per_byte = 0;
   int64_t peak_memory_bytes = 0;
   double estimated_memory_bytes = 0;  // what the run said it would need before allocating (memory_estimate.hpp)
+  double all_reduce_seconds_per_step = 0;  // under mpirun: waiting for the gradients' sums (not hidden by overlap)
   bool interrupted = false;    // Ctrl-C
   std::vector<float> step_losses;  // every step's training loss in this run
   std::string sample;          // generated text at the end (empty if sample_tokens == 0)
@@ -45,7 +47,9 @@ struct TrainHooks {
   std::string sample_prompt = "\n";
 };
 
-TrainSummary train(const TrainConfig& config, const TrainHooks& hooks = {});
+// world: the ranks of a data-parallel run (mpirun; src/mpi/), or null for one process. With more than one
+// rank, every rank calls train() alike; rank 0 alone writes the run's files and calls the hooks.
+TrainSummary train(const TrainConfig& config, const TrainHooks& hooks = {}, dist::Communicator* world = nullptr);
 
 // What one optimizer step did. An update is applied only when both the loss and the gradient norm are
 // finite: a NaN or an infinity in either would be written into every parameter by AdamW, and the model
