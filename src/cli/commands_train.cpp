@@ -38,6 +38,7 @@ struct TrainFlags {
   std::string config_file;
   int sample_tokens = GenerationSettings{}.tokens;
   bool resume = false, json = false;
+  int64_t stop_after = -1;
   std::shared_ptr<ConfigFlags<TrainConfig>> settings = std::make_shared<ConfigFlags<TrainConfig>>();
 };
 
@@ -91,6 +92,7 @@ TrainConfig config_from_flags(const TrainFlags& f, std::vector<std::string>& not
     notes.push_back(fmt::format("Fine-tuning's default learning rate: {} down to {} after {} warmup steps (--lr to "
                                 "choose).", c.lr, c.min_lr, c.warmup));
   c.resume = f.resume;
+  c.stop_after = f.stop_after;
   return c;
 }
 
@@ -166,12 +168,17 @@ static CommandRegistrar reg(30, [](CLI::App& app) {
                         fmt::format("tokens to generate at the end (0: none; default {})", GenerationSettings{}.tokens))
       ->check(non_negative());
   train_cmd->add_flag("--resume", flags->resume, "continue from the checkpoint in --out (which must hold one)");
+  train_cmd->add_option("--stop-after", flags->stop_after,
+                        "stop with a checkpoint after this many steps in all, keeping the schedule of --steps (to "
+                        "continue with --resume, on as many ranks as you like)")
+      ->check(positive());
   train_cmd->add_flag("--json", flags->json, "print one JSON summary line instead of progress");
   train_cmd->footer(fmt::format(
       "Data-parallel training: `mpirun -np N minillm train ...` trains one model with N processes (ranks). --batch "
       "stays the global batch, a multiple of N (each rank takes its share of every batch); rank 0 writes the run "
-      "and prints. --zero 1 shards AdamW's state across the ranks. Ctrl-C saves a checkpoint when mpirun allows "
-      "the time: mpirun --mca odls_base_sigkill_timeout 30 ... (docs/architecture.md).{}", kMpiBuild));
+      "and prints. --zero 1 shards AdamW's state across the ranks. Ctrl-C saves a checkpoint if mpirun gives the "
+      "ranks the time: with `mpirun --mca odls_base_sigkill_timeout 10`, it sends SIGTERM 10 s after Ctrl-C and "
+      "SIGKILL 10 s after that (the default, 1 s, suits small models).{}", kMpiBuild));
   train_cmd->callback([flags] { run_train(*flags); });
 });
 
