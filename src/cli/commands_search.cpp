@@ -9,29 +9,28 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.hpp"
-#include "cli/validators.hpp"
+#include "cli/config_flags.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "embed/word_vectors.hpp"
 #include "io/atomic_file.hpp"
 #include "search/build_index.hpp"
 #include "search/index_file.hpp"
+#include "search/index_settings.hpp"
 #include "ui/progress.hpp"
 
 namespace minillm::cli {
 
 namespace {
 
-struct BuildOptions {
-  std::string input, vectors, checkpoint, out, passages = "paragraphs", weights = "plain";
-  int window = 100, overlap = 20, ivf_lists = 0;
-  uint64_t seed = 1;
+// The command's options: its settings table's rows (search/index_settings.hpp) and the paths.
+struct BuildOptions : search::IndexBuildSettings {
+  std::string input, vectors, checkpoint, out;
   bool weights_given = false;
 };
 
-struct QueryOptions {
+struct QueryOptions : search::IndexQuerySettings {
   std::string index, text, queries, checkpoint;
-  int k = 5, nprobe = 0;
   bool json = false, exact = false;
 };
 
@@ -215,14 +214,12 @@ static CommandRegistrar reg(25, [](CLI::App& app) {
                     "final-LayerNorm states (a training run's folder, a model folder or a Hugging Face GPT-2 folder)");
   build->add_option("--out", b->out, "the index file to write")->required();
   build->add_option("--input", b->input, "a text: index its passages (without it, the words are indexed)");
-  build->add_option("--passages", b->passages, "paragraphs or windows")->capture_default_str();
-  build->add_option("--window", b->window, "words per window (--passages windows)")->capture_default_str()->check(positive());
-  build->add_option("--overlap", b->overlap, "words shared by neighbouring windows")->capture_default_str()->check(non_negative());
-  build->add_option("--weights", b->weights, "plain or sif (rare words count more, the direction all passages share is removed)")->capture_default_str();
-  build->add_option("--ivf", b->ivf_lists, "also build an IVF layer with this many k-means lists")->check(positive());
-  build->add_option("--seed", b->seed, "random seed (k-means)")->capture_default_str();
-  build->callback([=] {
-    b->weights_given = build->count("--weights") > 0;
+  auto build_settings = std::make_shared<ConfigFlags<BuildOptions>>();
+  add_config_flags<search::IndexBuildSettings, BuildOptions>(
+      *build, build_settings, [](BuildOptions& o) -> search::IndexBuildSettings& { return o; });
+  build->callback([b, build_settings] {
+    build_settings->apply(*b);
+    b->weights_given = build_settings->given.count("--weights") > 0;
     build_index(*b);
   });
 
@@ -230,14 +227,18 @@ static CommandRegistrar reg(25, [](CLI::App& app) {
   auto q = std::make_shared<QueryOptions>();
   query->add_option("INDEX", q->index, "an index file (from `minillm index build`)")->required();
   query->add_option("TEXT", q->text, "what to search for, in words");
-  query->add_option("-k", q->k, "how many results")->capture_default_str()->check(positive());
   query->add_option("--queries", q->queries, "query vectors, one per row (word2vec text format)");
   query->add_flag("--json", q->json, "one JSON line per query, then a summary line");
-  query->add_option("--nprobe", q->nprobe, "IVF lists to scan per query (default: lists / 8)")->check(positive());
   query->add_flag("--exact", q->exact, "scan every vector even when the index has an IVF layer");
   query->add_option("--checkpoint", q->checkpoint, "where the GPT of a GPT-state index is now, if it moved (it must "
                     "be the same model: its hash is checked)");
-  query->callback([=] { query_index(*q); });
+  auto query_settings = std::make_shared<ConfigFlags<QueryOptions>>();
+  add_config_flags<search::IndexQuerySettings, QueryOptions>(
+      *query, query_settings, [](QueryOptions& o) -> search::IndexQuerySettings& { return o; });
+  query->callback([q, query_settings] {
+    query_settings->apply(*q);
+    query_index(*q);
+  });
 });
 
 }  // namespace minillm::cli
