@@ -4,21 +4,17 @@
 # the same run. Prints `ratio: block fwd+bwd torch/minillm N threads = Rx` (above 1: minillm is faster).
 # Usage: block.sh BUILD_DIR [--quick]
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-BUILD="${1:?usage: block.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
-binary="$BUILD/bench/bench_block"
-[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target bench_block)" >&2; exit 1; }
+need_binary bench_block
 quick=()
 iters=15
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=(--quick) && iters=5; done
 
 ours="$("$binary" "${quick[@]}" | grep -v '^OpenBLAS:')"
 printf '%s\n' "$ours"
-if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "error: /usr/bin/python3 with torch is needed for the PyTorch side (apt install python3-torch)" >&2
-  exit 1
-fi
+need_python_module torch python3-torch
 for threads in 1 2; do
   theirs="$(/usr/bin/python3 "$HERE/block_torch.py" "$threads" "$iters")"
   printf '%s\n' "$theirs"

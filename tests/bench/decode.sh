@@ -7,18 +7,14 @@
 #   ratio: prefill 512 torch/minillm N threads = Rx   (above 1: minillm is faster)
 # Usage: decode.sh BUILD_DIR [--quick]
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-BUILD="${1:?usage: decode.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
-binary="$BUILD/bench/bench_decode"
-[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target bench_decode)" >&2; exit 1; }
+need_binary bench_decode
 quick=()
 tokens=64
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=(--quick) && tokens=16; done
-if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "error: /usr/bin/python3 with torch is needed for the PyTorch side (apt install python3-torch)" >&2
-  exit 1
-fi
+need_python_module torch python3-torch
 
 # Interleaved: torch 1 thread, minillm (1 and 2 threads), torch 2 threads, so load changes hit both sides.
 torch1="$(/usr/bin/python3 "$HERE/decode_torch.py" 1 "$tokens")"

@@ -8,18 +8,14 @@
 #   ratio: q8_0/int8 limit N threads = F              (target: >= 0.6)
 # Usage: decode_q8.sh BUILD_DIR [--quick]
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-BUILD="${1:?usage: decode_q8.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
-binary="$BUILD/bench/bench_decode_q8"
-[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target bench_decode_q8)" >&2; exit 1; }
+need_binary bench_decode_q8
 quick=()
 tokens=64
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=(--quick) && tokens=16; done
-if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "error: /usr/bin/python3 with torch is needed for the PyTorch side (apt install python3-torch)" >&2
-  exit 1
-fi
+need_python_module torch python3-torch
 # The kernel choice first: int8 x int8 (kept) against int8 x float32, per GPT-2 shape, 1 thread.
 [ -x "$BUILD/bench/bench_q8_matvec" ] && "$BUILD/bench/bench_q8_matvec" | grep -v '^OpenBLAS:'
 torch1="$(/usr/bin/python3 "$HERE/decode_torch_int8.py" 1 "$tokens")"

@@ -5,13 +5,13 @@
 # the top-10 neighbours of probe words from both, side by side, to compare quality.
 # Usage: embed.sh BUILD_DIR [--quick]   (--quick: 1 thread only)
 set -euo pipefail
-BUILD="${1:?usage: embed.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
 quick=0
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=1; done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-binary="$BUILD/bench/bench_word2vec"
-[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target benchmarks)" >&2; exit 1; }
+need_binary bench_word2vec
 moby="$ROOT/data/cache/moby_dick.txt"
 [ -f "$moby" ] || { echo "error: run ./run fetch first (Moby Dick)" >&2; exit 1; }
 probes=(captain sea whale boat)

@@ -6,8 +6,8 @@
 # sanitizer build's shadow memory would make the peak meaningless. Target: estimate / peak within 10% of 1.
 # Usage: memory.sh BUILD_DIR [--quick]   (--quick: chapter 06's model only)
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-BUILD="${1:?usage: memory.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
 ROOT="$(cd "$HERE/../.." && pwd)"
 minillm="$BUILD/minillm"

@@ -9,7 +9,8 @@
 #   ratio: q8_0 top-1 agreement = A
 # Usage: quant_quality.sh BUILD_DIR [--quick]   (--quick: 1 minute of training instead of 4)
 set -euo pipefail
-BUILD="${1:?usage: quant_quality.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 minutes=4

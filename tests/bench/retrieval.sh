@@ -13,13 +13,13 @@
 # (a timed run: how far it gets depends on the machine and its load). --quick: no GPT column unless
 # RETRIEVAL_CHECKPOINT is given or the model is already there.
 set -euo pipefail
-BUILD="${1:?usage: retrieval.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
 quick=0
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=1; done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-binary="$BUILD/bench/bench_retrieval"
-[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target benchmarks)" >&2; exit 1; }
+need_binary bench_retrieval
 moby="$ROOT/data/cache/moby_dick.txt"
 [ -f "$moby" ] || { echo "error: run ./run fetch first (Moby Dick)" >&2; exit 1; }
 

@@ -7,10 +7,9 @@
 # `ratio: <what> = <number>x` lines comparing minillm against a peer measured in the same run.
 set -uo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-BUILD="${1:?usage: run.sh BUILD_DIR [ARGS...]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
-BUILD="$(cd "$BUILD" && pwd)"
 
 model="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
 printf '== minillm benchmarks, %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -26,7 +25,7 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 failed=()
 for script in "$HERE"/*.sh; do
-  [ "$(basename "$script")" = "run.sh" ] && continue
+  case "$(basename "$script")" in run.sh | common.sh) continue ;; esac  # this runner, and the scripts' shared part
   printf '== %s\n' "$(basename "$script" .sh)"
   if ! bash "$script" "$BUILD" "$@" 2>&1 | tee -a "$log"; then
     failed+=("$(basename "$script")")

@@ -6,14 +6,14 @@
 # machine's read bandwidth; then the IVF index's recall@10 against speed on clustered data (PNG).
 # Usage: search.sh BUILD_DIR [--quick]   (--quick: one repetition, fewer single queries)
 set -euo pipefail
-BUILD="${1:?usage: search.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
 quick=0
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=1; done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-binary="$BUILD/bench/bench_search"
-[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target benchmarks)" >&2; exit 1; }
-/usr/bin/python3 -c 'import faiss' 2>/dev/null || { echo "error: FAISS is missing: apt-get install python3-faiss" >&2; exit 1; }
+need_binary bench_search
+need_python_module faiss python3-faiss
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 reps=3

@@ -7,13 +7,13 @@
 #   - training on ~10 MB (Moby Dick 8 times, each copy letter-rotated) to show how training time grows.
 # Usage: tokenizer.sh BUILD_DIR [--quick]   (--quick: skips the 10 MB run)
 set -euo pipefail
-BUILD="$(cd "${1:?usage: tokenizer.sh BUILD_DIR [--quick]}" && pwd)"  # absolute: node runs from a temp dir
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
 quick=0
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=1; done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-binary="$BUILD/bench/bench_tokenizer"
-[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target benchmarks)" >&2; exit 1; }
+need_binary bench_tokenizer
 moby="$ROOT/data/cache/moby_dick.txt"
 [ -f "$moby" ] && [ -f "$ROOT/data/cache/tiktoken/gpt2.json" ] || { echo "error: run ./run fetch first (Moby Dick and tiktoken's rank files)" >&2; exit 1; }
 work="$(mktemp -d)"

@@ -5,11 +5,10 @@
 # and a per-operation profile of minillm's step (bench_train --profile).
 # Usage: train.sh BUILD_DIR [--quick]
 set -euo pipefail
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-BUILD="${1:?usage: train.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"
 shift
-binary="$BUILD/bench/bench_train"
-[ -x "$binary" ] || { echo "error: $binary is not built (cmake --build $BUILD --target benchmarks)" >&2; exit 1; }
+need_binary bench_train
 quick=0
 for arg in "$@"; do [ "$arg" = "--quick" ] && quick=1; done
 minutes="${BENCH_TRAIN_MINUTES:-5}"
