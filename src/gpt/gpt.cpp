@@ -201,6 +201,54 @@ float Gpt::forward(std::span<const TokenId> inputs, std::span<const TokenId> tar
 }
 // end lesson: gpt_forward
 
+void Gpt::forward_hidden(std::span<const TokenId> inputs, int B, int T) {
+  require(B >= 1 && T >= 1 && T <= config_.context_length && static_cast<int64_t>(inputs.size()) == int64_t{B} * T,
+          "GPT forward_hidden: {} inputs for B*T = {}*{} (T at most the context {})", inputs.size(), B, T,
+          config_.context_length);
+  if (B != B_ || T != T_) allocate_activations(B, T);
+  inputs_.assign(inputs.begin(), inputs.end());
+  targets_.clear();
+  have_targets_ = false;
+  const BlockShape shape{B, T, config_.n_embd, config_.n_head};
+  const GptActivations& a = acts_;
+  float* x = a.encoded;
+  token_position_forward(x, inputs, params_.wte, params_.wpe, B, T, config_.n_embd, config_.vocab_size);
+  for (int l = 0; l < config_.n_layer; ++l) {
+    block_forward(a.blocks[l], x, params_.blocks[l], shape);
+    x = a.blocks[l].out;
+  }
+  kernels().layernorm_forward(a.ln_f, a.ln_f_mean, a.ln_f_rstd, x, params_.ln_f_weight, params_.ln_f_bias, B * T,
+                              config_.n_embd);
+}
+
+// backward() from dln_f on, stopping below block first_layer: the blocks under it need no gradient when
+// they are frozen, and neither does anything they would pass it on to.
+void Gpt::backward_from_hidden(const float* dhidden, int first_layer) {
+  require_trainable("backward_from_hidden");
+  require(B_ > 0, "GPT backward_from_hidden: run forward first");
+  const int L = config_.n_layer, C = config_.n_embd;
+  require(first_layer >= 0 && first_layer <= L, "GPT backward_from_hidden: first layer {} is not in 0..{}",
+          first_layer, L);
+  const size_t nc = static_cast<size_t>(B_) * static_cast<size_t>(T_) * static_cast<size_t>(C);
+  const GptActivations& a = acts_;
+  const GptActivationGrads& d = dacts_;
+  if (first_layer == L) return;  // ln_f sits on the last block's output: trained with it, frozen with it
+  std::fill_n(d.dres_out, nc, 0.0f);
+  kernels().layernorm_backward(d.dres_out, grads_.ln_f_weight, grads_.ln_f_bias, dhidden, a.blocks[L - 1].out,
+                               params_.ln_f_weight, a.ln_f_mean, a.ln_f_rstd, B_ * T_, C);
+  float* dres_out = d.dres_out;
+  float* dres_in = d.dres_in;
+  const BlockShape shape{B_, T_, C, config_.n_head};
+  for (int l = L - 1; l >= first_layer; --l) {
+    const float* x = l == 0 ? a.encoded : a.blocks[l - 1].out;
+    std::fill(dres_in, dres_in + nc, 0.0f);
+    block_backward(dres_in, grads_.blocks[l], d.block, dres_out, x, params_.blocks[l], a.blocks[l], shape);
+    std::swap(dres_in, dres_out);
+  }
+  if (first_layer == 0)
+    token_position_backward(grads_.wte, grads_.wpe, inputs_, dres_out, B_, T_, C, config_.vocab_size);
+}
+
 void Gpt::zero_grad() {
   require_trainable("zero_grad");
   grad_arena_.zero();

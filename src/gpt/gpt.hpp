@@ -126,11 +126,20 @@ class Gpt {
   // and returns their mean; without, returns -1. T must be <= context_length.
   float forward(std::span<const TokenId> inputs, std::span<const TokenId> targets, int B, int T);
   float forward(std::span<const TokenId> inputs, int B, int T) { return forward(inputs, {}, B, T); }
+  // Runs the model up to the final LayerNorm and stops: final_hidden() is filled, the logits are not (a
+  // classifier reads ln_f's rows, and the V-wide head would be a fifth of the work for nothing).
+  void forward_hidden(std::span<const TokenId> inputs, int B, int T);
 
   // Training only (an Error on an inference_only model):
   void zero_grad();
   // ACCUMULATES into grads the gradient of the mean loss of the last forward (which needed targets).
   void backward();
+  // ACCUMULATES into grads the gradient of a loss of final_hidden() (of the last forward, with or without
+  // targets), given dhidden[B,T,C] = dloss/d final_hidden: back through ln_f and blocks L-1 .. first_layer.
+  // The blocks below first_layer and the embeddings get no gradient (a classifier that trains only its top
+  // blocks stops there); first_layer = 0 goes on into wte and wpe, first_layer = L adds nothing (ln_f is
+  // trained with the top block or not at all). Needs 0 <= first_layer <= L.
+  void backward_from_hidden(const float* dhidden, int first_layer);
   // A hook backward() calls as each part's gradients become final, so a caller can use them while the rest
   // of the backward runs (data-parallel training can start averaging a layer's gradients early): with
   // layer = L-1, ..., 0 as block `layer`'s are complete, then once with kEmbeddingsAndFinalNorm (wte, wpe

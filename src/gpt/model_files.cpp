@@ -104,11 +104,24 @@ void transpose_into(float* dst, const float* src, int64_t rows, int64_t cols) {
 
 }  // namespace
 
+namespace {
+
+// A classifier's folder (src/classify: `minillm classify train`) holds a GPT under backbone/, but it is not a
+// language model: its top blocks were trained for another task, and its head is not the tied one.
+void refuse_classifier(const fs::path& dir, const fs::path& named) {
+  require(!fs::exists(dir / "classifier.json"), "'{}' is a text classifier (`minillm classify train` made it), not "
+          "a language model: use it with `minillm classify eval` or `minillm classify predict`", named.string());
+}
+
+}  // namespace
+
 fs::path find_model_dir(const fs::path& dir) {
+  refuse_classifier(dir, dir);
   if (fs::exists(dir / "config.json")) return dir;
   if (fs::exists(dir / "latest")) {
     std::string target = read_file(dir / "latest");
     while (!target.empty() && (target.back() == '\n' || target.back() == ' ')) target.pop_back();
+    if (!target.empty()) refuse_classifier(dir / target, dir);
     require(!target.empty() && fs::exists(dir / target / "config.json"),
             "{}/latest names '{}', which holds no model (config.json); the run folder is damaged", dir.string(),
             target);
