@@ -16,3 +16,8 @@ minillm_program_test(dist.cli.zero_nodes PROGRAM minillm_cli LABELS "ch11;cli" F
 minillm_program_test(dist.cli.bad_overlap PROGRAM minillm_cli LABELS "ch11;cli" FAILS
                      ARGS cost-model --gflops 100 --overlap 2
                      EXPECT "--overlap.*from 0 to 1")
+
+# The chapter 11 demo's smoke run: the ring's state after reduce-scatter (rank 0 owns chunk 1, all four ranks'
+# values summed: 1111), each of 8 ranks sending 2 (N-1)/N = 1.75 gradients, and the cost model's picture.
+minillm_program_test(ch11.demo.smoke PROGRAM ch11_demo ARGS --smoke LABELS "ch11;demo" TIMEOUT 120
+                     EXPECT "rank 0: +1 +1111\\* +1101 +1001.*= 1.750 of its gradient; 2 \\(N-1\\)/N = 1.750.*ch11_cost_model_smoke.png")
