@@ -6,11 +6,13 @@
 //   2. the cost model: this machine's training FLOP rate (measured on chapter 06's model), then predicted
 //      step time and scaling efficiency on 1 to 64 nodes at 10, 25 and 100 Gb/s, for chapter 06's model and
 //      GPT-2 124M, as a table and as data/out/ch11_cost_model.png (the lesson's images/cost_model.png);
-//   3. a real 2-rank run, when mpirun is installed: `mpirun -np 2 minillm train ...` (else: how to run it).
+//   3. a real 2-rank run, when mpirun is installed and minillm was built with MPI: `mpirun -np 2 minillm train
+//      ...` (else: how to run it).
 //
 //   ch11_demo [--gflops G] [--smoke]
 // --smoke: a tiny model for the FLOP rate and no mpirun run, for the tests.
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include <fmt/core.h>
+#include <unistd.h>
 
 #include "core/error.hpp"
 #include "core/rng.hpp"
@@ -176,22 +179,41 @@ void show_cost_model(bool smoke, double given_gflops, const fs::path& png) {
              "{:.0f}% at 10 Gb/s.\nAs a picture: {}\n", on_slow.y.back(), one_row.y.back(), png.string());
 }
 
-// Step 3: a real run over MPI, or how to start one. (minillm's MPI trainer is chapter 11's other half; until
-// it is in this build, the demo shows the command instead of running two trainings side by side.)
+// Step 3: a real run over MPI, or how to start one. The run needs mpirun and a minillm built with MPI (its
+// `train --help` then offers --zero); without either, the demo shows the commands instead.
+std::string shell_quote(const std::string& s) { return "'" + s + "'"; }
+
+bool minillm_has_mpi(const fs::path& minillm) {
+  const std::string probe = shell_quote(minillm.string()) + " train --help 2>/dev/null | grep -q -- --zero";
+  return fs::exists(minillm) && std::system(probe.c_str()) == 0;
+}
+
 void show_mpi_run(bool smoke) {
-  const std::string tokenizer = "minillm train-tokenizer --vocab-size 300 --input data/text/lighthouse_story.txt "
-                                "--out data/out/ch11/tok.bpe";
-  const std::string command =
-      "mpirun -np 2 --oversubscribe --bind-to none build/minillm --threads 1 train --input "
-      "data/text/lighthouse_story.txt --tokenizer data/out/ch11/tok.bpe --out data/out/ch11/run --steps 20 --batch 4 "
-      "--layers 2 --width 64 --context 64";
-  const bool have_mpirun = std::system("command -v mpirun >/dev/null 2>&1") == 0;
+  const fs::path minillm = fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "minillm";
+  const fs::path out = output_dir() / "ch11", text = data_dir() / "text" / "lighthouse_story.txt";
+  const std::string tokenizer = fmt::format("{} train-tokenizer --vocab-size 300 --input {} --out {}",
+                                            shell_quote(minillm.string()), shell_quote(text.string()),
+                                            shell_quote((out / "tok.bpe").string()));
+  const std::string command = fmt::format(
+      "mpirun -np 2 --oversubscribe --bind-to none{} {} --threads 1 train --input {} --tokenizer {} --out {} "
+      "--steps 20 --batch 4 --layers 2 --width 64 --context 64 --sample-tokens 0",
+      geteuid() == 0 ? " --allow-run-as-root" : "", shell_quote(minillm.string()), shell_quote(text.string()),
+      shell_quote((out / "tok.bpe").string()), shell_quote((out / "run").string()));
   fmt::print("Two processes training one model: every rank takes 2 of the 4 sequences of each batch, the gradients "
-             "are averaged, and rank 0 alone prints and saves.\n  {}\n  {}\n(as root, add "
-             "--allow-run-as-root; docs/scaling_out.md has the command for a cluster.)\n", tokenizer, command);
-  if (smoke) fmt::print("The smoke test does not start it.\n");
-  else if (!have_mpirun) fmt::print("mpirun is not installed here: apt-get install openmpi-bin libopenmpi-dev.\n");
-  else fmt::print("Run it from the repository root when this build has the MPI trainer (chapter 11's lesson).\n");
+             "are averaged, and rank 0 alone prints and saves.\n  {}\n  {}\n(docs/scaling_out.md has the command "
+             "for a cluster.)\n", tokenizer, command);
+  const bool have_mpirun = std::system("command -v mpirun >/dev/null 2>&1") == 0;
+  if (smoke) return fmt::print("The smoke test does not start it.\n");
+  if (!have_mpirun) return fmt::print("mpirun is not installed here: apt-get install openmpi-bin libopenmpi-dev.\n");
+  if (!minillm_has_mpi(minillm))
+    return fmt::print("This build of minillm has no MPI trainer (CMake builds it when it finds OpenMPI: install it, then ./run build).\n");
+  fs::create_directories(out);
+  fs::remove_all(out / "run");
+  require(std::system((tokenizer + " >/dev/null").c_str()) == 0, "training the demo's tokenizer failed (see above)");
+  fmt::print("Running it:\n");
+  std::fflush(stdout);
+  const int status = std::system(command.c_str());
+  require(status == 0, "the 2-rank run failed (exit status {}); its messages are above", status);
 }
 
 int run(const Options& o) {
