@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <exception>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -40,7 +39,7 @@ namespace {
 
 struct Options {
   bool smoke = false;
-  std::string gflops;  // empty: measured here
+  double gflops = 0;  // 0: measured here
 };
 
 void print_ranks(const RankBuffers& b, bool mark_owned) {
@@ -92,19 +91,6 @@ void show_ring(bool smoke) {
              "{:.2g} (float32 rounding, summed in another order). Rank 0 sent {} floats = {:.3f} of its gradient; "
              "2 (N-1)/N = {:.3f}. Sending its whole gradient to every other rank would be N-1 = {} times it.\n",
              ranks, n, worst, traffic[0], double(traffic[0]) / double(n), 2.0 * (ranks - 1) / ranks, ranks - 1);
-}
-
-double parse_number(const std::string& text, const std::string& option) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  require(used == text.size() && value > 0 && std::isfinite(value),
-          "{} needs a number above 0, e.g. {} 192, not '{}'", option, option, text);
-  return value;
 }
 
 // Step 2: the cost model, printed and drawn.
@@ -217,12 +203,11 @@ void show_mpi_run(bool smoke) {
 }
 
 int run(const Options& o) {
-  const double gflops = o.gflops.empty() ? 0 : parse_number(o.gflops, "--gflops");
   fmt::print("Chapter 11: scaling out{}.\n\n", o.smoke ? " (smoke test: tiny sizes)" : "");
   fmt::print("Step 1/3: the ring all-reduce, simulated in this process.\n");
   show_ring(o.smoke);
   fmt::print("\nStep 2/3: the cost model: how a step's time splits into compute and all-reduce on N nodes.\n");
-  show_cost_model(o.smoke, gflops, output_dir() / (o.smoke ? "ch11_cost_model_smoke.png" : "ch11_cost_model.png"));
+  show_cost_model(o.smoke, o.gflops, output_dir() / (o.smoke ? "ch11_cost_model_smoke.png" : "ch11_cost_model.png"));
   fmt::print("\nStep 3/3: a real data-parallel run.\n");
   show_mpi_run(o.smoke);
   return 0;
@@ -241,7 +226,7 @@ int main(int argc, char** argv) {
   --smoke      a tiny model for the FLOP rate and no mpirun run (used by the tests)
 )", [&] {
     Options o;
-    minillm::ui::DemoOptions().flag("--smoke", o.smoke).value("--gflops", o.gflops, "192").parse(argc, argv);
+    minillm::ui::DemoOptions().flag("--smoke", o.smoke).number("--gflops", o.gflops, 1e-3, 1e9, "a training rate in GFLOP/s above 0, e.g. 192").parse(argc, argv);
     return run(o);
   });
 }
