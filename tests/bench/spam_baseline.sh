@@ -6,11 +6,13 @@
 # script (--json) to print the GPT's scores beside these.
 # Usage: spam_baseline.sh BUILD_DIR [--quick]
 set -euo pipefail
-: "${1:?usage: spam_baseline.sh BUILD_DIR [--quick]}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_build_dir "$@"  # the baseline needs no minillm binary; the argument keeps run.sh's calling convention
 shift
 runs=3
 for arg in "$@"; do [ "$arg" = "--quick" ] && runs=1; done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+need_python_module sklearn python3-sklearn
 data="$ROOT/data/cache/spam_assassin"
 [ -f "$data/test.tsv" ] || { echo "error: $data/test.tsv is missing: run ./run fetch first" >&2; exit 1; }
 work="$(mktemp -d)"
