@@ -14,6 +14,7 @@
 #include "cli/config_flags.hpp"
 #include "cli/validators.hpp"
 #include "core/error.hpp"
+#include "gpt/lora.hpp"
 #include "gpt/model_files.hpp"
 #include "gpt/quantized_model.hpp"
 #include "gpt/sampling.hpp"
@@ -153,6 +154,25 @@ void run_eval(const EvalFlags& f) {
              r.bits_per_byte, quantized ? " (q8_0 weights)" : "");
 }
 
+struct ExportFlags {
+  std::string checkpoint, hf;
+  bool merge_lora = false;
+};
+
+// A LoRA run's checkpoint holds the adapter only: exporting it is merging it into its base (gpt/lora.hpp),
+// which --merge-lora asks for by name, so nobody takes a merged folder for the adapter or the other way round.
+void run_export(const ExportFlags& f) {
+  const bool lora = is_lora_folder(f.checkpoint);
+  require(lora || !f.merge_lora, "--merge-lora: {} is not a LoRA run or adapter (its config.json names no base "
+          "model); drop --merge-lora to export it as it is", f.checkpoint);
+  require(!lora || f.merge_lora, "{} is a LoRA adapter (its base model is not in it): give --merge-lora to write "
+          "the base model with the adapter merged in", f.checkpoint);
+  const Gpt model = load_model(f.checkpoint, GptForm::inference_only);  // a LoRA folder: base + adapter, merged
+  save_model(model, f.hf, read_model_info(f.checkpoint));
+  fmt::print("wrote {0}/config.json and {0}/model.safetensors ({1} parameters, Hugging Face GPT-2 layout{2})\n",
+             f.hf, gpt_parameter_count(model.config()), lora ? ", the LoRA adapter merged into its base" : "");
+}
+
 }  // namespace
 
 static CommandRegistrar reg(40, [](CLI::App& app) {
@@ -192,16 +212,13 @@ static CommandRegistrar reg(40, [](CLI::App& app) {
     run_eval(*ev);
   });
 
-  auto ex = std::make_shared<std::pair<std::string, std::string>>();
+  auto ex = std::make_shared<ExportFlags>();
   auto* export_cmd = app.add_subcommand("export", "Write a run's model as a Hugging Face GPT-2 folder");
-  export_cmd->add_option("--checkpoint", ex->first, "a training run's folder or a model folder")->required();
-  export_cmd->add_option("--hf", ex->second, "the folder to write config.json and model.safetensors into")->required();
-  export_cmd->callback([ex] {
-    const Gpt model = load_model(ex->first, GptForm::inference_only);
-    save_model(model, ex->second, read_model_info(ex->first));
-    fmt::print("wrote {0}/config.json and {0}/model.safetensors ({1} parameters, Hugging Face GPT-2 layout)\n",
-               ex->second, gpt_parameter_count(model.config()));
-  });
+  export_cmd->add_option("--checkpoint", ex->checkpoint, "a training run's folder or a model folder")->required();
+  export_cmd->add_option("--hf", ex->hf, "the folder to write config.json and model.safetensors into")->required();
+  export_cmd->add_flag("--merge-lora", ex->merge_lora, "for a LoRA run: write its base model with the adapter merged "
+                       "into the weights (W + alpha/R · B·A)");
+  export_cmd->callback([ex] { run_export(*ex); });
 });
 
 }  // namespace minillm::cli

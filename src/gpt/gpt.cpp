@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/matmul.hpp"
 #include "core/memory.hpp"
+#include "gpt/lora.hpp"
 #include "gpt/memory_estimate.hpp"
 #include "nn/cross_entropy.hpp"
 #include "nn/embedding.hpp"
@@ -84,19 +85,52 @@ Gpt::Gpt(const GptConfig& config, GptForm form) : config_(config), form_(form) {
   require_gpt_fits_in_memory(config_);  // before allocating: a refusal with numbers, not std::bad_alloc
   add_parameters(param_arena_, config_);
   params_ = weight_pointers(param_arena_, config_.n_layer);
-  if (form_ == GptForm::inference_only) return;
+  grads_.blocks.resize(static_cast<size_t>(config_.n_layer));  // all nullptr: no gradients (frozen)
+  if (form_ != GptForm::trainable) return;
   add_parameters(grad_arena_, config_);
   grads_ = weight_pointers(grad_arena_, config_.n_layer);
 }
 
+Gpt::Gpt(Gpt&&) noexcept = default;
+Gpt& Gpt::operator=(Gpt&&) noexcept = default;
+Gpt::~Gpt() = default;
+
 void Gpt::require_trainable(const char* what) const {
-  require(form_ == GptForm::trainable, "GPT {}: this model was loaded for inference only (no gradients); load it "
-          "with GptForm::trainable to train it", what);
+  require(form_ != GptForm::inference_only, "GPT {}: this model was loaded for inference only (no gradients); "
+          "load it with GptForm::trainable to train it", what);
 }
 
 TensorArena& Gpt::grads() {
-  require_trainable("grads");
+  require(form_ == GptForm::trainable, "GPT grads: this model has no gradients of its own ({}); load it with "
+          "GptForm::trainable to train every weight", form_ == GptForm::frozen ? "frozen" : "inference only");
   return grad_arena_;
+}
+
+TensorArena& Gpt::trainable_params() {
+  if (lora_) return lora_->params();
+  grads();  // the same check: a model without gradients has nothing to update
+  return param_arena_;
+}
+
+TensorArena& Gpt::trainable_grads() { return lora_ ? lora_->grads() : grads(); }
+
+void Gpt::attach_lora(std::unique_ptr<LoraAdapters> adapters) {
+  require(form_ != GptForm::trainable, "GPT attach_lora: LoRA trains adapters on a frozen model; this one has "
+          "gradients for every weight (load it with GptForm::frozen)");
+  lora_ = std::move(adapters);
+  B_ = T_ = 0;  // the next forward allocates the adapters' activations too
+}
+
+void Gpt::merge_lora() {
+  require(lora_ != nullptr, "GPT merge_lora: the model has no LoRA adapters");
+  lora_->merge_into(*this);
+  lora_.reset();
+}
+
+BlockRoutes Gpt::block_routes(int layer) const { return lora_ ? lora_->routes(layer) : BlockRoutes{}; }
+
+size_t Gpt::activation_floats() const {
+  return act_arena_.size() + dact_arena_.size() + (lora_ ? lora_->activation_floats() : 0);
 }
 
 // lesson: init_weights
@@ -132,6 +166,7 @@ void Gpt::allocate_activations(int B, int T) {
   MINILLM_GPT_ACTIVATIONS(MINILLM_LOOKUP)
 #undef MINILLM_LOOKUP
   for (int l = 0; l < config_.n_layer; ++l) acts_.blocks.push_back(block_acts(act_arena_, layer_prefix(l)));
+  if (lora_) lora_->allocate_activations(B, T);
   B_ = B;
   T_ = T;
   if (form_ == GptForm::inference_only) return;
@@ -186,7 +221,7 @@ float Gpt::forward(std::span<const TokenId> inputs, std::span<const TokenId> tar
   float* x = a.encoded;  // the residual stream [N,C]
   token_position_forward(x, inputs, p.wte, p.wpe, B, T, C, V);
   for (int l = 0; l < config_.n_layer; ++l) {
-    block_forward(a.blocks[l], x, p.blocks[l], shape);
+    block_forward(a.blocks[l], x, p.blocks[l], shape, block_routes(l));
     x = a.blocks[l].out;
   }
   k.layernorm_forward(a.ln_f, a.ln_f_mean, a.ln_f_rstd, x, p.ln_f_weight, p.ln_f_bias, N, C);
@@ -251,7 +286,8 @@ void Gpt::backward_from_hidden(const float* dhidden, int first_layer) {
 
 void Gpt::zero_grad() {
   require_trainable("zero_grad");
-  grad_arena_.zero();
+  grad_arena_.zero();  // empty when frozen
+  if (lora_) lora_->grads().zero();
 }
 
 // lesson: gpt_backward
@@ -286,11 +322,11 @@ void Gpt::backward() {
   for (int l = L - 1; l >= 0; --l) {
     const float* x = l == 0 ? a.encoded : a.blocks[l - 1].out;
     std::fill(dres_in, dres_in + nc, 0.0f);
-    block_backward(dres_in, g.blocks[l], d.block, dres_out, x, p.blocks[l], a.blocks[l], shape);
+    block_backward(dres_in, g.blocks[l], d.block, dres_out, x, p.blocks[l], a.blocks[l], shape, block_routes(l));
     if (gradients_ready_) gradients_ready_(l);  // block l's gradients are final
     std::swap(dres_in, dres_out);  // this block's input is the previous block's output
   }
-  token_position_backward(g.wte, g.wpe, inputs_, dres_out, B, T, C, V);
+  if (g.wte != nullptr) token_position_backward(g.wte, g.wpe, inputs_, dres_out, B, T, C, V);  // (not frozen)
   if (gradients_ready_) gradients_ready_(kEmbeddingsAndFinalNorm);
 }
 // end lesson: gpt_backward

@@ -15,6 +15,7 @@
 //   x = x + mlp.c_proj(gelu(mlp.c_fc(ln_2(x))))
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -108,15 +109,20 @@ std::vector<TensorSpec> gpt_activation_grad_table(const GptConfig& config, int B
 std::string layer_prefix(int layer);
 
 // A model to train has gradients and backward scratch; one that only generates or scores text does not
-// need them (a third of the memory of the parameters' size, and the backward activations).
-enum class GptForm { trainable, inference_only };
+// need them (a third of the memory of the parameters' size, and the backward activations). A frozen model
+// has the backward scratch but no gradients of its own: backward() carries the gradient down through it to
+// what is trained on it (LoRA adapters, gpt/lora.hpp), and its weights get no gradient and no AdamW state.
+enum class GptForm { trainable, frozen, inference_only };
+
+class LoraAdapters;
 
 class Gpt {
  public:
   explicit Gpt(const GptConfig& config, GptForm form = GptForm::trainable);
-  Gpt(Gpt&&) = default;  // the buffers move, so the pointers into them stay valid
-  Gpt& operator=(Gpt&&) = default;
+  Gpt(Gpt&&) noexcept;  // the buffers move, so the pointers into them stay valid
+  Gpt& operator=(Gpt&&) noexcept;
   Gpt(const Gpt&) = delete;  // a copy's pointers would point into the original
+  ~Gpt();
 
   // GPT-2's initialisation: weights N(0, 0.02), the residual projections (attn.c_proj, mlp.c_proj)
   // N(0, 0.02/sqrt(2L)) so the residual stream does not grow with depth, biases 0, LayerNorm weight 1.
@@ -129,6 +135,14 @@ class Gpt {
   // Runs the model up to the final LayerNorm and stops: final_hidden() is filled, the logits are not (a
   // classifier reads ln_f's rows, and the V-wide head would be a fifth of the work for nothing).
   void forward_hidden(std::span<const TokenId> inputs, int B, int T);
+
+  // LoRA (chapter 09, gpt/lora.hpp): adapters on every block's linear layers, which forward and backward then
+  // run through. Only a model without gradients of its own takes them (frozen, or inference_only to run).
+  void attach_lora(std::unique_ptr<LoraAdapters> adapters);
+  LoraAdapters* lora() { return lora_.get(); }
+  const LoraAdapters* lora() const { return lora_.get(); }
+  // Folds the adapters into the weights (W += (alpha/R)·B·A) and drops them: an ordinary model again.
+  void merge_lora();
 
   // Training only (an Error on an inference_only model):
   void zero_grad();
@@ -147,6 +161,10 @@ class Gpt {
   static constexpr int kEmbeddingsAndFinalNorm = -1;
   void on_gradients_ready(std::function<void(int layer)> hook) { gradients_ready_ = std::move(hook); }
   TensorArena& grads();
+  // What an optimizer step updates: the adapters' parameters and gradients when the model has them, else the
+  // model's own (an Error for a frozen model without adapters).
+  TensorArena& trainable_params();
+  TensorArena& trainable_grads();
 
   const GptConfig& config() const { return config_; }
   GptForm form() const { return form_; }
@@ -164,11 +182,12 @@ class Gpt {
   const float* final_hidden() const;
   // Floats of the activation buffers allocated by the last forward (and backward scratch, when trainable):
   // what gpt/memory_estimate.hpp's formula must match.
-  size_t activation_floats() const { return act_arena_.size() + dact_arena_.size(); }
+  size_t activation_floats() const;
 
  private:
   void allocate_activations(int B, int T);
   void require_trainable(const char* what) const;
+  BlockRoutes block_routes(int layer) const;  // the adapters' linear slot, or the kernel table's
 
   GptConfig config_;
   GptForm form_ = GptForm::trainable;
@@ -181,6 +200,7 @@ class Gpt {
   TokenIds inputs_, targets_;
   bool have_targets_ = false;
   std::function<void(int)> gradients_ready_;
+  std::unique_ptr<LoraAdapters> lora_;
 };
 
 }  // namespace minillm

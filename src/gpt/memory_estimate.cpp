@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/memory.hpp"
+#include "gpt/lora.hpp"
 
 namespace minillm {
 
@@ -88,17 +89,34 @@ double resident_bytes() {
 }
 }  // namespace
 
-GptMemoryEstimate estimate_gpt_memory(const GptConfig& config, int64_t B, int64_t T) {
+// LoRA's adapters and their activations (gpt/lora.hpp's tables), in floats.
+double lora_floats(const std::vector<TensorSpec>& table) {
+  double sum = 0;
+  for (const TensorSpec& row : table) sum += static_cast<double>(row.shape.numel());
+  return sum;
+}
+
+GptMemoryEstimate estimate_gpt_memory(const GptConfig& config, int64_t B, int64_t T, int lora_rank) {
   GptMemoryEstimate e;
   e.parameters = parameter_floats(config) * kFloat;
   e.gradients = e.parameters;
   e.optimizer = 2 * e.parameters;
   e.activations = activation_floats(config, static_cast<double>(B), static_cast<double>(T), true) * kFloat;
+  if (lora_rank <= 0) return e;
+  const double adapters = lora_floats(lora_parameter_table(config, lora_rank)) * kFloat;
+  e.lora_saving = 3 * (e.parameters - adapters);
+  e.parameters += adapters;
+  e.gradients = adapters;
+  e.optimizer = 2 * adapters;
+  if (B > 0 && T > 0)
+    e.activations += lora_floats(lora_activation_table(config, lora_rank, static_cast<int>(B), static_cast<int>(T))) *
+                     kFloat;
   return e;
 }
 
-GptMemoryEstimate estimate_training_memory(const GptConfig& config, int64_t B, int64_t T, int64_t corpus_tokens) {
-  GptMemoryEstimate e = estimate_gpt_memory(config, B, T);
+GptMemoryEstimate estimate_training_memory(const GptConfig& config, int64_t B, int64_t T, int64_t corpus_tokens,
+                                           int lora_rank) {
+  GptMemoryEstimate e = estimate_gpt_memory(config, B, T, lora_rank);
   e.corpus = static_cast<double>(corpus_tokens) * sizeof(TokenId);
   e.process = resident_bytes();
   return e;
@@ -117,12 +135,15 @@ void require_gpt_fits_in_memory(const GptConfig& config) {
 
 std::string training_memory_sentence(const GptMemoryEstimate& e, int64_t B, int64_t T) {
   const MachineMemory machine = machine_memory();
+  const std::string lora = e.lora_saving <= 0 ? std::string() : fmt::format(
+      " LoRA: the frozen weights hold no gradients and no AdamW moments, {} less than training every weight.",
+      format_bytes(e.lora_saving));
   return fmt::format("Memory: {} of parameters, {} with gradients and AdamW's state, {} in all to train on batches "
                      "of {} x {} tokens (activations {}, the tokenized text {}, the program itself {}); {} "
                      "available (of {}).", format_bytes(e.parameters),
                      format_bytes(e.parameters + e.gradients + e.optimizer), format_bytes(e.training_total()), B, T,
                      format_bytes(e.activations), format_bytes(e.corpus), format_bytes(e.process),
-                     format_bytes(machine.available_bytes), format_bytes(machine.total_bytes));
+                     format_bytes(machine.available_bytes), format_bytes(machine.total_bytes)) + lora;
 }
 
 void require_training_fits_in_memory(const GptMemoryEstimate& e, int64_t B, int64_t T) {

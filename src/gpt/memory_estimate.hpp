@@ -18,16 +18,22 @@ struct GptMemoryEstimate {
   double activations = 0;  // acts + dacts of a forward and backward over B x T tokens (Gpt::activation_floats)
   double corpus = 0;       // training only: the tokenized text's training and validation split
   double process = 0;      // training only: what the process holds already (program, libraries, tokenizer, text)
+  // LoRA (gpt/lora.hpp): the frozen model's weights have no gradients, m or v, so `gradients` and `optimizer`
+  // are the adapters' only (and `parameters` includes them); lora_saving is what training every weight
+  // would hold on top (the gradients, m and v of the frozen weights, less the adapters').
+  double lora_saving = 0;
   double training_total() const { return parameters + gradients + optimizer + activations + corpus + process; }
 };
 
 // B = batch, T = tokens per sequence (<= context_length). The model's part only (corpus and process 0).
-GptMemoryEstimate estimate_gpt_memory(const GptConfig& config, int64_t B, int64_t T);
+// lora_rank > 0: the model frozen, with rank-R adapters trained (gpt/lora.hpp).
+GptMemoryEstimate estimate_gpt_memory(const GptConfig& config, int64_t B, int64_t T, int lora_rank = 0);
 
 // What a training run will hold at its peak, asked just after tokenizing: the model's part, its corpus of
 // corpus_tokens ids, and the process's resident memory now. Nothing else grows with the model: the NaN
 // guard keeps no copy, and a checkpoint save streams the buffers (no copy either).
-GptMemoryEstimate estimate_training_memory(const GptConfig& config, int64_t B, int64_t T, int64_t corpus_tokens);
+GptMemoryEstimate estimate_training_memory(const GptConfig& config, int64_t B, int64_t T, int64_t corpus_tokens,
+                                           int lora_rank = 0);
 
 // Error unless a Gpt of this config (parameters and gradients) fits in the machine's memory.
 void require_gpt_fits_in_memory(const GptConfig& config);

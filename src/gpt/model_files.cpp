@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "gpt/lora.hpp"
 #include "gpt/quantized_model.hpp"
 #include "io/atomic_file.hpp"
 #include "io/safetensors.hpp"
@@ -262,6 +263,7 @@ void load_model_parameters(const fs::path& dir_in, Gpt& model, bool crop_context
 // end lesson: load_model_parameters
 
 Gpt load_model(const fs::path& dir, GptForm form) {
+  if (is_lora_folder(dir)) return load_merged_lora_model(dir, form);  // the base, found and checked, merged
   Gpt model(read_model_config(dir), form);
   load_model_parameters(dir, model);
   return model;

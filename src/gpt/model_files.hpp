@@ -37,7 +37,8 @@ nlohmann::json model_config_json(const GptConfig& config, const ModelInfo& info)
 void save_model(const Gpt& model, const std::filesystem::path& dir, const ModelInfo& info = {});
 
 // The parameters of the model in dir, in a model of that folder's config. inference_only: no gradients or
-// backward scratch (for generating and scoring; backward() is then an Error).
+// backward scratch (for generating and scoring; backward() is then an Error). A LoRA adapter's folder
+// (gpt/lora.hpp) gives its base model, found and checked through the folder, with the adapter merged in.
 Gpt load_model(const std::filesystem::path& dir, GptForm form = GptForm::trainable);
 
 // Fills an existing model's parameters from dir (its config must equal the model's). With crop_context, the

@@ -89,29 +89,35 @@ void block_forward(const BlockActs& a, const float* inp, const BlockParams& p, c
 // The forward pass in reverse. Every *_backward accumulates, so each activation gradient is zeroed first;
 // the residual stream's gradient (dresidual2, then dinp) collects one contribution per branch.
 void block_backward(float* dinp, const BlockParams& g, const BlockActs& d, const float* dout, const float* inp,
-                    const BlockParams& p, const BlockActs& a, const BlockShape& s) {
+                    const BlockParams& p, const BlockActs& a, const BlockShape& s, const BlockRoutes& routes) {
   check_shape(s);
   const int N = s.rows(), C = s.C;
   const size_t nc = static_cast<size_t>(N) * C;
   const Kernels& k = kernels();
+  auto linear_backward = [&](BlockLinear which, float* dx, float* dw, float* db, const float* dy, const float* x,
+                             const float* w, int in, int outs) {
+    if (routes.linear_backward) routes.linear_backward(which, dx, dw, db, dy, x, w, N, in, outs);
+    else k.linear_backward(dx, dw, db, dy, x, w, N, in, outs);
+  };
   for (float* buf : {d.residual2, d.fcproj, d.ln_2, d.attproj, d.atty, d.ln_1}) zero(buf, nc);
   for (float* buf : {d.fch, d.fch_gelu}) zero(buf, 4 * nc);
   zero(d.qkv, 3 * nc);
 
   residual_backward(d.residual2, d.fcproj, dout, N * C);
-  k.linear_backward(d.fch_gelu, g.mlp_c_proj_weight, g.mlp_c_proj_bias, d.fcproj, a.fch_gelu, p.mlp_c_proj_weight,
-                  N, 4 * C, C);
+  linear_backward(BlockLinear::mlp_c_proj, d.fch_gelu, g.mlp_c_proj_weight, g.mlp_c_proj_bias, d.fcproj, a.fch_gelu,
+                  p.mlp_c_proj_weight, 4 * C, C);
   k.gelu_backward(d.fch, a.fch, d.fch_gelu, N * 4 * C);
-  k.linear_backward(d.ln_2, g.mlp_c_fc_weight, g.mlp_c_fc_bias, d.fch, a.ln_2, p.mlp_c_fc_weight, N, C, 4 * C);
+  linear_backward(BlockLinear::mlp_c_fc, d.ln_2, g.mlp_c_fc_weight, g.mlp_c_fc_bias, d.fch, a.ln_2, p.mlp_c_fc_weight,
+                  C, 4 * C);
   k.layernorm_backward(d.residual2, g.ln_2_weight, g.ln_2_bias, d.ln_2, a.residual2, p.ln_2_weight, a.ln_2_mean,
                      a.ln_2_rstd, N, C);
 
   residual_backward(dinp, d.attproj, d.residual2, N * C);
-  k.linear_backward(d.atty, g.attn_c_proj_weight, g.attn_c_proj_bias, d.attproj, a.atty, p.attn_c_proj_weight, N,
-                  C, C);
+  linear_backward(BlockLinear::attn_c_proj, d.atty, g.attn_c_proj_weight, g.attn_c_proj_bias, d.attproj, a.atty,
+                  p.attn_c_proj_weight, C, C);
   k.attention_backward(d.qkv, d.preatt, d.att, d.atty, a.qkv, a.att, s.B, s.T, C, s.NH);
-  k.linear_backward(d.ln_1, g.attn_c_attn_weight, g.attn_c_attn_bias, d.qkv, a.ln_1, p.attn_c_attn_weight, N, C,
-                  3 * C);
+  linear_backward(BlockLinear::attn_c_attn, d.ln_1, g.attn_c_attn_weight, g.attn_c_attn_bias, d.qkv, a.ln_1,
+                  p.attn_c_attn_weight, C, 3 * C);
   k.layernorm_backward(dinp, g.ln_1_weight, g.ln_1_bias, d.ln_1, inp, p.ln_1_weight, a.ln_1_mean, a.ln_1_rstd, N,
                      C);
 }

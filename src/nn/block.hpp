@@ -90,10 +90,16 @@ BlockActs block_acts(TensorArena& arena, const std::string& prefix);
 // ones of BlockParams: the decoder's int8 weights, chapter 10).
 enum class BlockLinear { attn_c_attn, attn_c_proj, mlp_c_fc, mlp_c_proj };
 
-// How block_forward computes its linear layers and its attention when the caller needs another way to
-// compute the same thing; an empty member means the kernel table's (nn/kernels.hpp). The KV-cache decoder
-// (gpt/kv_cache.hpp) runs this same block at one position with its own two routes: linear layers that read
-// int8 weights or keep their results independent of the thread count, and attention over its cache.
+// How block_forward and block_backward compute their linear layers and attention when the caller needs another
+// way to compute the same thing; an empty member means the kernel table's (nn/kernels.hpp). This is the
+// block's linear slot, and the kind of weight behind it is the route's business:
+//   - float32, trained (no route): the kernel table's linear_forward and linear_backward;
+//   - int8 (chapter 10): the KV-cache decoder (gpt/kv_cache.hpp) runs this same block at one position with
+//     linear layers that read int8 weights or keep their results independent of the thread count, and with
+//     attention over its cache;
+//   - float32, frozen, with a LoRA adapter (chapter 09, gpt/lora.hpp): the base layer plus the adapter's
+//     low-rank path forward; backward, the adapter's gradients and none for the frozen weight (the caller's
+//     gradient pointers are nullptr: no gradient buffer, no AdamW state).
 struct BlockRoutes {
   // out[N,OC] = inp[N,C] · weight[OC,C]ᵀ + bias[OC] for the layer `which` (weight as BlockParams has it).
   std::function<void(BlockLinear which, float* out, const float* inp, const float* weight, const float* bias, int N,
@@ -101,6 +107,10 @@ struct BlockRoutes {
       linear;
   // acts.atty[N,C] from acts.qkv[N,3C] (the kernel table's also fills acts.preatt and acts.att).
   std::function<void(const BlockActs& acts, const BlockShape& s)> attention;
+  // The backward of `linear`: ACCUMULATES into dinp[N,C], and into dweight and dbias unless they are nullptr.
+  std::function<void(BlockLinear which, float* dinp, float* dweight, float* dbias, const float* dout,
+                     const float* inp, const float* weight, int N, int C, int OC)>
+      linear_backward = {};  // (a default, so the decoder's forward-only routes need not name it)
 };
 
 // Fills acts (acts.out is the block's output) from inp[N,C], every layer through the kernel table unless
@@ -110,8 +120,10 @@ void block_forward(const BlockActs& acts, const float* inp, const BlockParams& p
 
 // ACCUMULATES (+=) into dinp[N,C] and every gradient in grads. dacts is scratch with the layout of acts
 // (overwritten, zeroed here); dout[N,C] is the gradient of the block's output. acts must be those of the
-// forward pass on the same inp.
+// forward pass on the same inp (and the same routes). A frozen block's grads are all nullptr: then only dinp
+// (and whatever the routes train) gets a gradient.
 void block_backward(float* dinp, const BlockParams& grads, const BlockActs& dacts, const float* dout,
-                    const float* inp, const BlockParams& params, const BlockActs& acts, const BlockShape& s);
+                    const float* inp, const BlockParams& params, const BlockActs& acts, const BlockShape& s,
+                    const BlockRoutes& routes = {});
 
 }  // namespace minillm

@@ -19,6 +19,7 @@
 #include "nn/gelu.hpp"
 #include "nn/layernorm.hpp"
 #include "nn/linear.hpp"
+#include "nn/lora.hpp"
 #include "quant/q8_matvec.hpp"
 
 namespace minillm {
@@ -42,6 +43,11 @@ using CrossEntropyForward = void (*)(float* losses, float* probs, const float* l
                                      std::span<const TokenId> targets, int N, int V);
 using CrossEntropyBackward = void (*)(float* dlogits, const float* dlosses, const float* probs,
                                       std::span<const TokenId> targets, int N, int V);
+// Chapter 09: a LoRA adapter beside a frozen linear layer (nn/lora.hpp). scale = alpha / R.
+using LoraForward = void (*)(float* out, float* h, const float* inp, const float* A, const float* B, float scale,
+                             int N, int C, int OC, int R);
+using LoraBackward = void (*)(float* dinp, float* dA, float* dB, float* dh, const float* dout, const float* inp,
+                              const float* h, const float* A, const float* B, float scale, int N, int C, int OC, int R);
 // Chapter 10: one position through an int8 (Q8_0) linear layer, out[OC] = W · x + bias (quant/q8_matvec.hpp).
 using Q8MatvecForward = void (*)(float* out, const float* x, const Q8Matrix& w, const float* bias);
 
@@ -57,6 +63,8 @@ using Q8MatvecForward = void (*)(float* out, const float* x, const Q8Matrix& w, 
   X(attention_backward, AttentionBackward, attention_backward_plain, attention_backward)        \
   X(cross_entropy_forward, CrossEntropyForward, cross_entropy_forward_plain, cross_entropy_forward) \
   X(cross_entropy_backward, CrossEntropyBackward, cross_entropy_backward_plain, cross_entropy_backward) \
+  X(lora_forward, LoraForward, lora_forward_plain, lora_forward)                                \
+  X(lora_backward, LoraBackward, lora_backward_plain, lora_backward)                            \
   X(q8_matvec_forward, Q8MatvecForward, q8_matvec_forward_plain, q8_matvec_forward)
 
 struct Kernels {

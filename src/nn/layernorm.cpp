@@ -47,9 +47,10 @@ void layernorm_backward_plain(float* dinp, float* dweight, float* dbias, const f
     gx_mean /= static_cast<float>(C);
     for (int c = 0; c < C; ++c) {
       const float xhat = (x[c] - mean[n]) * rstd[n];
+      dx[c] += rstd[n] * (dy[c] * weight[c] - g_mean - xhat * gx_mean);
+      if (dweight == nullptr) continue;  // a frozen LayerNorm (LoRA): only the input gets a gradient
       dbias[c] += dy[c];
       dweight[c] += dy[c] * xhat;
-      dx[c] += rstd[n] * (dy[c] * weight[c] - g_mean - xhat * gx_mean);
     }
   }
 }
@@ -78,6 +79,7 @@ void layernorm_backward(float* dinp, float* dweight, float* dbias, const float* 
       dx[c] += s * (dy[c] * weight[c] - g_mean - xhat * gx_mean);
     }
   }
+  if (dweight == nullptr) return;  // frozen (LoRA): no gradient for the LayerNorm's parameters
   // dweight, dbias: sums over rows, parallel over blocks of columns so every thread owns its entries;
   // inside a block the rows are read left to right (contiguous memory).
   constexpr int kBlock = 64;

@@ -10,6 +10,7 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* inp, c
                        const float* bias, int N, int C);
 
 // ACCUMULATES (+=) into dinp[N,C], dweight[C], dbias[C]. The plain form: row after row, one loop each.
+// dweight and dbias nullptr (both): a frozen LayerNorm, whose parameters get no gradient (LoRA).
 void layernorm_backward_plain(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                               const float* weight, const float* mean, const float* rstd, int N, int C);
 // The fast form (nn/kernels.hpp): rows in parallel for dinp, and dweight, dbias summed by blocks of columns

@@ -30,10 +30,10 @@ void linear_backward_plain(float* dinp, float* dweight, float* dbias, const floa
       const float* x = inp + static_cast<size_t>(n) * C;
       const float* w = weight + static_cast<size_t>(o) * C;
       float* dx = dinp + static_cast<size_t>(n) * C;
-      float* dw = dweight + static_cast<size_t>(o) * C;
+      float* dw = dweight != nullptr ? dweight + static_cast<size_t>(o) * C : nullptr;  // nullptr: W is frozen
       for (int c = 0; c < C; ++c) {
         dx[c] += d * w[c];
-        dw[c] += d * x[c];
+        if (dw != nullptr) dw[c] += d * x[c];
       }
       if (dbias != nullptr) dbias[o] += d;
     }
@@ -62,7 +62,7 @@ void linear_forward(float* out, const float* inp, const float* weight, const flo
 void linear_backward(float* dinp, float* dweight, float* dbias, const float* dout, const float* inp,
                      const float* weight, int N, int C, int OC) {
   matmul_ab(dinp, dout, weight, N, OC, C, Accumulate::Add);
-  matmul_atb(dweight, dout, inp, OC, N, C, Accumulate::Add);
+  if (dweight != nullptr) matmul_atb(dweight, dout, inp, OC, N, C, Accumulate::Add);  // nullptr: W is frozen
   if (dbias == nullptr) return;
   // Column sums, parallel over blocks of columns so each thread owns its dbias entries (no races, no
   // atomics); inside a block the rows are read left to right, so memory is walked contiguously.

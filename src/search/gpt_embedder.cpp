@@ -62,19 +62,6 @@ void mean_to_unit(const double* sum, int64_t count, int dim, float* out) {
   for (int j = 0; j < dim; ++j) out[j] = count > 0 && length > 0 ? static_cast<float>(sum[j] / length) : 0.0f;
 }
 
-uint64_t file_hash(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  require(in.good(), "cannot read {}", path.string());
-  std::string block(1 << 20, '\0');
-  uint64_t h = fnv1a64({});
-  while (in) {
-    in.read(block.data(), std::streamsize(block.size()));
-    h = fnv1a64(std::string_view(block.data(), size_t(in.gcount())), h);
-  }
-  require(in.eof(), "reading {} failed part-way", path.string());
-  return h;
-}
-
 GptEmbedder::GptEmbedder(Gpt model, Tokenizer tokenizer, CheckpointRef ref)
     : model_(std::move(model)), tokenizer_(std::move(tokenizer)), ref_(std::move(ref)) {
   require(tokenizer_.vocab_size() == model_.config().vocab_size,

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "gpt/gpt.hpp"
+#include "io/file_hash.hpp"
 #include "search/checkpoint_ref.hpp"
 #include "tokenizer/tokenizer.hpp"
 #include "ui/progress.hpp"
@@ -34,8 +35,8 @@ void add_rows(const float* rows, int64_t count, int dim, double* sum);
 // out[dim] = (sum / count) scaled to length 1; all zeros when count is 0 or the mean is zero.
 void mean_to_unit(const double* sum, int64_t count, int dim, float* out);
 
-// FNV-1a 64 of a file's bytes, read in blocks (a GPT-2 model.safetensors is 500 MB).
-uint64_t file_hash(const std::filesystem::path& path);
+// FNV-1a 64 of a file's bytes (io/file_hash.hpp).
+using minillm::file_hash;
 
 class GptEmbedder {
  public:

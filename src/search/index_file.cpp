@@ -151,11 +151,6 @@ std::vector<int32_t> read_assignment(Reader& in, uint64_t count, uint32_t lists)
 
 }  // namespace
 
-uint64_t fnv1a64(std::string_view bytes, uint64_t h) {
-  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 std::string serialise_index(const SearchIndex& index) {
   const FlatIndex& flat = index.flat;
   const uint64_t count = uint64_t(flat.size());

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "io/file_hash.hpp"
 #include "search/checkpoint_ref.hpp"
 #include "search/flat_index.hpp"
 #include "search/ivf_index.hpp"
@@ -48,8 +49,8 @@ SearchIndex load_index(const std::filesystem::path& path);
 std::string serialise_index(const SearchIndex& index);
 SearchIndex parse_index(std::string_view bytes, const std::string& name);
 
-// FNV-1a, 64 bits: the file's checksum. `h` continues a hash over earlier bytes (the offset basis to start).
-inline constexpr uint64_t kFnv1a64Offset = 14695981039346656037ull;
-uint64_t fnv1a64(std::string_view bytes, uint64_t h = kFnv1a64Offset);
+// FNV-1a, 64 bits (io/file_hash.hpp): the file's checksum.
+using minillm::fnv1a64;
+using minillm::kFnv1a64Offset;
 
 }  // namespace minillm::search

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "gpt/lora.hpp"
 #include "io/atomic_file.hpp"
 #include "io/safetensors.hpp"
 #include "io/safetensors_reader.hpp"
@@ -83,6 +84,9 @@ std::string free_name(const fs::path& folder, int64_t step) {
   return name;
 }
 
+// What the optimizer updates: the adapters of a LoRA model, else every parameter.
+const TensorArena& trained_params(const Gpt& model) { return model.lora() ? model.lora()->params() : model.params(); }
+
 }  // namespace
 
 void save_checkpoint(const fs::path& run, const Gpt& model, const AdamW& optimizer, const nlohmann::json& state,
@@ -96,10 +100,11 @@ void save_checkpoint(const fs::path& run, const Gpt& model, std::span<const floa
   const std::string name = free_name(folder, state.at("step").get<int64_t>());
   const fs::path partial = folder / (kPartialPrefix + name);
   fs::remove_all(partial);
-  save_model(model, partial, info);
+  if (model.lora()) save_lora_model(model, partial, info);  // the adapter only; the base is named, not copied
+  else save_model(model, partial, info);
   std::vector<SafetensorsBlob> moments;
-  add_moments(moments, model.params(), m, "m");
-  add_moments(moments, model.params(), v, "v");
+  add_moments(moments, trained_params(model), m, "m");
+  add_moments(moments, trained_params(model), v, "v");
   std::sort(moments.begin(), moments.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   save_safetensors_blobs(partial / "optimizer.safetensors", moments);
   nlohmann::json full = state;
@@ -130,14 +135,15 @@ LoadedCheckpoint load_checkpoint(const fs::path& run) {
   LoadedCheckpoint out;
   out.dir = find_model_dir(run);
   out.state = read_checkpoint_state(out.dir);
-  out.model = std::make_unique<Gpt>(load_model(out.dir));
+  out.model = std::make_unique<Gpt>(is_lora_folder(out.dir) ? load_lora_model(out.dir, GptForm::frozen)
+                                                              : load_model(out.dir));
   return out;
 }
 
 void load_optimizer_state(const fs::path& dir, const Gpt& model, AdamW& optimizer, const nlohmann::json& state) {
   SafetensorsReader file(dir / "optimizer.safetensors");
-  read_moments(file, model.params(), optimizer.m(), optimizer.begin(), "m");
-  read_moments(file, model.params(), optimizer.v(), optimizer.begin(), "v");
+  read_moments(file, trained_params(model), optimizer.m(), optimizer.begin(), "m");
+  read_moments(file, trained_params(model), optimizer.v(), optimizer.begin(), "v");
   require(state.contains("adamw_steps") && state["adamw_steps"].is_number_integer() &&
               state["adamw_steps"].get<int64_t>() >= 0,
           "{}/state.json has no 'adamw_steps' (a count of optimizer steps)", dir.string());

@@ -8,6 +8,8 @@
 //       state.json                   the run: training config, step, total steps, the batch sampler's RNG
 //                                    state, the tokenizer and its hash, AdamW's step count; a fine-tuning
 //                                    run also the model folder it started from ("init_from_model")
+//   A LoRA run's checkpoint (gpt/lora.hpp) holds adapter.safetensors instead of model.safetensors, its config.json
+//   names the base model by path and hash, and its optimizer state is the adapters' only.
 //   RUN/loss.csv, RUN/loss.png       the loss log and its chart
 // A checkpoint is written whole into a hidden folder (every file fsynced), renamed into place, and only then
 // made current by replacing `latest` atomically; the previous checkpoint is deleted after that. So a crash
@@ -38,7 +40,8 @@ void save_checkpoint(const std::filesystem::path& run, const Gpt& model, std::sp
 // True when run has a latest checkpoint.
 bool has_checkpoint(const std::filesystem::path& run);
 
-// The model of run's latest checkpoint (parameters loaded, trainable) and its state.json.
+// The model of run's latest checkpoint (parameters loaded, trainable; a LoRA run's: the base frozen, with its
+// adapters, the base found and checked through the checkpoint) and its state.json.
 struct LoadedCheckpoint {
   std::filesystem::path dir;  // RUN/checkpoints/step-...
   std::unique_ptr<Gpt> model;

@@ -10,6 +10,8 @@ void TrainConfig::validate() const {
   check_field_ranges(*this, "training config");
   check_field_ranges(adamw, "training config");
   require(steps > 0 || minutes > 0, "give a number of steps (--steps) or a time budget (--minutes)");
+  require(lora_rank == 0 || !init_from.empty(), "--lora-rank {}: LoRA adapts a trained model, so give the one to "
+          "start from (--init-from MODEL)", lora_rank);
   LrSchedule{lr, min_lr, warmup, std::max<int64_t>(steps, 1)}.validate();
 }
 

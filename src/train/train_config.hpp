@@ -29,6 +29,10 @@ namespace minillm {
     "the run's folder: checkpoints, loss.csv, loss.png")                                                              \
   X(std::string, init_from, "", "--init-from", any_value(), kFixed,                                                   \
     "fine-tune: start from this model (a Hugging Face GPT-2 folder, or a minillm run or checkpoint folder)")          \
+  X(int, lora_rank, 0, "--lora-rank", at_least(0), kFixed,                                                             \
+    "fine-tune with LoRA: rank-R adapters on the blocks' linear layers, the model frozen (with --init-from; 0: train "  \
+    "every weight)")                                                                                                  \
+  X(float, lora_alpha, 16.0f, "--lora-alpha", greater_than(0), kFixed, "LoRA's scale is alpha / rank")                \
   X(std::string, cache_dir, "data/cache/tokens", "", any_value(), kMayChange,                                         \
     "tokenized corpus cache (\"\" for none)")                                                                         \
   X(int, batch, 16, "--batch", greater_than(0), kFixed, "sequences per step")                                         \

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "core/threads.hpp"
+#include "gpt/lora.hpp"
 #include "gpt/memory_estimate.hpp"
 #include "gpt/sampling.hpp"
 #include "io/atomic_file.hpp"
@@ -42,9 +43,9 @@ StepResult train_step(Gpt& model, AdamW& optimizer, std::span<const TokenId> inp
   StepResult result{.loss = model.forward(inputs, targets, B, T)};
   if (!std::isfinite(result.loss)) return result;       // nothing to learn from: skip, change nothing
   model.backward();
-  result.grad_norm = clip_grad_norm(model.grads(), clip);
+  result.grad_norm = clip_grad_norm(model.trainable_grads(), clip);
   if (!std::isfinite(result.grad_norm)) return result;  // an overflow in backward: skip as well
-  optimizer.step(model.params(), model.grads(), lr);
+  optimizer.step(model.trainable_params(), model.trainable_grads(), lr);  // (LoRA: the adapters only)
   result.updated = true;
   return result;
 }
@@ -131,9 +132,11 @@ std::string hash_text(const Tokenizer& tokenizer) { return fmt::format("{:016x}"
 // once the model exists).
 void make_optimizer(Run& run) {
   if (!run.distributed()) {
-    run.optimizer.emplace(run.model->params(), run.config.adamw);
+    run.optimizer.emplace(run.model->trainable_params(), run.config.adamw);  // (LoRA: the adapters only)
     return;
   }
+  require(!run.model->lora(), "--lora-rank under mpirun: data-parallel training averages every weight's gradient, "
+          "and a LoRA run trains adapters only; run LoRA in one process");
   run.parallel = std::make_unique<DataParallel>(*run.world, *run.model, run.config.zero, run.config.overlap != 0);
   run.optimizer.emplace(run.parallel->make_optimizer(run.config.adamw, *run.model));
 }
@@ -177,14 +180,25 @@ void start_from_source(Run& run) {
                                                   "of wpe are kept)", source_T, T, T)));
 }
 
+// LoRA: the model stays frozen and new adapters (B = 0, so the model starts as the source) learn instead.
+void attach_new_lora(Run& run) {
+  const LoraConfig lora{run.config.lora_rank, run.config.lora_alpha};
+  auto adapters = std::make_unique<LoraAdapters>(run.config.model, lora, lora_base_of(run.source->model_dir));
+  Rng init_rng(run.config.seed + 3);
+  adapters->init(init_rng);
+  run.model->attach_lora(std::move(adapters));
+}
+
 void start_fresh(Run& run) {
-  run.model = std::make_unique<Gpt>(run.config.model);
+  const bool lora = run.config.lora_rank > 0;  // (validate: only with a source)
+  run.model = std::make_unique<Gpt>(run.config.model, lora ? GptForm::frozen : GptForm::trainable);
   if (run.source) {
     start_from_source(run);
   } else {
     Rng init_rng(run.config.seed + 1);
     run.model->init_weights(init_rng);
   }
+  if (lora) attach_new_lora(run);
   make_optimizer(run);
   run.total_steps = run.config.steps > 0 ? run.config.steps : StepBudget::kUnknown;
   if (!run.writes()) return;
@@ -214,7 +228,8 @@ void check_ranks_agree(Run& run, const std::string& text) {
 // batch and, under ZeRO-1, its shard of AdamW's state and of the averaged gradient).
 void check_memory(Run& run, int64_t corpus_tokens) {
   const int B = run.config.batch / run.ranks();
-  GptMemoryEstimate memory = estimate_training_memory(run.config.model, B, run.T(), corpus_tokens);
+  GptMemoryEstimate memory = estimate_training_memory(run.config.model, B, run.T(), corpus_tokens,
+                                                      run.config.lora_rank);
   if (run.distributed() && run.config.zero == 1) {
     memory.optimizer /= run.ranks();
     memory.gradients += memory.parameters / run.ranks();  // the reduce-scatter's receiving shard
@@ -259,6 +274,7 @@ Run open_run(const TrainConfig& config, const TrainHooks& hooks, dist::Communica
   run.say(fmt::format("GPT-2 model: {} layers, {} heads, width {}, context {}, vocabulary {}: {:.2f} M parameters.",
                       m.n_layer, m.n_head, m.n_embd, m.context_length, m.vocab_size,
                       double(gpt_parameter_count(m)) / 1e6));
+  if (run.model->lora()) run.say(lora_summary(m, run.model->lora()->config()));
   run.first_step = run.step;
   run.start = Clock::now();
   return run;
@@ -298,7 +314,9 @@ std::string sample_text(Run& run, int tokens, uint64_t seed) {
   Rng sample_rng(seed);
   TokenIds prompt = run.tokenizer.encode_ordinary(run.hooks.sample_prompt);
   if (prompt.empty()) prompt.push_back(run.split.val.front());
-  return run.tokenizer.decode(generate(*run.model, prompt, tokens, kPreviewSampling, sample_rng));
+  if (!run.model->lora()) return run.tokenizer.decode(generate(*run.model, prompt, tokens, kPreviewSampling, sample_rng));
+  const Gpt merged = merged_lora_copy(*run.model);  // the decoder reads plain weights; the frozen ones stay as they are
+  return run.tokenizer.decode(generate(merged, prompt, tokens, kPreviewSampling, sample_rng));
 }
 
 // Rank 0 alone validates (the others wait at the next step's first sum). It scores the same windows as a

@@ -168,7 +168,7 @@ TEST(Kernels, TheBlockRunsTheTablesKernelsAndTheScopeRestoresIt) {
   }
   EXPECT_EQ(calls, 1) << "the block's one GELU went through the table";
   EXPECT_EQ(kernels().gelu_forward, fast.gelu_forward) << "the scope put the fast table back";
-  EXPECT_EQ(kernel_names().size(), 11u);
+  EXPECT_EQ(kernel_names().size(), 13u);
   EXPECT_EQ(kernel_names().back(), "q8_matvec_forward");
   EXPECT_EQ(kernel_names().front(), "linear_forward");
 }
