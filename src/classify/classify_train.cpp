@@ -206,14 +206,20 @@ ClassifyTrainSummary train_classifier(const ClassifyConfig& config, const Classi
   run.total_steps = run.all_steps = int64_t{config.epochs} * per_epoch;
   run.schedule = LrSchedule{config.lr, config.lr / 10, std::min<int64_t>(config.warmup, run.total_steps / 10),
                             run.total_steps};
+  // The budget sets time aside for the last validation, counted in forwards of a training batch (StepBudget
+  // prices one at a third of a step): an estimate of 1.2 per `batch` validation texts, until the first
+  // validation is timed and replaces it.
   if (config.minutes > 0)
-    run.budget.emplace(config.minutes * 60.0, static_cast<int>(run.val_ids.size() / size_t(config.eval_batch) + 1));
+    run.budget.emplace(config.minutes * 60.0, static_cast<int>(1.2 * double(run.val_ids.size()) / config.batch) + 1);
   run.summary.trainable_parameters = run.trainable.count();
   run.summary.total_parameters = gpt_parameter_count(shape) + static_cast<int64_t>(run.classifier.head().size());
   say(run, fmt::format("Classifying {} training texts ({} labels: {}) with {} pooling, the first {} tokens of each; "
                        "training the head{} ({} of {} parameters).", run.train_ids.size(), data.train.label_names.size(),
                        fmt::format("{}", fmt::join(data.train.label_names, ", ")), config.pooling, data.context,
-                       config.unfreeze == 0 ? " alone" : fmt::format(", ln_f and the top {} blocks", config.unfreeze),
+                       config.unfreeze == 0 ? std::string(" alone")
+                       : config.unfreeze >= shape.n_layer ? fmt::format(", ln_f and all {} blocks", shape.n_layer)
+                                                          : fmt::format(", ln_f and the top {} block{}", config.unfreeze,
+                                                                        config.unfreeze == 1 ? "" : "s"),
                        run.summary.trainable_parameters, run.summary.total_parameters));
   fs::create_directories(config.out_dir);
   run_epochs(run);

@@ -7,9 +7,8 @@
 namespace minillm {
 
 int first_trained_layer(const GptConfig& config, int unfreeze) {
-  require(unfreeze >= 0 && unfreeze <= config.n_layer, "--unfreeze {}: the model has {} blocks, so unfreeze 0 (the "
-          "head alone) to {} (every block)", unfreeze, config.n_layer, config.n_layer);
-  return config.n_layer - unfreeze;
+  require(unfreeze >= 0, "--unfreeze {}: give 0 (the head alone) or more blocks", unfreeze);
+  return std::max(0, config.n_layer - unfreeze);  // more than the model has: all of them
 }
 
 // lesson: trainable_tensors

@@ -23,7 +23,7 @@ struct TrainableTensor {
   float* grad;       // the model's gradient of it
 };
 
-// The first block trained with --unfreeze N: L - N (L: the head alone). Error when N > L, naming L.
+// The first block trained with --unfreeze N: L - N (L: the head alone; 0 when N >= L: every block).
 int first_trained_layer(const GptConfig& config, int unfreeze);
 std::vector<TrainableTensor> trainable_tensors(Classifier& classifier, int unfreeze);
 

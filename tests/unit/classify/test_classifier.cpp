@@ -148,8 +148,7 @@ TEST(Trainable, UnfreezeSelectsTheHeadLnFAndTheTopBlocks) {
   }
   EXPECT_EQ(block1, 12);  // a block's 12 tensors (nn/block.hpp)
   EXPECT_EQ(trainable_tensors(c, L).size(), 2u + 2u * 12u + 2u);
-  EXPECT_EQ(test_support::error_of([&] { trainable_tensors(c, L + 1); }),
-            "--unfreeze 3: the model has 2 blocks, so unfreeze 0 (the head alone) to 2 (every block)");
+  EXPECT_EQ(trainable_tensors(c, L + 3).size(), trainable_tensors(c, L).size());  // more than it has: all
 }
 
 }  // namespace
