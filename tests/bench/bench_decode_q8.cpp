@@ -5,7 +5,8 @@
 //   limit       tokens/s if every byte a Q8_0 step reads came at that bandwidth: the int8 values and fp16
 //               scales of every matrix (the head included), the float32 biases and LayerNorms, wpe's row, and
 //               the KV cache at its mean length; `fraction` = Q8_0 tokens/s / limit
-// Also the file size and the memory of the loaded model. tests/bench/decode_q8.sh compares with PyTorch.
+// Also the file size and the memory of the loaded model, and the picture chapter 10's lesson shows
+// (data/out/ch10_decode_vs_bandwidth.png: tokens/s against both limits). decode_q8.sh compares with PyTorch.
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -19,6 +20,8 @@
 #include "core/threads.hpp"
 #include "gpt/kv_cache.hpp"
 #include "gpt/quantized_model.hpp"
+#include "io/data_dir.hpp"
+#include "plot/charts.hpp"
 
 namespace {
 
@@ -38,6 +41,34 @@ double decode_rate(minillm::Decoder& decoder, const minillm::TokenIds& prompt, i
     best = std::max(best, tokens / std::chrono::duration<double>(Clock::now() - start).count());
   }
   return best;
+}
+
+// One measurement per thread count, for the picture.
+struct Point {
+  double threads, float_rate, float_limit, q8_rate, q8_limit;
+};
+
+// Tokens/s measured against what the bandwidth allows, float32 and Q8_0: the measured dots sit under their
+// limit lines, and the Q8_0 line sits about four times higher because each token reads a quarter of the bytes.
+void draw_speed_against_limits(const std::vector<Point>& points, const std::filesystem::path& png) {
+  using namespace minillm::plot;
+  auto series = [&](std::string name, double Point::*y, Rgb color, bool measured) {
+    Series s{std::move(name), {}, {}, color, measured ? 2.5 : 1.5, measured};
+    for (const Point& p : points) s.x.push_back(p.threads), s.y.push_back(p.*y);
+    return s;
+  };
+  LineChartSpec spec;
+  spec.title = "Decoding GPT-2 124M's shapes: tokens/s against the bandwidth limit";
+  spec.x_label = "threads";
+  spec.y_label = "tokens per second";
+  spec.series = {series("float32 limit: bandwidth / bytes a token reads", &Point::float_limit, {166, 206, 227}, false),
+                 series("float32, measured", &Point::float_rate, {31, 120, 180}, true),
+                 series("Q8_0 limit", &Point::q8_limit, {253, 191, 111}, false),
+                 series("Q8_0, measured", &Point::q8_rate, {230, 120, 0}, true)};
+  spec.x_ticks = {1, 2};
+  spec.width = 1000, spec.height = 560;
+  line_chart(png, spec);
+  fmt::print("picture: {}\n", png.string());
 }
 
 }  // namespace
@@ -74,6 +105,7 @@ int main(int argc, char** argv) {
   fmt::print("bytes per token: q8_0 {:.1f} MB, float32 {:.1f} MB, + KV cache at {:.0f} positions {:.1f} MB\n",
              q8_bytes / 1e6, float_bytes / 1e6, mean_length, kv_bytes / 1e6);
 
+  std::vector<Point> points;
   for (int threads : {1, 2}) {
     set_num_threads(threads);
     Decoder floats(model), int8(q);
@@ -85,6 +117,9 @@ int main(int argc, char** argv) {
                "q8_limit_tok_s={:.2f} fraction_of_limit={:.3f} float32_limit_tok_s={:.2f}\n",
                threads, bw, float_rate, q8_rate, q8_rate / float_rate, limit, q8_rate / limit,
                bw * 1e9 / (float_bytes + kv_bytes));
+    points.push_back({double(threads), float_rate, bw * 1e9 / (float_bytes + kv_bytes), q8_rate, limit});
   }
+  draw_speed_against_limits(points, output_dir() / (quick ? "ch10_decode_vs_bandwidth_quick.png"
+                                                          : "ch10_decode_vs_bandwidth.png"));
   return 0;
 }
