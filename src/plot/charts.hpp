@@ -32,11 +32,12 @@ struct Series {
   bool markers = false;      // a dot on every point: for few, separate measurements (a validation loss)
 };
 
-// A boxed text tied to a point of the chart by a thin line (the loss curve's samples of generated text).
-// The boxes stack in the plot's upper right corner, where a falling curve leaves room.
+// A text about one point of the chart (the loss curve's samples of generated text): the point gets a dot and
+// the note's number, and the numbered text goes on a line of its own in a band under the chart (the image
+// grows by that band), where it covers nothing.
 struct Note {
   double x = 0, y = 0;  // the point, in data units
-  std::string text;     // lines separated by '\n'; drawn as given (printable ASCII)
+  std::string text;     // one line, drawn as given (printable ASCII)
 };
 
 struct LineChartSpec {
@@ -47,7 +48,7 @@ struct LineChartSpec {
   // data, and labels use {:g}. Empty = nice ticks chosen automatically.
   std::vector<double> x_ticks;
   int width = 900, height = 600;
-  std::vector<Note> notes;  // drawn last, in order, top to bottom
+  std::vector<Note> notes;  // numbered 1, 2, ... in this order
 };
 
 // Checks the spec and computes the plot area (ticks included) without drawing anything.

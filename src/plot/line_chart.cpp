@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -71,22 +72,23 @@ Axes line_chart_axes(const LineChartSpec& spec) {
                      spec.height, legend_width(series_names(spec)));
 }
 
-// The notes' boxes, top to bottom in the plot's upper right corner, each joined to its point.
-void draw_notes(Canvas& c, const PlotArea& area, const std::vector<Note>& notes) {
-  constexpr int kNoteScale = 2, kPadding = 6, kGap = 10;
-  const Rgb kBox{250, 250, 245}, kEdge{120, 120, 120}, kInk{40, 40, 40};
-  int top = area.top + kGap;
-  for (const Note& n : notes) {
-    const int w = text_width(n.text, kNoteScale) + 2 * kPadding, h = text_height(n.text, kNoteScale) + 2 * kPadding;
-    const int x0 = std::max(area.left + kGap, area.right - kGap - w), y0 = top;
+// Notes: a numbered dot on each note's point, and the numbered texts in a band under the chart, one line
+// each, where they cover nothing.
+constexpr int kNoteLine = kGlyphHeight + 12;  // pixels per line of the band
+int notes_band_height(const std::vector<Note>& notes) {
+  return notes.empty() ? 0 : 10 + kNoteLine * static_cast<int>(notes.size());
+}
+
+void draw_notes(Canvas& c, const PlotArea& area, const std::vector<Note>& notes, int band_top) {
+  const Rgb kMark{90, 90, 90};
+  for (size_t i = 0; i < notes.size(); ++i) {
+    const Note& n = notes[i];
     require_finite(n.x, "a note's x"), require_finite(n.y, "a note's y");
     const double px = area.to_px_x(n.x), py = area.to_px_y(n.y);
-    c.line(px, py, x0, y0 + h / 2.0, kEdge, 1.0);  // under the box, so it starts at the box's edge
-    c.fill_circle(px, py, 4, kEdge);
-    c.fill_rect(x0, y0, x0 + w, y0 + h, kBox);
-    c.rect_outline(x0, y0, x0 + w, y0 + h, kEdge);
-    c.text(x0 + kPadding, y0 + kPadding, n.text, kInk, kNoteScale);
-    top = y0 + h + kGap;
+    const std::string number = std::to_string(i + 1);
+    c.fill_circle(px, py, 5, kMark);
+    c.text(int(px) + 6, int(py) - kGlyphHeight - 6, number, kMark, kScale);  // above and right of the dot
+    c.text(area.left, band_top + 10 + kNoteLine * int(i), number + "  " + n.text, kText, kScale);
   }
 }
 
@@ -99,7 +101,7 @@ Canvas render_line_chart(const LineChartSpec& spec) {
   const PlotArea& area = axes.area;
   std::vector<Rgb> colors;
   for (std::size_t i = 0; i < spec.series.size(); ++i) colors.push_back(spec.series[i].color.value_or(palette_color(i)));
-  Canvas c(spec.width, spec.height);
+  Canvas c(spec.width, spec.height + notes_band_height(spec.notes));  // the notes' texts go under the chart
   draw_grid(c, axes);
   for (std::size_t i = 0; i < spec.series.size(); ++i) {
     const Series& s = spec.series[i];
@@ -117,7 +119,7 @@ Canvas render_line_chart(const LineChartSpec& spec) {
   for (std::size_t i = 0; i < spec.series.size(); ++i)
     if (!spec.series[i].name.empty()) swatches.push_back({colors[i], spec.series[i].line_width, spec.series[i].markers});
   draw_legend(c, area, series_names(spec), swatches);
-  draw_notes(c, area, spec.notes);
+  draw_notes(c, area, spec.notes, spec.height);
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "core/error.hpp"
 
@@ -52,17 +53,32 @@ std::vector<StepSample> three_of(const std::vector<StepSample>& samples) {
 
 }  // namespace
 
-std::string sample_note_text(const StepSample& sample) {
-  constexpr std::size_t kWidth = 30, kLines = 3;
-  std::string flat;
-  for (const unsigned char ch : sample.text)
-    flat += ch == '\n' || ch == '\t' || ch == '\r' ? ' ' : (ch >= 32 && ch < 127 ? char(ch) : '?');
-  std::string out = "step " + std::to_string(sample.step) + ":";
-  for (std::size_t line = 0; line < kLines && line * kWidth < flat.size(); ++line) {
-    out.push_back('\n');
-    out.append(flat, line * kWidth, kWidth);
+namespace {
+
+// One character of UTF-8 text as the chart's font can draw it: typographic quotes and dashes as their ASCII
+// look-alikes, any other non-ASCII character as one '?'. Returns the bytes the character took.
+size_t ascii_of(std::string_view text, size_t at, std::string& out) {
+  const auto c = static_cast<unsigned char>(text[at]);
+  if (c < 0x80) {
+    out += c >= 32 && c < 127 ? char(c) : ' ';  // newlines and tabs as spaces
+    return 1;
   }
-  return out;
+  const size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  const std::string_view ch = text.substr(at, length);
+  if (ch == "\u2018" || ch == "\u2019") out += '\'';
+  else if (ch == "\u201C" || ch == "\u201D") out += '"';
+  else if (ch == "\u2013" || ch == "\u2014") out += '-';
+  else out += '?';
+  return std::max<size_t>(1, ch.size());
+}
+
+}  // namespace
+
+std::string sample_note_text(const StepSample& sample) {
+  constexpr size_t kChars = 64;
+  std::string flat;
+  for (size_t at = 0; at < sample.text.size() && flat.size() < kChars;) at += ascii_of(sample.text, at, flat);
+  return "step " + std::to_string(sample.step) + ": " + flat;
 }
 
 plot::LineChartSpec loss_chart_spec(const std::vector<std::pair<double, double>>& train,

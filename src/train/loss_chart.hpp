@@ -29,8 +29,8 @@ plot::LineChartSpec loss_chart_spec(const std::vector<std::pair<double, double>>
                                     const std::vector<std::pair<double, double>>& val,
                                     const std::vector<StepSample>& samples = {});
 
-// A sample as a note's text: "step N:" then the text on at most 3 lines of 30 characters, with newlines,
-// tabs and anything outside printable ASCII (the chart's font) shown as spaces or '?'.
+// A sample as a note's text: "step N: " then the first 64 characters of the text on one line, newlines and
+// tabs as spaces, typographic quotes and dashes as ASCII, any other character the chart's font lacks as '?'.
 std::string sample_note_text(const StepSample& sample);
 
 }  // namespace minillm

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "plot/canvas.hpp"
+#include "plot/chart_axes.hpp"
 #include "plot/charts.hpp"
 #include "../test_support.hpp"
 #include "png_reader.hpp"
@@ -16,6 +17,8 @@ namespace {
 using testing::load_png;
 using testing::output_path;
 using minillm::test_support::error_of;
+using chart::kGlyphHeight;
+using chart::kText;
 
 // True if any pixel in the rectangle has `color`.
 bool region_has(const testing::Png& png, int x0, int y0, int x1, int y1, Rgb color) {
@@ -102,22 +105,24 @@ TEST(LineChart, ASeriesColoursThePixelsWhereItsValuesMap) {
   EXPECT_TRUE(region_has(png, 0, 0, png.width - 1, a.top - 1, kBlack)) << "title text above the plot";
 }
 
-TEST(LineChart, ANoteIsABoxInTheUpperRightJoinedToItsPoint) {
+TEST(LineChart, ANoteIsANumberedDotAndALineOfTextUnderTheChart) {
   LineChartSpec spec = flat_and_diagonal();
-  const Rgb kEdge{120, 120, 120}, kBox{250, 250, 245};
+  const Rgb kMark{90, 90, 90};
   const testing::Png before = as_png(render_line_chart(spec));
-  spec.notes.push_back({2.0, 2.0, "step 2:\nhello"});
+  spec.notes.push_back({2.0, 2.0, "step 2: hello"});
+  spec.notes.push_back({8.0, 8.0, "step 8: world"});
   const testing::Png png = as_png(render_line_chart(spec));
   const PlotArea a = line_chart_layout(spec);
-  const int w = text_width("step 2:\nhello", 2) + 12, h = text_height("step 2:\nhello", 2) + 12;
-  EXPECT_FALSE(region_has(before, a.right - 10 - w, a.top + 10, a.right - 10, a.top + 10 + h, kBox))
-      << "without the note the corner has no box colour";
-  EXPECT_EQ(png.at(a.right - 10 - w / 2, a.top + 10 + 2), kBox) << "the box's fill, in the upper right corner";
-  EXPECT_EQ(png.at(a.right - 10, a.top + 10 + h / 2), kEdge) << "the box's right edge";
-  EXPECT_EQ(png.at(a.to_px_x(2.0), a.to_px_y(2.0)), kEdge) << "a dot on the note's point";
-  const double mid_x = (a.to_px_x(2.0) + a.right - 10 - w) / 2, mid_y = (a.to_px_y(2.0) + a.top + 10 + h / 2.0) / 2;
-  EXPECT_TRUE(region_has(png, int(mid_x) - 2, int(mid_y) - 2, int(mid_x) + 2, int(mid_y) + 2, kEdge))
-      << "a line from the point to the box";
+  EXPECT_EQ(png.height, before.height + 10 + 2 * (kGlyphHeight + 12)) << "a band of one line per note under the chart";
+  EXPECT_EQ(png.width, before.width);
+  EXPECT_EQ(png.at(a.to_px_x(2.0), a.to_px_y(2.0)), kMark) << "a dot on the first note's point";
+  EXPECT_EQ(png.at(a.to_px_x(8.0), a.to_px_y(8.0)), kMark) << "and on the second's";
+  EXPECT_TRUE(region_has(png, int(a.to_px_x(2.0)) + 6, int(a.to_px_y(2.0)) - kGlyphHeight - 6, int(a.to_px_x(2.0)) + 20,
+                         int(a.to_px_y(2.0)) - 6, kMark))
+      << "its number beside the dot";
+  EXPECT_TRUE(region_has(png, a.left, spec.height + 10, png.width - 1, spec.height + 10 + kGlyphHeight, kText))
+      << "the first note's text on the band's first line";
+  EXPECT_FALSE(region_has(before, 0, before.height - 20, before.width - 1, before.height - 1, kMark));
   spec.notes[0].y = NAN;
   EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("a note's y"), std::string::npos);
 }
