@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "gpt/lora.hpp"
 #include "io/atomic_file.hpp"
 #include "io/safetensors.hpp"
 #include "io/safetensors_reader.hpp"
@@ -54,7 +55,9 @@ void save_classifier(const fs::path& dir, const Classifier& classifier, const Cl
   for (int i = 1; fs::exists(folder / name); ++i) name = fmt::format("epoch-{:03d}.{}", meta.epoch, i);
   const fs::path partial = folder / (".partial-" + name);
   fs::remove_all(partial);
-  save_model(classifier.backbone(), partial / "backbone", info);
+  // A LoRA classifier's backbone is its adapter (and the base it names); load_model merges it back.
+  if (classifier.backbone().lora()) save_lora_model(classifier.backbone(), partial / "backbone", info);
+  else save_model(classifier.backbone(), partial / "backbone", info);
   save_safetensors(partial / "head.safetensors", classifier.head());
   write_file_atomically(partial / "classifier.json", meta_json(meta).dump(2) + "\n");
   fs::rename(partial, folder / name);

@@ -11,6 +11,8 @@ void ClassifyConfig::validate() const {
   require(!init_from.empty(), "no model to start from: give a minillm run or a Hugging Face GPT-2 folder (--init-from)");
   check_field_ranges(*this, "classify config");
   pooling_from_name(pooling);
+  require(lora_rank == 0 || unfreeze == 0, "--lora-rank {} with --unfreeze {}: LoRA trains adapters on every block "
+          "and the head, with the GPT frozen; drop --unfreeze", lora_rank, unfreeze);
   require(balance == "weights" || balance == "none",
           "--balance '{}' is not known: 'weights' (inverse-frequency class weights) or 'none'", balance);
 }

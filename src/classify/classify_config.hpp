@@ -26,6 +26,9 @@ namespace minillm {
     "the text's vector: 'last' (the last real token's final state) or 'mean' (the mean over its real tokens)")       \
   X(int, unfreeze, 4, "--unfreeze", at_least(0),                                                                     \
     "top blocks trained with the head and ln_f (0: the head alone; more than the model has: all of them)")             \
+  X(int, lora_rank, 0, "--lora-rank", at_least(0),                                                                   \
+    "train LoRA adapters (rank R) on every block's linear layers and the head, the GPT frozen (0: --unfreeze)")      \
+  X(float, lora_alpha, 16.0f, "--lora-alpha", greater_than(0), "LoRA's scale is alpha / rank")                      \
   X(int, context, 0, "--context", greater_than_or_unset(0),                                                           \
     "tokens kept of each text, its first ones (default: the model's context)")                                        \
   X(int, epochs, 4, "--epochs", greater_than(0), "passes over the training examples")                                \

@@ -15,6 +15,7 @@
 #include "classify/scoring.hpp"
 #include "classify/trainable.hpp"
 #include "core/error.hpp"
+#include "gpt/lora.hpp"
 #include "io/atomic_file.hpp"
 #include "train/init_from.hpp"
 #include "train/model_tokenizer.hpp"
@@ -190,8 +191,16 @@ ClassifyTrainSummary train_classifier(const ClassifyConfig& config, const Classi
   Prepared data = prepare(config);
   GptConfig shape = data.source.model;
   shape.context_length = data.context;
-  Gpt gpt(shape);
+  const bool lora = config.lora_rank > 0;
+  Gpt gpt(shape, lora ? GptForm::frozen : GptForm::trainable);
   load_init_parameters(data.source, gpt);
+  if (lora) {  // B = 0: the first forward is the base's; the adapters learn with the head
+    auto adapters = std::make_unique<LoraAdapters>(shape, LoraConfig{config.lora_rank, config.lora_alpha},
+                                                   lora_base_of(data.source.model_dir));
+    Rng lora_rng(config.seed + 3);
+    adapters->init(lora_rng);
+    gpt.attach_lora(std::move(adapters));
+  }
   Classifier classifier(std::move(gpt), static_cast<int>(data.train.label_names.size()),
                         pooling_from_name(config.pooling));
   Rng rng(config.seed);
@@ -199,7 +208,8 @@ ClassifyTrainSummary train_classifier(const ClassifyConfig& config, const Classi
   TrainableSet trainable(trainable_tensors(classifier, config.unfreeze));
   AdamW optimizer(trainable.values(), config.adamw);
   Run run{config, hooks, data, {}, {}, class_weights(data.train.class_counts(), config.balance), std::move(classifier),
-          std::move(trainable), std::move(optimizer), first_trained_layer(shape, config.unfreeze), std::move(rng)};
+          std::move(trainable), std::move(optimizer), lora ? 0 : first_trained_layer(shape, config.unfreeze),
+          std::move(rng)};
   run.train_ids = encode_texts(data.tokenizer, data.train.texts, data.context);
   run.val_ids = encode_texts(data.tokenizer, data.val.texts, data.context);
   const int64_t per_epoch = (static_cast<int64_t>(run.train_ids.size()) + config.batch - 1) / config.batch;
@@ -216,7 +226,8 @@ ClassifyTrainSummary train_classifier(const ClassifyConfig& config, const Classi
   say(run, fmt::format("Classifying {} training texts ({} labels: {}) with {} pooling, the first {} tokens of each; "
                        "training the head{} ({} of {} parameters).", run.train_ids.size(), data.train.label_names.size(),
                        fmt::format("{}", fmt::join(data.train.label_names, ", ")), config.pooling, data.context,
-                       config.unfreeze == 0 ? std::string(" alone")
+                       lora ? fmt::format(" and rank-{} LoRA adapters on every block", config.lora_rank)
+                       : config.unfreeze == 0 ? std::string(" alone")
                        : config.unfreeze >= shape.n_layer ? fmt::format(", ln_f and all {} blocks", shape.n_layer)
                                                           : fmt::format(", ln_f and the top {} block{}", config.unfreeze,
                                                                         config.unfreeze == 1 ? "" : "s"),

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "gpt/lora.hpp"
 
 namespace minillm {
 
@@ -17,8 +18,13 @@ std::vector<TrainableTensor> trainable_tensors(Classifier& classifier, int unfre
   std::vector<TrainableTensor> out;
   for (const auto& e : classifier.head().entries())
     out.push_back({e.name, e.shape, classifier.head()[e.name].data, classifier.head_grads()[e.name].data});
-  if (unfreeze == 0) return out;
   Gpt& gpt = classifier.backbone();
+  if (LoraAdapters* lora = gpt.lora()) {  // LoRA: the adapters beside the frozen GPT (gpt/lora.hpp)
+    for (const auto& e : lora->params().entries())
+      out.push_back({e.name, e.shape, lora->params()[e.name].data, lora->grads()[e.name].data});
+    return out;
+  }
+  if (unfreeze == 0) return out;
   for (const auto& e : gpt.params().entries()) {
     bool trained = e.name.starts_with("ln_f.");
     for (int l = first; l < gpt.config().n_layer; ++l) trained = trained || e.name.starts_with(layer_prefix(l));

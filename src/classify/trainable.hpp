@@ -1,8 +1,8 @@
 #pragma once
 // What a classifier trains, decided in ONE place (trainable_tensors): the head always; with `--unfreeze N`
 // (N >= 1) also the last N blocks and ln_f, the final LayerNorm on top of them. The blocks below stay as
-// pretraining left them, get no gradient (the backward stops above them) and no AdamW state. A new way to
-// train (LoRA adapters beside the frozen weights) is another branch of trainable_tensors.
+// pretraining left them, get no gradient (the backward stops above them) and no AdamW state. With LoRA
+// adapters on the GPT (`--lora-rank`, gpt/lora.hpp) the head and the adapters, the whole GPT frozen.
 //
 // AdamW and gradient clipping work on an arena, so the trainable tensors are packed into one (TrainableSet):
 // before a step the model's gradients are gathered into it, after the step its values are copied back.

@@ -45,7 +45,9 @@ std::shared_ptr<Flags<Settings>> add_flags(CLI::App& cmd) {
 }
 
 void run_train(const Flags<ClassifyConfig>& flags) {
-  const ClassifyConfig config = flags.resolve();
+  ClassifyConfig config = flags.resolve();
+  // LoRA freezes the whole GPT: --unfreeze's default gives way to it, a --unfreeze given is refused.
+  if (config.lora_rank > 0 && !flags.settings->given.contains("--unfreeze")) config.unfreeze = 0;
   ClassifyHooks hooks;
   hooks.progress = !flags.json;
   hooks.say = [quiet = flags.json](const std::string& text) {

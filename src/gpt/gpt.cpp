@@ -249,7 +249,7 @@ void Gpt::forward_hidden(std::span<const TokenId> inputs, int B, int T) {
   float* x = a.encoded;
   token_position_forward(x, inputs, params_.wte, params_.wpe, B, T, config_.n_embd, config_.vocab_size);
   for (int l = 0; l < config_.n_layer; ++l) {
-    block_forward(a.blocks[l], x, params_.blocks[l], shape);
+    block_forward(a.blocks[l], x, params_.blocks[l], shape, block_routes(l));
     x = a.blocks[l].out;
   }
   kernels().layernorm_forward(a.ln_f, a.ln_f_mean, a.ln_f_rstd, x, params_.ln_f_weight, params_.ln_f_bias, B * T,
@@ -277,10 +277,11 @@ void Gpt::backward_from_hidden(const float* dhidden, int first_layer) {
   for (int l = L - 1; l >= first_layer; --l) {
     const float* x = l == 0 ? a.encoded : a.blocks[l - 1].out;
     std::fill(dres_in, dres_in + nc, 0.0f);
-    block_backward(dres_in, grads_.blocks[l], d.block, dres_out, x, params_.blocks[l], a.blocks[l], shape);
+    block_backward(dres_in, grads_.blocks[l], d.block, dres_out, x, params_.blocks[l], a.blocks[l], shape,
+                   block_routes(l));
     std::swap(dres_in, dres_out);
   }
-  if (first_layer == 0)
+  if (first_layer == 0 && grads_.wte != nullptr)  // (a frozen model's embeddings get no gradient)
     token_position_backward(grads_.wte, grads_.wpe, inputs_, dres_out, B_, T_, C, config_.vocab_size);
 }
 

@@ -4,6 +4,8 @@
 # resident memory, the final checkpoint save included. Two runs: chapter 06's model (a 4096-token BPE of Moby
 # Dick, 3 steps) and GPT-2 124M's shape (the gpt2 tokenizer, 1 x 256 tokens, 1 step). Not a ctest: a
 # sanitizer build's shadow memory would make the peak meaningless. Target: estimate / peak within 10% of 1.
+# Then LoRA's saving, measured: the GPT-2 124M-shaped model exported and fine-tuned twice on the same batches,
+# every weight trained and `--lora-rank 8` (frozen weights: no gradients, no AdamW moments), with the peak of each.
 # Usage: memory.sh BUILD_DIR [--quick]   (--quick: chapter 06's model only)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -42,3 +44,11 @@ PY
 measure ch06_model --tokenizer "$work/moby4096.bpe" --steps 3
 [ "$quick" = 1 ] && exit 0
 measure gpt2_124M_1x256 --layers 12 --heads 12 --width 768 --context 256 --batch 1 --steps 1
+
+# LoRA against training every weight, GPT-2 124M's shape: the base is the run above's model, exported.
+gpt2_shape=(--layers 12 --heads 12 --width 768 --context 256)
+"$minillm" train --input "$text" --out "$work/base" "${gpt2_shape[@]}" --batch 1 --steps 1 --sample-tokens 0 --json > /dev/null 2>&1
+"$minillm" export --checkpoint "$work/base" --hf "$work/base-hf" > /dev/null
+rm -rf "${work:?}/base"
+measure full_finetune_124M_1x256 --init-from "$work/base-hf" --context 256 --batch 1 --steps 1 --sample-tokens 0
+measure lora8_finetune_124M_1x256 --init-from "$work/base-hf" --context 256 --batch 1 --steps 1 --sample-tokens 0 --lora-rank 8

@@ -49,3 +49,22 @@ set(lora_refusal "error: [^\n]*run2/checkpoints/step-000002 is a LoRA adapter fo
 set_tests_properties(lora.cli.base_changed_is_refused PROPERTIES LABELS "ch09;cli" TIMEOUT 120
                      FIXTURES_REQUIRED "finetune_run;lora_run"
                      PASS_REGULAR_EXPRESSION "^${lora_refusal}${lora_refusal}${lora_refusal}$")  # generate, eval, --resume
+
+# `classify train --lora-rank R` (tests/cmake/classify.cmake's tiny GPT and labelled files): the head and the
+# adapters train, the GPT stays frozen, the kept classifier's backbone is the adapter alone (naming its base),
+# and classify eval finds the base through it.
+add_test(NAME lora.cli.classify_train_eval
+         COMMAND sh -c
+                 "set -e; m=\"$0\"; d=\"$1\"; o=\"$2\"; rm -rf \"$o/clf-lora\"
+                  \"$m\" classify train --init-from \"$o/base\" --input \"$d/train.tsv\" --val \"$d/val.tsv\" --out \"$o/clf-lora\" --epochs 2 --lr 3e-3 --lora-rank 4
+                  b=\"$o/clf-lora/$(cat \"$o/clf-lora/latest\")/backbone\"
+                  [ -f \"$b/adapter.safetensors\" ] && [ ! -e \"$b/model.safetensors\" ] && echo backbone holds the adapter only
+                  \"$m\" classify eval --checkpoint \"$o/clf-lora\" --input \"$d/val.tsv\" --json"
+                 $<TARGET_FILE:minillm_cli> "${classify_data}" "${classify_out}")
+set_tests_properties(lora.cli.classify_train_eval PROPERTIES LABELS "ch09;cli" TIMEOUT 120 FIXTURES_REQUIRED classify_run
+                     PASS_REGULAR_EXPRESSION "training the head and rank-4 LoRA adapters on every block \\([0-9]+ of [0-9]+ parameters\\).*epoch 2: .*backbone holds the adapter only\n\\{\"accuracy\":[0-9.e-]+,")
+minillm_program_test(lora.cli.classify_lora_with_unfreeze PROGRAM minillm_cli
+                     ARGS classify train --init-from "${classify_out}/base" --input "${classify_data}/train.tsv"
+                          --val "${classify_data}/val.tsv" --out "${classify_out}/refused-lora" --lora-rank 4 --unfreeze 1
+                     LABELS "ch09;cli" FIXTURES classify_run FAILS
+                     EXPECT "^error: --lora-rank 4 with --unfreeze 1: LoRA trains adapters on every block and the head, with the GPT frozen; drop --unfreeze\n")
