@@ -101,7 +101,7 @@ Canvas render_line_chart(const LineChartSpec& spec) {
   const PlotArea& area = axes.area;
   std::vector<Rgb> colors;
   for (std::size_t i = 0; i < spec.series.size(); ++i) colors.push_back(spec.series[i].color.value_or(palette_color(i)));
-  Canvas c(spec.width, spec.height + notes_band_height(spec.notes));  // the notes' texts go under the chart
+  Canvas c(spec.width, spec.height);
   draw_grid(c, axes);
   for (std::size_t i = 0; i < spec.series.size(); ++i) {
     const Series& s = spec.series[i];
@@ -119,8 +119,11 @@ Canvas render_line_chart(const LineChartSpec& spec) {
   for (std::size_t i = 0; i < spec.series.size(); ++i)
     if (!spec.series[i].name.empty()) swatches.push_back({colors[i], spec.series[i].line_width, spec.series[i].markers});
   draw_legend(c, area, series_names(spec), swatches);
-  draw_notes(c, area, spec.notes, spec.height);
-  return c;
+  if (spec.notes.empty()) return c;
+  Canvas with_band(spec.width, spec.height + notes_band_height(spec.notes));  // the notes' texts under the chart
+  with_band.paste(0, 0, c);
+  draw_notes(with_band, area, spec.notes, spec.height);
+  return with_band;
 }
 
 void line_chart(const std::filesystem::path& path, const LineChartSpec& spec) { render_line_chart(spec).save_png(path); }

@@ -75,7 +75,7 @@ size_t ascii_of(std::string_view text, size_t at, std::string& out) {
 }  // namespace
 
 std::string sample_note_text(const StepSample& sample) {
-  constexpr size_t kChars = 64;
+  constexpr size_t kChars = 56;  // with "N  step NNN: " one line of a 900-pixel chart
   std::string flat;
   for (size_t at = 0; at < sample.text.size() && flat.size() < kChars;) at += ascii_of(sample.text, at, flat);
   return "step " + std::to_string(sample.step) + ": " + flat;

@@ -29,7 +29,7 @@ plot::LineChartSpec loss_chart_spec(const std::vector<std::pair<double, double>>
                                     const std::vector<std::pair<double, double>>& val,
                                     const std::vector<StepSample>& samples = {});
 
-// A sample as a note's text: "step N: " then the first 64 characters of the text on one line, newlines and
+// A sample as a note's text: "step N: " then the first 56 characters of the text on one line, newlines and
 // tabs as spaces, typographic quotes and dashes as ASCII, any other character the chart's font lacks as '?'.
 std::string sample_note_text(const StepSample& sample);
 

@@ -123,6 +123,12 @@ TEST(LineChart, ANoteIsANumberedDotAndALineOfTextUnderTheChart) {
   EXPECT_TRUE(region_has(png, a.left, spec.height + 10, png.width - 1, spec.height + 10 + kGlyphHeight, kText))
       << "the first note's text on the band's first line";
   EXPECT_FALSE(region_has(before, 0, before.height - 20, before.width - 1, before.height - 1, kMark));
+  for (int y = 0; y < before.height; ++y) {  // the chart itself is unchanged above the band, but for the dots
+    if (y >= a.top && y <= a.bottom) continue;
+    for (int x = 0; x < before.width; ++x) {
+      ASSERT_EQ(png.at(x, y), before.at(x, y)) << "(" << x << ", " << y << ")";
+    }
+  }
   spec.notes[0].y = NAN;
   EXPECT_NE(error_of([&] { render_line_chart(spec); }).find("a note's y"), std::string::npos);
 }

@@ -169,7 +169,7 @@ TEST(LossChart, NoteTextIsOnePrintableLine) {
   const std::string text = sample_note_text({12, "Call\tme \u201CIsh\u2019m\u00e6el\u201D\n" + std::string(100, 'x')});
   EXPECT_EQ(text.substr(0, 31), "step 12: Call me \"Ish'm?el\" xxx")
       << "tabs and newlines as spaces, curly quotes as ASCII, another character as one '?'";
-  EXPECT_EQ(text.size(), std::string("step 12: ").size() + 64) << "at most 64 characters of the sample";
+  EXPECT_EQ(text.size(), std::string("step 12: ").size() + 56) << "at most 56 characters of the sample";
   EXPECT_EQ(text.find('\n'), std::string::npos);
 }
 
