@@ -22,8 +22,16 @@ killed=0 mid_write=0 finished=0
 for ((i = 0; i < kills * 4 && killed < kills; ++i)); do
   resume=()
   [ -f run/latest ] && resume=(--resume)
+  logged=$(cat run/loss.csv 2>/dev/null | wc -l)
   "$minillm" "${args[@]}" "${resume[@]}" >/dev/null 2>&1 &  # $! is minillm itself, not a subshell
   pid=$!
+  # The random moment is counted from the first step this process logs, not from its start: a slow start
+  # (a sanitizer build, a loaded machine) would otherwise take every kill before any checkpoint is written.
+  for ((wait_steps = 0; wait_steps < 1000; ++wait_steps)); do
+    [ "$(cat run/loss.csv 2>/dev/null | wc -l)" -gt "$logged" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
   sleep "0.$((RANDOM % 4))$((RANDOM % 9 + 1))"
   if ! kill -9 "$pid" 2>/dev/null; then wait "$pid"; status=$?; finished=1; break; fi
   wait "$pid" 2>/dev/null
