@@ -115,7 +115,8 @@ void train_as_rank(const TrainFlags& flags, dist::Communicator* world) {
                            {"estimated_memory_bytes", s.estimated_memory_bytes}, {"seconds", s.seconds},
                            {"interrupted", s.interrupted}};
     if (world != nullptr && world->size() > 1)
-      line.update({{"ranks", world->size()}, {"all_reduce_seconds_per_step", s.all_reduce_seconds_per_step}});
+      line.update({{"ranks", world->size()}, {"all_reduce_seconds_per_step", s.all_reduce_seconds_per_step},
+                   {"rank_peak_memory_bytes", s.rank_peak_memory_bytes}});
     fmt::print("{}\n", line.dump());
     return;
   }

@@ -412,7 +412,7 @@ void report_step(Run& run, float loss) {
 
 // The end of a data-parallel run: what its collectives cost, and each rank's memory against the estimate.
 void report_ranks(Run& run) {
-  const std::vector<uint64_t> peaks = run.parallel->peak_memory_of_ranks();
+  const std::vector<uint64_t>& peaks = run.summary.rank_peak_memory_bytes = run.parallel->peak_memory_of_ranks();
   const int64_t steps = std::max<int64_t>(1, run.step - run.first_step);
   run.summary.all_reduce_seconds_per_step = run.parallel->all_reduce_seconds() / double(steps);
   std::string measured;

@@ -27,6 +27,7 @@ struct TrainSummary {
   int64_t peak_memory_bytes = 0;
   double estimated_memory_bytes = 0;  // what the run said it would need before allocating (memory_estimate.hpp)
   double all_reduce_seconds_per_step = 0;  // under mpirun: waiting for the gradients' sums (not hidden by overlap)
+  std::vector<uint64_t> rank_peak_memory_bytes;  // under mpirun: every rank's peak_memory_bytes, rank by rank
   bool interrupted = false;    // Ctrl-C
   std::vector<float> step_losses;  // every step's training loss in this run
   std::string sample;          // generated text at the end (empty if sample_tokens == 0)
