@@ -58,13 +58,12 @@ zero=$(field 2ranks_1thread_zero1 tokens_per_second)
 ddp=$(sed -n 's/^ddp tokens\/s: *\([0-9.]*\).*/\1/p' "$work/ddp.txt")
 wait_overlap=$(field 2ranks_1thread all_reduce_seconds_per_step)
 wait_plain=$(field 2ranks_1thread_no_overlap all_reduce_seconds_per_step)
-mem() { sed -n 's/.*"rank_peak_memory_bytes":\[\([0-9,]*\)\].*/\1/p' "$work/$1.json" | tr ',' ' '; }
-printf 'per-rank peak memory MB, --zero 0: %s; --zero 1: %s\n' \
-  "$(for b in $(mem 2ranks_1thread); do printf '%.0f ' "$(echo "$b / 1e6" | bc -l)"; done)" \
-  "$(for b in $(mem 2ranks_1thread_zero1); do printf '%.0f ' "$(echo "$b / 1e6" | bc -l)"; done)"
+mb() { sed -n 's/.*"rank_peak_memory_bytes":\[\([0-9,]*\)\].*/\1/p' "$work/$1.json" |
+       awk -F, '{ for (i = 1; i <= NF; ++i) printf "%s%.0f", (i > 1 ? ", " : ""), $i / 1e6 }'; }
+echo "per-rank peak memory MB, --zero 0: $(mb 2ranks_1thread); --zero 1: $(mb 2ranks_1thread_zero1)"
 awk -v a="$wait_plain" -v b="$wait_overlap" -v s="$two" -v p="$plain" 'BEGIN {
-  printf "all-reduce per step: %.1f ms after the backward (no overlap); %.1f ms left waiting with overlap: %.1f ms hidden (%.0f%%); step %.0f ms vs %.0f ms\n",
-         a * 1e3, b * 1e3, (a - b) * 1e3, a > 0 ? 100 * (a - b) / a : 0, 2048e3 / s, 2048e3 / p }'
+  printf "all-reduce per step: %.1f ms after the backward (no overlap), %.1f ms left to wait with overlap: ", a * 1e3, b * 1e3
+  printf "%.1f ms hidden (%.0f%%); step %.0f ms with overlap, %.0f ms without\n", (a - b) * 1e3, (a > 0 ? 100 * (a - b) / a : 0), 2048e3 / s, 2048e3 / p }'
 awk -v a="$two" -v b="$one" 'BEGIN { printf "ratio: data-parallel tokens/s, 2 ranks x 1 thread / 1 rank x 1 thread = %.2fx (target >= 1.8x)\n", a / b }'
 awk -v a="$two" -v b="$ddp" 'BEGIN { printf "ratio: data-parallel tokens/s, minillm 2 ranks / PyTorch DDP 2 processes (1 thread each) = %.2fx (target >= 1.3x)\n", a / b }'
 awk -v a="$two" -v b="$two_threads" 'BEGIN { printf "ratio: 2 ranks x 1 thread / 1 rank x 2 threads = %.2fx\n", a / b }'
