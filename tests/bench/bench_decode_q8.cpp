@@ -61,7 +61,7 @@ void draw_speed_against_limits(const std::vector<Point>& points, const std::file
   spec.title = "Decoding GPT-2 124M's shapes: tokens/s against the bandwidth limit";
   spec.x_label = "threads";
   spec.y_label = "tokens per second";
-  spec.series = {series("float32 limit: bandwidth / bytes a token reads", &Point::float_limit, {166, 206, 227}, false),
+  spec.series = {series("float32 limit", &Point::float_limit, {166, 206, 227}, false),
                  series("float32, measured", &Point::float_rate, {31, 120, 180}, true),
                  series("Q8_0 limit", &Point::q8_limit, {253, 191, 111}, false),
                  series("Q8_0, measured", &Point::q8_rate, {230, 120, 0}, true)};
