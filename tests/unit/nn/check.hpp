@@ -1,6 +1,6 @@
 #pragma once
-// Shared helpers for the nn tests: element-wise comparison with a stated tolerance, and a float32
-// central-difference gradient check.
+// Shared helpers for the nn tests: seeded normal values, element-wise comparison with a stated tolerance,
+// and a float32 central-difference gradient check.
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -9,7 +9,16 @@
 
 #include <gtest/gtest.h>
 
+#include "core/rng.hpp"
+
 namespace minillm::testing {
+
+// n values drawn from N(0, stddev) by rng.
+inline std::vector<float> randn(Rng& rng, size_t n, float stddev = 1.0f) {
+  std::vector<float> v(n);
+  rng.fill_normal(v, 0.0f, stddev);
+  return v;
+}
 
 // Every element must satisfy |got - want| <= atol + rtol * |want|. On failure, names the worst element.
 inline ::testing::AssertionResult all_close(const std::string& what, const float* got, const float* want, size_t n,

@@ -36,11 +36,7 @@ class GradCheckBothForms : public ::testing::TestWithParam<KernelForm> {
 INSTANTIATE_TEST_SUITE_P(Forms, GradCheckBothForms, ::testing::Values(KernelForm::plain, KernelForm::fast),
                          [](const auto& info) { return std::string(kernel_form_name(info.param)); });
 
-std::vector<float> randn(Rng& rng, size_t n, float stddev = 1.0f) {
-  std::vector<float> v(n);
-  rng.fill_normal(v, 0.0f, stddev);
-  return v;
-}
+using minillm::testing::randn;
 
 TEST_P(GradCheckBothForms, Linear) {
   Rng rng(1);

@@ -23,11 +23,7 @@ using minillm::testing::all_close;
 
 constexpr double kAtol = 1e-6, kRtol = 1e-5;
 
-std::vector<float> randn(Rng& rng, size_t n, float stddev = 1.0f) {
-  std::vector<float> v(n);
-  rng.fill_normal(v, 0.0f, stddev);
-  return v;
-}
+using minillm::testing::randn;
 
 const Kernels& plain = plain_kernels();
 const Kernels& fast = fast_kernels();

@@ -18,11 +18,7 @@ namespace {
 using minillm::testing::all_close;
 using minillm::testing::GradCheck;
 
-std::vector<float> randn(Rng& rng, size_t n, float stddev = 1.0f) {
-  std::vector<float> v(n);
-  rng.fill_normal(v, 0.0f, stddev);
-  return v;
-}
+using minillm::testing::randn;
 
 class LoraBothForms : public ::testing::TestWithParam<KernelForm> {
  protected:
